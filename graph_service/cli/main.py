@@ -1,0 +1,34 @@
+"""The `survgraph` command: one Typer app; each group of subcommands lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from graph_service.cli import common
+from graph_service.cli.admin import register as register_admin
+from graph_service.cli.load import load_app
+
+app = typer.Typer(
+    name="survgraph",
+    help="A knowledge graph of surveillance vendors, products, contracts, agencies and the "
+    "communities affected, with a source behind every tie.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+@app.callback()
+def main(
+    store: str = typer.Option(
+        None,
+        "--store",
+        envvar="SURVGRAPH_STORE",
+        help="Embedded store file path (default ~/.local/share/survgraph/survgraph.db) or a "
+        "bolt:// / neo4j:// URL for Neo4j.",
+    ),
+) -> None:
+    common.STATE.store_location = store
+
+
+app.add_typer(load_app, name="load")
+register_admin(app)

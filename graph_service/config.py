@@ -1,0 +1,37 @@
+"""Configuration from the environment (SURVGRAPH_*) or a .env file, via pydantic-settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_STORE = Path("~/.local/share/survgraph/survgraph.db").expanduser()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SURVGRAPH_", env_file=".env", extra="ignore")
+
+    store: str = Field(
+        default=str(DEFAULT_STORE),
+        description="A file path (embedded store) or a bolt:// / neo4j:// URL (Neo4j).",
+    )
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str = "neo4j"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_keys: list[SecretStr] = Field(default_factory=list, description="Keys allowed to write")
+    cors_origins: list[str] = Field(default_factory=list)
+    introspection: bool = True
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_first: int = 1000
+    query_timeout_seconds: float = 20.0
+    max_body_bytes: int = 5_000_000
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,158 @@
+"""The domain model, read from schema/model.yaml: kinds, properties, relationship types, reach.
+
+Everything that names a label, a relationship type or a property key takes it from here, so
+nothing outside the schema ever reaches a query as an identifier.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PropertyType = Literal["string", "integer", "float", "boolean", "date", "datetime", "list"]
+Direction = Literal["out", "in"]
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def schema_dir() -> Path:
+    """The schema/ folder: beside the package in a checkout, inside it in an installed wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "schema", here / "_schema"):
+        if (candidate / "model.yaml").is_file():
+            return candidate
+    raise FileNotFoundError("schema/model.yaml not found beside graph_service")
+
+
+class PropertySpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    type: PropertyType = "string"
+    required: bool = False
+    indexed: bool = False
+    enum: tuple[str, ...] | None = None
+    description: str = ""
+
+
+class KindStyle(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    color: str
+    shape: str
+
+
+class KindSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    prefix: str
+    description: str = ""
+    style: KindStyle
+    properties: dict[str, PropertySpec] = Field(default_factory=dict)
+
+
+class RelationshipSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    name: str
+    from_kinds: tuple[str, ...] = Field(alias="from")
+    to_kinds: tuple[str, ...] = Field(alias="to")
+    description: str = ""
+
+
+class ReachStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    types: tuple[str, ...]
+    direction: Direction
+    min: int = 1
+    max: int = 1
+
+    @model_validator(mode="after")
+    def _bounds(self) -> ReachStep:
+        if not 0 <= self.min <= self.max:
+            raise ValueError(f"reach step bounds must satisfy 0 <= min <= max, got {self}")
+        return self
+
+
+class ReachRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    name: str
+    from_kind: str = Field(alias="from")
+    to_kind: str = Field(alias="to")
+    steps: tuple[ReachStep, ...]
+
+    @property
+    def max_length(self) -> int:
+        return sum(step.max for step in self.steps)
+
+    @property
+    def min_length(self) -> int:
+        return sum(step.min for step in self.steps)
+
+
+class DomainModel(BaseModel):
+    """The whole schema, validated for internal consistency when loaded."""
+
+    model_config = ConfigDict(frozen=True)
+    version: int
+    node_properties: dict[str, PropertySpec]
+    relationship_properties: dict[str, PropertySpec]
+    kinds: dict[str, KindSpec]
+    relationships: dict[str, RelationshipSpec]
+    reach: tuple[ReachRule, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DomainModel:
+        names = list(self.kinds) + list(self.relationships)
+        for name in names:
+            if not _IDENTIFIER.match(name):
+                raise ValueError(f"schema name {name!r} is not a plain identifier")
+        for spec in self.kinds.values():
+            for key in spec.properties:
+                if not _IDENTIFIER.match(key) or key in self.node_properties:
+                    raise ValueError(f"{spec.name}.{key}: bad or shadowing property name")
+        for rel in self.relationships.values():
+            for kind in rel.from_kinds + rel.to_kinds:
+                if kind not in self.kinds:
+                    raise ValueError(f"relationship {rel.name} names unknown kind {kind}")
+        for rule in self.reach:
+            if rule.from_kind not in self.kinds or rule.to_kind not in self.kinds:
+                raise ValueError(f"reach rule {rule.name} names an unknown kind")
+            for step in rule.steps:
+                for rel_type in step.types:
+                    if rel_type not in self.relationships:
+                        raise ValueError(f"reach rule {rule.name} names unknown type {rel_type}")
+        return self
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    def kind_for_id(self, node_id: str) -> str | None:
+        prefix, _, rest = node_id.partition(":")
+        if not rest:
+            return None
+        return self.prefixes.get(prefix)
+
+    @functools.cached_property
+    def prefixes(self) -> dict[str, str]:
+        return {spec.prefix: name for name, spec in self.kinds.items()}
+
+    def node_property(self, kind: str, key: str) -> PropertySpec | None:
+        return self.kinds[kind].properties.get(key) or self.node_properties.get(key)
+
+    def rules_between(self, from_kinds: set[str], to_kind: str) -> list[ReachRule]:
+        return [r for r in self.reach if r.from_kind in from_kinds and r.to_kind == to_kind]
+
+
+def _parse(raw: dict[str, Any]) -> DomainModel:
+    kinds = {name: {"name": name, **spec} for name, spec in raw["kinds"].items()}
+    rels = {name: {"name": name, **spec} for name, spec in raw["relationships"].items()}
+    return DomainModel.model_validate({**raw, "kinds": kinds, "relationships": rels})
+
+
+@functools.cache
+def load_model(path: Path | None = None) -> DomainModel:
+    """Read and validate schema/model.yaml (cached: the schema does not change at run time)."""
+    source = path or schema_dir() / "model.yaml"
+    with source.open(encoding="utf-8") as handle:
+        return _parse(yaml.safe_load(handle))

@@ -1,0 +1,270 @@
+"""The records every store reads and writes: nodes, relationships, and batches of both.
+
+Plain slotted dataclasses (not pydantic models) because bulk loads create millions of them; the
+schema checks live in `validate_node` / `validate_edge`, called once per record at the boundary.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from graph_service.domain_model import DomainModel, PropertySpec
+
+Value = str | int | float | bool | list[str] | None
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID = re.compile(r"^[a-z][a-z0-9-]*:[^\s]+$")
+# Edge fields that are attributes of the record, not free properties.
+_EDGE_FIELDS = frozenset({"sources", "status", "first_seen", "last_seen"})
+
+
+class ValidationError(ValueError):
+    """A record breaks the schema; `field` names the offending field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(slots=True)
+class Node:
+    id: str
+    kind: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    properties: dict[str, Value] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "properties": dict(sorted(self.properties.items())),
+            "sources": list(self.sources),
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Node:
+        return cls(
+            id=data["id"],
+            kind=data["kind"],
+            name=data["name"],
+            aliases=list(data.get("aliases") or []),
+            properties=dict(data.get("properties") or {}),
+            sources=list(data.get("sources") or []),
+            first_seen=data.get("first_seen"),
+            last_seen=data.get("last_seen"),
+        )
+
+
+@dataclass(slots=True)
+class Edge:
+    type: str
+    source: str
+    target: str
+    status: str = "reported"
+    properties: dict[str, Value] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    first_seen: str | None = None
+    last_seen: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.type, self.target)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "from": self.source,
+            "to": self.target,
+            "status": self.status,
+            "properties": dict(sorted(self.properties.items())),
+            "sources": list(self.sources),
+            "first_seen": self.first_seen,
+            "last_seen": self.last_seen,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Edge:
+        return cls(
+            type=data["type"],
+            source=data["from"],
+            target=data["to"],
+            status=data.get("status") or "reported",
+            properties=dict(data.get("properties") or {}),
+            sources=list(data.get("sources") or []),
+            first_seen=data.get("first_seen"),
+            last_seen=data.get("last_seen"),
+        )
+
+
+@dataclass(slots=True)
+class Batch:
+    """Nodes and relationships written together: wholly or not at all."""
+
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.edges)
+
+
+# -- merging ------------------------------------------------------------------------------------
+
+
+def union(first: Sequence[str], second: Iterable[str]) -> list[str]:
+    """Ordered union: keeps the order of `first`, then new items of `second`."""
+    seen = set(first)
+    merged = list(first)
+    for item in second:
+        if item not in seen:
+            seen.add(item)
+            merged.append(item)
+    return merged
+
+
+def _earliest(a: str | None, b: str | None) -> str | None:
+    return min(x for x in (a, b) if x) if (a or b) else None
+
+
+def _latest(a: str | None, b: str | None) -> str | None:
+    return max(x for x in (a, b) if x) if (a or b) else None
+
+
+def merge_nodes(old: Node, new: Node) -> Node:
+    """Fold `new` into `old`: the first name stays (others become aliases), set values win over
+    missing ones, aliases and sources are unioned, first/last seen widen."""
+    aliases = union(old.aliases, new.aliases)
+    if new.name != old.name and new.name not in aliases:
+        aliases.append(new.name)
+    properties = dict(old.properties)
+    properties.update({k: v for k, v in new.properties.items() if v is not None})
+    return Node(
+        id=old.id,
+        kind=old.kind,
+        name=old.name,
+        aliases=aliases,
+        properties=properties,
+        sources=union(old.sources, new.sources),
+        first_seen=_earliest(old.first_seen, new.first_seen),
+        last_seen=_latest(old.last_seen, new.last_seen),
+    )
+
+
+def merge_edges(old: Edge, new: Edge) -> Edge:
+    """Fold `new` into `old`; a reported claim outranks an inferred one."""
+    properties = dict(old.properties)
+    properties.update({k: v for k, v in new.properties.items() if v is not None})
+    status = "reported" if "reported" in (old.status, new.status) else "inferred"
+    return Edge(
+        type=old.type,
+        source=old.source,
+        target=old.target,
+        status=status,
+        properties=properties,
+        sources=union(old.sources, new.sources),
+        first_seen=_earliest(old.first_seen, new.first_seen),
+        last_seen=_latest(old.last_seen, new.last_seen),
+    )
+
+
+def collapse(batch: Batch) -> Batch:
+    """Merge duplicate ids and duplicate ties inside one batch, keeping first-seen order."""
+    nodes: dict[str, Node] = {}
+    for node in batch.nodes:
+        nodes[node.id] = merge_nodes(nodes[node.id], node) if node.id in nodes else node
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for edge in batch.edges:
+        key = edge.key
+        edges[key] = merge_edges(edges[key], edge) if key in edges else edge
+    return Batch(list(nodes.values()), list(edges.values()))
+
+
+# -- validation ---------------------------------------------------------------------------------
+
+
+def _check_value(spec: PropertySpec, key: str, value: Value) -> None:
+    if value is None:
+        return
+    kind = spec.type
+    ok = {
+        "string": isinstance(value, str),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "float": isinstance(value, int | float) and not isinstance(value, bool),
+        "boolean": isinstance(value, bool),
+        "date": isinstance(value, str) and bool(_DATE.match(value)),
+        "datetime": isinstance(value, str),
+        "list": isinstance(value, list) and all(isinstance(v, str) for v in value),
+    }[kind]
+    if not ok:
+        raise ValidationError(f"{key}: expected {kind}, got {value!r}", key)
+    if kind == "float" and not math.isfinite(float(value)):  # type: ignore[arg-type]
+        raise ValidationError(f"{key}: {value!r} is not a finite number", key)
+    if kind == "date":
+        try:
+            date.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ValidationError(f"{key}: {value!r} is not a real date", key) from exc
+    if kind == "datetime":
+        try:
+            datetime.fromisoformat(str(value))
+        except ValueError as exc:
+            raise ValidationError(f"{key}: {value!r} is not an ISO 8601 datetime", key) from exc
+    if spec.enum is not None and value not in spec.enum:
+        raise ValidationError(f"{key}: {value!r} is not one of {', '.join(spec.enum)}", key)
+
+
+def validate_node(model: DomainModel, node: Node) -> None:
+    if node.kind not in model.kinds:
+        raise ValidationError(f"unknown kind {node.kind!r}", "kind")
+    if not _ID.match(node.id):
+        raise ValidationError(f"id {node.id!r} is not of the form '<prefix>:<slug>'", "id")
+    if model.kind_for_id(node.id) != node.kind:
+        expected = model.kinds[node.kind].prefix
+        raise ValidationError(f"id {node.id!r} must start with '{expected}:'", "id")
+    if not isinstance(node.name, str) or not node.name.strip():
+        raise ValidationError("name is required", "name")
+    for key, value in node.properties.items():
+        spec = model.kinds[node.kind].properties.get(key)
+        if spec is None:
+            raise ValidationError(f"{node.kind} has no property {key!r}", key)
+        _check_value(spec, key, value)
+    for key in ("aliases", "sources"):
+        _check_value(model.node_properties[key], key, getattr(node, key))
+    for key in ("first_seen", "last_seen"):
+        _check_value(model.node_properties[key], key, getattr(node, key))
+
+
+def validate_edge(model: DomainModel, edge: Edge, kinds: dict[str, str] | None = None) -> None:
+    """Check an edge against the schema; `kinds` maps known node ids to kinds (for end checks)."""
+    spec = model.relationships.get(edge.type)
+    if spec is None:
+        raise ValidationError(f"unknown relationship type {edge.type!r}", "type")
+    if edge.status not in ("reported", "inferred"):
+        raise ValidationError(f"status {edge.status!r} is not reported or inferred", "status")
+    for end, node_id, allowed in (
+        ("from", edge.source, spec.from_kinds),
+        ("to", edge.target, spec.to_kinds),
+    ):
+        kind = (kinds or {}).get(node_id) or model.kind_for_id(node_id)
+        if kind not in allowed:
+            raise ValidationError(
+                f"{edge.type} {end} must be {' or '.join(allowed)}, got {node_id!r}", end
+            )
+    for key, value in edge.properties.items():
+        prop = model.relationship_properties.get(key)
+        if prop is None or key in _EDGE_FIELDS:
+            raise ValidationError(f"{edge.type} has no property {key!r}", key)
+        _check_value(prop, key, value)
+    _check_value(model.relationship_properties["sources"], "sources", edge.sources)

@@ -1,0 +1,193 @@
+"""The one interface both stores implement, and the answer types they return."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from graph_service.domain_model import DomainModel
+from graph_service.records import Batch, Edge, Node
+
+Direction = Literal["out", "in", "both"]
+
+
+class StoreUnavailable(RuntimeError):
+    """The store cannot be reached (server down, file locked); safe to show to users."""
+
+
+@dataclass(slots=True)
+class Path:
+    """An evidence path: nodes[i] and nodes[i+1] are joined by edges[i] (in either direction)."""
+
+    nodes: list[str]
+    edges: list[Edge]
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """Order paths by their node ids, then edge types: identical on every store."""
+        return tuple(self.nodes) + tuple(e.type for e in self.edges)
+
+
+@dataclass(slots=True)
+class ReachAnswer:
+    """One subject that reaches the target, with its evidence."""
+
+    subject: str
+    paths: list[Path]
+    contracts: list[str] = field(default_factory=list)
+    total_obligated: float | None = None
+    sources: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Stats:
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+    def to_dict(self) -> dict[str, dict[str, int]]:
+        return {
+            "nodes": dict(sorted(self.nodes.items())),
+            "relationships": dict(sorted(self.relationships.items())),
+        }
+
+
+@dataclass(slots=True)
+class WriteResult:
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    edges_created: int = 0
+    edges_updated: int = 0
+
+
+class GraphStore(abc.ABC):
+    """A graph of schema-valid nodes and ties. Implementations: embedded (SQLite) and Neo4j."""
+
+    model: DomainModel
+
+    # -- writing -------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def upsert(self, batch: Batch) -> WriteResult:
+        """Merge a batch in one transaction: all of it is applied, or none of it.
+
+        Nodes merge by id (properties overwritten by set values, aliases and sources unioned,
+        first/last seen widened); ties merge by (from, type, to). A tie whose ends are neither
+        in the batch nor in the store is refused (ValueError) and nothing is written."""
+
+    # -- reading -------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        """The nodes among `ids` that exist, by id (one round trip, for data loaders)."""
+
+    def get_node(self, node_id: str) -> Node | None:
+        return self.get_nodes([node_id]).get(node_id)
+
+    @abc.abstractmethod
+    def lookup(self, kind: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
+        """Ids of `kind` nodes whose indexed property `prop` equals one of `values`, by value
+        (entity resolution on UEI, DUNS, agency codes, PIIDs)."""
+
+    @abc.abstractmethod
+    def search(self, text: str, kinds: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
+        """Nodes whose name or an alias contains `text`, ignoring case and accents.
+        Exact matches first, then prefix matches, then the rest; ties broken by name, id."""
+
+    @abc.abstractmethod
+    def edges(
+        self,
+        ids: Sequence[str],
+        types: Sequence[str] | None = None,
+        direction: Direction = "both",
+    ) -> list[Edge]:
+        """Ties touching any of `ids` (one round trip), filtered by type and direction."""
+
+    def neighbours(
+        self,
+        node_id: str,
+        types: Sequence[str] | None = None,
+        direction: Direction = "both",
+        limit: int | None = None,
+    ) -> list[tuple[Edge, Node]]:
+        """The ties of one node with the node at their other end, ordered by type then id."""
+        ties = self.edges([node_id], types, direction)
+        others = self.get_nodes([e.target if e.source == node_id else e.source for e in ties])
+        pairs = [
+            (e, others[e.target if e.source == node_id else e.source])
+            for e in ties
+            if (e.target if e.source == node_id else e.source) in others
+        ]
+        pairs.sort(key=lambda pair: (pair[0].type, pair[1].id, pair[0].source))
+        return pairs[:limit] if limit is not None else pairs
+
+    @abc.abstractmethod
+    def subgraph(self, ids: Sequence[str], hops: int, limit: int = 5000) -> tuple[
+        list[Node], list[Edge]
+    ]:
+        """The nodes within `hops` ties of `ids` (at most `limit` of them) and the ties among
+        them. Nearer nodes are kept first when the limit cuts."""
+
+    @abc.abstractmethod
+    def reach(
+        self,
+        from_kinds: Sequence[str],
+        to: str,
+        as_of: str | None = None,
+        max_hops: int | None = None,
+        paths_per_subject: int = 3,
+    ) -> list[ReachAnswer]:
+        """Every node of `from_kinds` joined to `to` by a chain the schema's reach rules allow,
+        with its shortest evidence paths, the contracts on any reaching chain, their obligated
+        total (each contract counted once) and the sources along the way. Sorted by subject id.
+        `as_of` keeps only contracts and ties in force on that date."""
+
+    @abc.abstractmethod
+    def shortest_paths(
+        self, source: str, target: str, max_hops: int = 6, limit: int = 10
+    ) -> list[Path]:
+        """The shortest paths between two nodes over ties of any type in either direction,
+        at most `limit`, ordered by Path.key."""
+
+    @abc.abstractmethod
+    def stats(self) -> Stats:
+        """Counts by node kind and relationship type."""
+
+    @abc.abstractmethod
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        """Every node (of one kind), ordered by id."""
+
+    @abc.abstractmethod
+    def iter_edges(self) -> Iterator[Edge]:
+        """Every tie, ordered by (from, type, to)."""
+
+    @abc.abstractmethod
+    def ping(self) -> None:
+        """Raise StoreUnavailable unless the store answers."""
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Delete everything (tests, and `survgraph reset`)."""
+
+    def close(self) -> None:  # noqa: B027 - optional for stores holding nothing open
+        """Release connections and file handles."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def upsert_all(store: GraphStore, batches: Iterable[Batch]) -> WriteResult:
+    """Apply batches one after another, adding up the counts."""
+    total = WriteResult()
+    for batch in batches:
+        result = store.upsert(batch)
+        total.nodes_created += result.nodes_created
+        total.nodes_updated += result.nodes_updated
+        total.edges_created += result.edges_created
+        total.edges_updated += result.edges_updated
+    return total

@@ -1,0 +1,369 @@
+"""The embedded store: one SQLite file (WAL, one transaction per batch), no server.
+
+Traversals run in Python over batched, indexed SQL reads (graph_service.stores.traversal);
+networkx serves analytics, layout and export on subgraphs read from here.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path as FilePath
+from typing import Any
+
+from graph_service.domain_model import DomainModel, load_model
+from graph_service.records import (
+    Batch,
+    Edge,
+    Node,
+    collapse,
+    merge_edges,
+    merge_nodes,
+    validate_edge,
+    validate_node,
+)
+from graph_service.stores import traversal
+from graph_service.stores.base import (
+    Direction,
+    GraphStore,
+    Path,
+    ReachAnswer,
+    Stats,
+    StoreUnavailable,
+    WriteResult,
+)
+from graph_service.text import fold
+
+# SQLite allows 32766 host parameters; stay far below it and keep statements small.
+_CHUNK = 500
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_by_kind ON nodes(kind, id);
+CREATE TABLE IF NOT EXISTS terms (
+    term TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (term, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS terms_by_id ON terms(id);
+CREATE TABLE IF NOT EXISTS lookup (
+    kind TEXT NOT NULL, prop TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (kind, prop, value, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS edges (
+    src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (src, type, dst)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_by_dst ON edges(dst, type, src);
+CREATE INDEX IF NOT EXISTS edges_by_type ON edges(type);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+def _node_body(node: Node) -> str:
+    return json.dumps(
+        {
+            "aliases": node.aliases,
+            "properties": node.properties,
+            "sources": node.sources,
+            "first_seen": node.first_seen,
+            "last_seen": node.last_seen,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _edge_body(edge: Edge) -> str:
+    return json.dumps(
+        {
+            "status": edge.status,
+            "properties": edge.properties,
+            "sources": edge.sources,
+            "first_seen": edge.first_seen,
+            "last_seen": edge.last_seen,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _node_from_row(row: tuple[str, str, str, str]) -> Node:
+    node_id, kind, name, body = row
+    data = json.loads(body)
+    return Node(node_id, kind, name, data["aliases"], data["properties"], data["sources"],
+                data["first_seen"], data["last_seen"])
+
+
+def _edge_from_row(row: tuple[str, str, str, str]) -> Edge:
+    src, rel_type, dst, body = row
+    data = json.loads(body)
+    return Edge(rel_type, src, dst, data["status"], data["properties"], data["sources"],
+                data["first_seen"], data["last_seen"])
+
+
+class EmbeddedStore(GraphStore):
+    """A graph in one SQLite file. Safe for many threads (a connection each) and processes."""
+
+    def __init__(self, path: str | FilePath, model: DomainModel | None = None) -> None:
+        self.model = model or load_model()
+        self.path = FilePath(path).expanduser()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._indexed = {
+            kind: [key for key, spec in ks.properties.items() if spec.indexed]
+            for kind, ks in self.model.kinds.items()
+        }
+        # executescript manages its own transaction; every statement is IF NOT EXISTS.
+        self._db.executescript(_DDL)
+
+    # -- connections ---------------------------------------------------------------------------
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            try:
+                db = sqlite3.connect(self.path, timeout=60, isolation_level=None,
+                                     check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                # NORMAL in WAL mode: a crash of the process loses nothing committed; the file
+                # always opens consistent.
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("PRAGMA foreign_keys=OFF")
+                db.execute("PRAGMA cache_size=-65536")
+            except sqlite3.Error as exc:
+                raise StoreUnavailable(f"cannot open the embedded store {self.path}: {exc}") from exc
+            self._local.db = db
+            with self._lock:
+                self._connections.append(db)
+        return db
+
+    class _Transaction:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db
+
+        def __exit__(self, exc_type: object, *rest: object) -> None:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def _write(self) -> EmbeddedStore._Transaction:
+        return EmbeddedStore._Transaction(self._db)
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    def ping(self) -> None:
+        try:
+            self._db.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(f"the embedded store {self.path} is unavailable: {exc}") from exc
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def upsert(self, batch: Batch) -> WriteResult:
+        batch = collapse(batch)
+        for node in batch.nodes:
+            validate_node(self.model, node)
+        kinds = {n.id: n.kind for n in batch.nodes}
+        for edge in batch.edges:
+            validate_edge(self.model, edge, kinds)
+        result = WriteResult()
+        with self._write() as db:
+            existing = self._read_nodes(db, [n.id for n in batch.nodes])
+            missing_ends = sorted(
+                {end for e in batch.edges for end in (e.source, e.target)} - set(kinds)
+            )
+            present = set(self._read_nodes(db, missing_ends)) if missing_ends else set()
+            absent = [end for end in missing_ends if end not in present]
+            if absent:
+                raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
+            rows, terms, lookups, stale = [], [], [], []
+            for node in batch.nodes:
+                old = existing.get(node.id)
+                merged = merge_nodes(old, node) if old else node
+                if old is None:
+                    result.nodes_created += 1
+                elif merged != old:
+                    result.nodes_updated += 1
+                    stale.append(node.id)
+                else:
+                    continue
+                rows.append((merged.id, merged.kind, merged.name, _node_body(merged)))
+                terms += [(fold(t), merged.id) for t in {merged.name, *merged.aliases}]
+                lookups += [
+                    (merged.kind, key, str(merged.properties[key]), merged.id)
+                    for key in self._indexed[merged.kind]
+                    if merged.properties.get(key) not in (None, "")
+                ]
+            for chunk in _chunks(stale):
+                db.execute(f"DELETE FROM lookup WHERE id IN ({_marks(len(chunk))})", chunk)  # noqa: S608
+            db.executemany("INSERT OR REPLACE INTO nodes VALUES (?,?,?,?)", rows)
+            db.executemany("INSERT OR IGNORE INTO terms VALUES (?,?)", terms)
+            db.executemany("INSERT OR IGNORE INTO lookup VALUES (?,?,?,?)", lookups)
+            edge_rows = []
+            for edge in batch.edges:
+                found = db.execute(
+                    "SELECT src, type, dst, body FROM edges WHERE src=? AND type=? AND dst=?",
+                    edge.key,
+                ).fetchone()
+                if found is None:
+                    result.edges_created += 1
+                    merged_edge = edge
+                else:
+                    old_edge = _edge_from_row(found)
+                    merged_edge = merge_edges(old_edge, edge)
+                    if merged_edge == old_edge:
+                        continue
+                    result.edges_updated += 1
+                edge_rows.append((*edge.key, _edge_body(merged_edge)))
+            db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?)", edge_rows)
+        return result
+
+    def clear(self) -> None:
+        with self._write() as db:
+            for table in ("nodes", "terms", "lookup", "edges"):
+                db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _read_nodes(self, db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Node]:
+        found: dict[str, Node] = {}
+        unique = list(dict.fromkeys(ids))
+        for chunk in _chunks(unique):
+            sql = f"SELECT id, kind, name, body FROM nodes WHERE id IN ({_marks(len(chunk))})"  # noqa: S608
+            for row in db.execute(sql, chunk):
+                found[row[0]] = _node_from_row(row)
+        return found
+
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        return self._read_nodes(self._db, ids)
+
+    def lookup(self, kind: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
+        """Ids of `kind` nodes whose indexed property `prop` has one of `values`."""
+        found: dict[str, list[str]] = {}
+        for chunk in _chunks(list(dict.fromkeys(values))):
+            sql = (
+                "SELECT value, id FROM lookup WHERE kind=? AND prop=? "
+                f"AND value IN ({_marks(len(chunk))}) ORDER BY value, id"  # noqa: S608
+            )
+            for value, node_id in self._db.execute(sql, [kind, prop, *chunk]):
+                found.setdefault(value, []).append(node_id)
+        return found
+
+    def search(self, text: str, kinds: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
+        needle = fold(text)
+        if not needle or limit <= 0:
+            return []
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rank: dict[str, int] = {}
+        sql = "SELECT term, id FROM terms WHERE term LIKE ? ESCAPE '\\'"
+        for term, node_id in self._db.execute(sql, [f"%{escaped}%"]):
+            score = 0 if term == needle else 1 if term.startswith(needle) else 2
+            rank[node_id] = min(score, rank.get(node_id, 3))
+        nodes = self.get_nodes(list(rank))
+        hits = [n for n in nodes.values() if not kinds or n.kind in kinds]
+        hits.sort(key=lambda n: (rank[n.id], fold(n.name), n.id))
+        return hits[:limit]
+
+    def edges(
+        self,
+        ids: Sequence[str],
+        types: Sequence[str] | None = None,
+        direction: Direction = "both",
+    ) -> list[Edge]:
+        unique = list(dict.fromkeys(ids))
+        type_filter = ""
+        type_args: list[str] = []
+        if types is not None:
+            type_filter = f" AND type IN ({_marks(len(types))})"
+            type_args = list(types)
+        found: dict[tuple[str, str, str], Edge] = {}
+        columns = {"out": ["src"], "in": ["dst"], "both": ["src", "dst"]}[direction]
+        for chunk in _chunks(unique):
+            for column in columns:
+                sql = (
+                    "SELECT src, type, dst, body FROM edges "  # noqa: S608 - fixed column names
+                    f"WHERE {column} IN ({_marks(len(chunk))}){type_filter}"
+                )
+                for row in self._db.execute(sql, [*chunk, *type_args]):
+                    edge = _edge_from_row(row)
+                    found[edge.key] = edge
+        return [found[key] for key in sorted(found)]
+
+    def subgraph(
+        self, ids: Sequence[str], hops: int, limit: int = 5000
+    ) -> tuple[list[Node], list[Edge]]:
+        kept: list[str] = sorted(set(self.get_nodes(ids)))[:limit]
+        seen = set(kept)
+        frontier = list(kept)
+        for _ in range(hops):
+            if not frontier or len(kept) >= limit:
+                break
+            layer = sorted(
+                {end for e in self.edges(frontier) for end in (e.source, e.target)} - seen
+            )
+            layer = layer[: limit - len(kept)]
+            kept += layer
+            seen.update(layer)
+            frontier = layer
+        nodes = self.get_nodes(kept)
+        ties = [e for e in self.edges(kept, None, "out") if e.target in seen]
+        return [nodes[i] for i in sorted(nodes)], ties
+
+    def reach(
+        self,
+        from_kinds: Sequence[str],
+        to: str,
+        as_of: str | None = None,
+        max_hops: int | None = None,
+        paths_per_subject: int = 3,
+    ) -> list[ReachAnswer]:
+        return traversal.reach(self, self.model, from_kinds, to, as_of, max_hops,
+                               paths_per_subject)
+
+    def shortest_paths(
+        self, source: str, target: str, max_hops: int = 6, limit: int = 10
+    ) -> list[Path]:
+        if not self.get_nodes([source, target]).keys() >= {source, target}:
+            return []
+        return traversal.shortest_paths(self, source, target, max_hops, limit)
+
+    def stats(self) -> Stats:
+        nodes = dict(self._db.execute("SELECT kind, COUNT(*) FROM nodes GROUP BY kind"))
+        edges = dict(self._db.execute("SELECT type, COUNT(*) FROM edges GROUP BY type"))
+        return Stats(nodes=nodes, relationships=edges)
+
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        if kind is None:
+            rows = self._db.execute("SELECT id, kind, name, body FROM nodes ORDER BY id")
+        else:
+            rows = self._db.execute(
+                "SELECT id, kind, name, body FROM nodes WHERE kind=? ORDER BY id", [kind]
+            )
+        for row in rows:
+            yield _node_from_row(row)
+
+    def iter_edges(self) -> Iterator[Edge]:
+        for row in self._db.execute("SELECT src, type, dst, body FROM edges ORDER BY src, type, dst"):
+            yield _edge_from_row(row)

@@ -1,0 +1,21 @@
+"""Text folding shared by search, ids and entity resolution."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used for search: 'Sécurité  Inc.' -> 'securite inc.'"""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+def slugify(text: str) -> str:
+    """'Foley Hoag LLP' -> 'foley-hoag-llp' (the part of an id after its prefix)."""
+    return _NON_WORD.sub("-", fold(text)).strip("-") or "unnamed"
