@@ -185,6 +185,14 @@ print_log_tail() {
   return 0
 }
 
+# Serialise install/start/stop on one NEO4J_HOME (several shells or test runs may share it).
+take_lock() {
+  command -v flock >/dev/null 2>&1 || return 0
+  mkdir -p "$NEO4J_HOME"
+  exec 9>"$NEO4J_HOME/.lock"
+  flock -w 600 9 || die "could not lock $NEO4J_HOME/.lock within 600 s (another install/start/stop is stuck?)"
+}
+
 # ---------------------------------------------------------------- subcommands
 
 cmd_install() {
@@ -200,9 +208,10 @@ cmd_install() {
   rm -rf "$tmp_lib"
   log "gathering Neo4j $NEO4J_VERSION jars with Maven into $LIB_DIR ..."
   local t0; t0="$(now)"
+  # (Maven 3.8's -q still prints bare ANSI resets; strip them. pipefail keeps mvn's status.)
   if ! "$MVN" -B -q -f "$POM" \
         -Dneo4j.version="$NEO4J_VERSION" -Dneo4j.lib="$tmp_lib" \
-        dependency:copy-dependencies >&2; then
+        dependency:copy-dependencies 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' >&2; then
     rm -rf "$tmp_lib"
     die "Maven failed to gather the Neo4j $NEO4J_VERSION jars (see above). Is Maven Central reachable, and does version $NEO4J_VERSION exist?"
   fi
@@ -265,12 +274,17 @@ java_cmd() {  # fills JAVA_CMD with the full command line of the server
 }
 
 ensure_password() {
-  [[ "$AUTH" == true ]] || return 0
+  # The initial password is set before the very first start even when auth is disabled,
+  # so that a later start with auth enabled on the same data still knows the password.
   (( ${#PASSWORD} >= 8 )) || die "SURVGRAPH_NEO4J_PASSWORD must have at least 8 characters (Neo4j's minimum)."
   local want; want="$(printf '%s' "$PASSWORD" | sha256sum | cut -d' ' -f1)"
   if [[ -d "$DATA_DIR/databases/system" ]]; then
     # the system database exists: the password was fixed at its first start
-    if [[ -f "$PASSWORD_MARKER" && "$(cat "$PASSWORD_MARKER")" != "$want" ]]; then
+    [[ "$AUTH" == true ]] || return 0
+    if [[ ! -f "$PASSWORD_MARKER" ]]; then
+      die "the database in $DATA_DIR was not created by this script with a known password; run '$0 reset' to start afresh."
+    fi
+    if [[ "$(cat "$PASSWORD_MARKER")" != "$want" ]]; then
       die "the database in $DATA_DIR was created with a different SURVGRAPH_NEO4J_PASSWORD; use that one, or run '$0 reset' to start afresh."
     fi
     return 0
@@ -309,7 +323,13 @@ cmd_start() {
   find_java
   local pid; pid="$(running_pid)"
   if [[ -n "$pid" ]]; then
-    log "already running (pid $pid); not starting another. Use 'stop' or 'restart' to apply new settings."
+    local running_uri running_auth
+    running_uri="$(sed -n 's/^SURVGRAPH_NEO4J_URI=//p' "$CONN_FILE" 2>/dev/null || true)"
+    running_auth="$(sed -n 's/^SURVGRAPH_NEO4J_AUTH=//p' "$CONN_FILE" 2>/dev/null || true)"
+    if [[ "$running_uri" != "bolt://127.0.0.1:$BOLT_PORT" || "$running_auth" != "$AUTH" ]]; then
+      die "Neo4j already runs from $NEO4J_HOME (pid $pid, ${running_uri:-unknown uri}, auth ${running_auth:-unknown}) with other settings than requested (bolt://127.0.0.1:$BOLT_PORT, auth $AUTH). Stop it first, or use another SURVGRAPH_NEO4J_HOME."
+    fi
+    log "already running (pid $pid) on $running_uri; not starting another. Use 'restart' to apply new settings."
     return 0
   fi
   is_installed || cmd_install
@@ -331,7 +351,8 @@ cmd_start() {
   {
     echo "# $(date -u +%FT%TZ) $(printf '%q ' "${JAVA_CMD[@]}")"
   } >"$CONSOLE_LOG"
-  nohup "${JAVA_CMD[@]}" >>"$CONSOLE_LOG" 2>&1 </dev/null &
+  # 9>&-: the server must not inherit (and so hold) the lock taken by take_lock
+  nohup "${JAVA_CMD[@]}" >>"$CONSOLE_LOG" 2>&1 </dev/null 9>&- &
   pid=$!
   printf '%s\n' "$pid" >"$PID_FILE"
   write_conn_file
@@ -489,13 +510,13 @@ usage() {
 main() {
   local sub="${1:-}"
   case "$sub" in
-    install) cmd_install ;;
-    start)   cmd_start ;;
+    install) take_lock; cmd_install ;;
+    start)   take_lock; cmd_start ;;
     wait)    cmd_wait ;;
-    stop)    cmd_stop ;;
+    stop)    take_lock; cmd_stop ;;
     status)  cmd_status ;;
-    restart) cmd_stop; cmd_start ;;
-    reset)   cmd_reset ;;
+    restart) take_lock; cmd_stop; cmd_start ;;
+    reset)   take_lock; cmd_reset ;;
     env)     cmd_env ;;
     -h|--help|help) usage ;;
     *) usage >&2; die "unknown or missing subcommand '${sub}'" ;;
