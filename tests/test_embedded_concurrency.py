@@ -25,7 +25,8 @@ WRITER = textwrap.dedent(
         own = [Node(f"company:{{who}}-{{number}}-{{i}}", "Company", f"{{who}} {{i}}")
                for i in range({SIZE})]
         # Both writers touch the same shared nodes: their aliases must all survive.
-        shared = [Node(f"company:shared-{{i}}", "Company", "Shared", aliases=[f"{{who}}-{{number}}"])
+        alias = f"{{who}}-{{number}}"
+        shared = [Node(f"company:shared-{{i}}", "Company", "Shared", aliases=[alias])
                   for i in range(20)]
         ties = [Edge("SUBSIDIARY_OF", n.id, "company:shared-0", sources=[f"source:{{who}}"])
                 for n in own]

@@ -24,8 +24,8 @@ LOADER = textwrap.dedent(
     store = EmbeddedStore(sys.argv[1])
     for number in range(10_000):
         tag = f"batch-{{number:05d}}"
-        nodes = [Node(f"company:{{tag}}-{{i}}", "Company", f"Vendor {{i}}", properties={{"city": tag}})
-                 for i in range({BATCH})]
+        nodes = [Node(f"company:{{tag}}-{{i}}", "Company", f"Vendor {{i}}",
+                      properties={{"city": tag}}) for i in range({BATCH})]
         edges = [Edge("SUBSIDIARY_OF", nodes[i].id, nodes[0].id) for i in range(1, {BATCH})]
         store.upsert(Batch(nodes, edges))
         print(number, flush=True)

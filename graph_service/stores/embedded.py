@@ -146,7 +146,8 @@ class EmbeddedStore(GraphStore):
                 db.execute("PRAGMA foreign_keys=OFF")
                 db.execute("PRAGMA cache_size=-65536")
             except sqlite3.Error as exc:
-                raise StoreUnavailable(f"cannot open the embedded store {self.path}: {exc}") from exc
+                message = f"cannot open the embedded store {self.path}: {exc}"
+                raise StoreUnavailable(message) from exc
             self._local.db = db
             with self._lock:
                 self._connections.append(db)
@@ -263,10 +264,9 @@ class EmbeddedStore(GraphStore):
         """Ids of `kind` nodes whose indexed property `prop` has one of `values`."""
         found: dict[str, list[str]] = {}
         for chunk in _chunks(list(dict.fromkeys(values))):
-            sql = (
-                "SELECT value, id FROM lookup WHERE kind=? AND prop=? "
-                f"AND value IN ({_marks(len(chunk))}) ORDER BY value, id"  # noqa: S608
-            )
+            marks = _marks(len(chunk))
+            sql = f"SELECT value, id FROM lookup WHERE kind=? AND prop=? AND value IN ({marks})"  # noqa: S608
+            sql += " ORDER BY value, id"
             for value, node_id in self._db.execute(sql, [kind, prop, *chunk]):
                 found.setdefault(value, []).append(node_id)
         return found
@@ -365,5 +365,6 @@ class EmbeddedStore(GraphStore):
             yield _node_from_row(row)
 
     def iter_edges(self) -> Iterator[Edge]:
-        for row in self._db.execute("SELECT src, type, dst, body FROM edges ORDER BY src, type, dst"):
+        sql = "SELECT src, type, dst, body FROM edges ORDER BY src, type, dst"
+        for row in self._db.execute(sql):
             yield _edge_from_row(row)
