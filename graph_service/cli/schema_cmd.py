@@ -1,0 +1,31 @@
+"""`survgraph schema generate`: write the artifacts derived from schema/model.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from graph_service.cli.common import console
+from graph_service.neo4j_schema import artifact_path, render, write_artifact
+
+schema_app = typer.Typer(help="Artifacts generated from the domain schema.", no_args_is_help=True)
+
+
+@schema_app.command("generate")
+def generate(
+    check: bool = typer.Option(
+        False, "--check", help="Write nothing; exit 1 if the committed artifact is stale."
+    ),
+    output: Path = typer.Option(None, "--output", "-o", help="Write here instead."),
+) -> None:
+    """Generate the Neo4j constraints and indexes (schema/generated/neo4j.cypher)."""
+    target = output or artifact_path()
+    if check:
+        current = target.read_text(encoding="utf-8") if target.is_file() else ""
+        if current != render():
+            console.print(f"[red]stale:[/red] {target}; run `survgraph schema generate`")
+            raise typer.Exit(1)
+        console.print(f"{target} is up to date")
+        return
+    console.print(f"wrote {write_artifact(target)}")

@@ -1,0 +1,83 @@
+"""Neo4j constraints and indexes, generated from schema/model.yaml.
+
+Every node carries the common label `Entity` plus its kind's label. Ids are unique under both
+(the kind constraint serves kind-scoped lookups and ordered scans); properties marked
+`indexed: true` get a range index; a text index on the folded search string serves
+case- and accent-insensitive substring search. `survgraph schema generate` writes the
+statements to schema/generated/neo4j.cypher, and a test fails when that file is stale.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from graph_service.domain_model import DomainModel, load_model, schema_dir
+
+ENTITY = "Entity"
+# Internal node properties (never schema names: those may not start with "_").
+TERMS = "_terms"  # folded name and aliases, a list
+SEARCH = "_search"  # the same terms joined by newlines, text-indexed for CONTAINS
+SORT_NAME = "_fold"  # folded name, the search tie-breaker
+INTERNAL_PROPERTIES = (TERMS, SEARCH, SORT_NAME)
+
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+HEADER = (
+    "// Generated from schema/model.yaml by `survgraph schema generate`: do not edit.\n"
+    "// Neo4jStore runs these statements on connect (each is IF NOT EXISTS).\n"
+)
+
+
+def identifier(name: str) -> str:
+    """A label, type or property key for Cypher text: plain identifiers only, never data."""
+    if not _IDENTIFIER.match(name):
+        raise ValueError(f"{name!r} is not a plain identifier and cannot name anything in Cypher")
+    return name
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def schema_statements(model: DomainModel | None = None) -> list[str]:
+    """The constraint and index statements, in a stable order."""
+    model = model or load_model()
+    statements = [
+        f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY}) REQUIRE n.id IS UNIQUE",
+    ]
+    for kind in sorted(model.kinds):
+        label = identifier(kind)
+        statements.append(
+            f"CREATE CONSTRAINT {_snake(label)}_id IF NOT EXISTS "
+            f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+        )
+    for kind in sorted(model.kinds):
+        label = identifier(kind)
+        for key in sorted(model.kinds[kind].properties):
+            if model.kinds[kind].properties[key].indexed:
+                prop = identifier(key)
+                statements.append(
+                    f"CREATE INDEX {_snake(label)}_{prop} IF NOT EXISTS "
+                    f"FOR (n:{label}) ON (n.{prop})"
+                )
+    statements.append(
+        f"CREATE TEXT INDEX entity_search IF NOT EXISTS FOR (n:{ENTITY}) ON (n.{SEARCH})"
+    )
+    return statements
+
+
+def render(model: DomainModel | None = None) -> str:
+    """The artifact's text: a header, then one statement a line, each ending with ';'."""
+    return HEADER + "".join(f"{statement};\n" for statement in schema_statements(model))
+
+
+def artifact_path() -> Path:
+    return schema_dir() / "generated" / "neo4j.cypher"
+
+
+def write_artifact(path: Path | None = None) -> Path:
+    target = path or artifact_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render(), encoding="utf-8")
+    return target

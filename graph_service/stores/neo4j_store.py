@@ -1,0 +1,507 @@
+"""The Neo4j store: the official driver over Bolt, batched UNWIND writes, pushed-down reach.
+
+Mapping (see docs/neo4j-store.md): a node is `(:Entity:<Kind> {id, name, aliases, sources,
+first_seen, last_seen, <kind properties>, _terms, _search, _fold})`; a tie is a relationship of
+its schema type with `status`, `sources`, `first_seen`, `last_seen` and its own properties.
+Labels, types and property keys in Cypher text come only from the schema; every value is a
+query parameter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
+from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+
+from graph_service.domain_model import DomainModel, load_model
+from graph_service.neo4j_schema import (
+    ENTITY,
+    SEARCH,
+    SORT_NAME,
+    TERMS,
+    identifier,
+    schema_statements,
+)
+from graph_service.records import (
+    Batch,
+    Edge,
+    Node,
+    collapse,
+    merge_edges,
+    merge_nodes,
+    validate_edge,
+    validate_node,
+)
+from graph_service.stores import neo4j_cypher
+from graph_service.stores.base import (
+    Direction,
+    GraphStore,
+    Path,
+    ReachAnswer,
+    Stats,
+    StoreUnavailable,
+    WriteResult,
+)
+from graph_service.stores.traversal import _finish
+from graph_service.text import fold
+
+# Rows per UNWIND statement; one transaction still spans the whole batch.
+_CHUNK = 2000
+# Nodes per page when streaming everything out.
+_PAGE = 2000
+_NODE_FIELDS = ("id", "name", "aliases", "sources", "first_seen", "last_seen")
+_EDGE_FIELDS = ("status", "sources", "first_seen", "last_seen")
+_NODE_ROW = "n.id, labels(n), properties(n)"
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Neo4jStore(GraphStore):
+    """A graph in a Neo4j database; constraints and indexes are ensured on connect."""
+
+    def __init__(
+        self,
+        url: str,
+        user: str = "neo4j",
+        password: str | None = None,
+        database: str = "neo4j",
+        model: DomainModel | None = None,
+    ) -> None:
+        self.model = model or load_model()
+        self.url, self.database = url, database
+        self._kinds = {kind: identifier(kind) for kind in self.model.kinds}
+        self._types = {rel: identifier(rel) for rel in self.model.relationships}
+        self._edge_props = [
+            identifier(key) for key in self.model.relationship_properties if key not in _EDGE_FIELDS
+        ]
+        auth = (user, password) if password is not None else None
+        try:
+            self._driver: Driver = GraphDatabase.driver(
+                url, auth=auth, notifications_min_severity="OFF"
+            )
+        except (DriverError, ValueError) as exc:
+            raise StoreUnavailable(f"cannot use the Neo4j URL {url!r}: {exc}") from exc
+        try:
+            self.ping()
+            self._ensure_schema()
+        except StoreUnavailable:
+            self._driver.close()
+            raise
+
+    # -- connections ---------------------------------------------------------------------------
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session whose connection failures surface as StoreUnavailable."""
+        try:
+            with self._driver.session(database=self.database) as session:
+                yield session
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.url} is unavailable: {exc}") from exc
+        except AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.url} refused the credentials: {exc}") from exc
+
+    def _read(self, query: str, **params: Any) -> list[list[Any]]:
+        def work(tx: ManagedTransaction) -> list[list[Any]]:
+            return [list(record.values()) for record in tx.run(query, params)]
+
+        with self._session() as session:
+            return session.execute_read(work)
+
+    def _ensure_schema(self) -> None:
+        try:
+            with self._session() as session:
+                for statement in schema_statements(self.model):
+                    session.run(statement).consume()
+                session.run("CALL db.awaitIndexes(120)").consume()
+        except Neo4jError as exc:
+            raise StoreUnavailable(f"cannot set up the Neo4j schema at {self.url}: {exc}") from exc
+
+    def ping(self) -> None:
+        try:
+            self._driver.verify_connectivity()
+            self._read("RETURN 1")
+        except StoreUnavailable:
+            raise
+        except (DriverError, Neo4jError, OSError) as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} (database {self.database!r}) does not answer: {exc}"
+            ) from exc
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # -- mapping -------------------------------------------------------------------------------
+
+    def _node(self, node_id: str, labels: Sequence[str], props: dict[str, Any]) -> Node:
+        kind = next(label for label in labels if label in self.model.kinds)
+        keys = self.model.kinds[kind].properties
+        return Node(
+            id=node_id,
+            kind=kind,
+            name=props["name"],
+            aliases=list(props.get("aliases") or []),
+            properties={key: props[key] for key in keys if key in props},
+            sources=list(props.get("sources") or []),
+            first_seen=props.get("first_seen"),
+            last_seen=props.get("last_seen"),
+        )
+
+    def _edge(self, row: Sequence[Any]) -> Edge:
+        source, rel_type, target, props = row
+        return Edge(
+            type=rel_type,
+            source=source,
+            target=target,
+            status=props.get("status") or "reported",
+            properties={key: props[key] for key in self._edge_props if key in props},
+            sources=list(props.get("sources") or []),
+            first_seen=props.get("first_seen"),
+            last_seen=props.get("last_seen"),
+        )
+
+    @staticmethod
+    def _node_props(node: Node) -> dict[str, Any]:
+        """The flat property map written for a node (None means absent)."""
+        terms = sorted({fold(t) for t in (node.name, *node.aliases)})
+        props: dict[str, Any] = {
+            "id": node.id,
+            "name": node.name,
+            "aliases": list(node.aliases),
+            "sources": list(node.sources),
+            "first_seen": node.first_seen,
+            "last_seen": node.last_seen,
+        }
+        props.update(node.properties)
+        props.update({TERMS: terms, SEARCH: "\n".join(terms), SORT_NAME: fold(node.name)})
+        return {key: value for key, value in props.items() if value is not None}
+
+    @staticmethod
+    def _edge_props_of(edge: Edge) -> dict[str, Any]:
+        props: dict[str, Any] = {
+            "status": edge.status,
+            "sources": list(edge.sources),
+            "first_seen": edge.first_seen,
+            "last_seen": edge.last_seen,
+        }
+        props.update(edge.properties)
+        return {key: value for key, value in props.items() if value is not None}
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def upsert(self, batch: Batch) -> WriteResult:
+        batch = collapse(batch)
+        for node in batch.nodes:
+            validate_node(self.model, node)
+        kinds = {n.id: n.kind for n in batch.nodes}
+        for edge in batch.edges:
+            validate_edge(self.model, edge, kinds)
+        if not len(batch):
+            return WriteResult()
+        with self._session() as session:
+            return session.execute_write(self._upsert, batch, kinds)
+
+    def _upsert(self, tx: ManagedTransaction, batch: Batch, kinds: dict[str, str]) -> WriteResult:
+        """Read what exists (locking it), merge in Python like the embedded store, write back.
+        Runs inside one transaction: an exception rolls all of it back."""
+        result = WriteResult()
+        ends = {end for e in batch.edges for end in (e.source, e.target)}
+        existing = self._lock_nodes(tx, sorted(set(kinds) | ends))
+        absent = sorted(end for end in ends if end not in kinds and end not in existing)
+        if absent:
+            raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
+        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for node in batch.nodes:
+            old = existing.get(node.id)
+            merged = merge_nodes(old, node) if old else node
+            if old is None:
+                result.nodes_created += 1
+            elif merged != old:
+                result.nodes_updated += 1
+            else:
+                continue
+            by_kind[merged.kind].append({"id": merged.id, "props": self._node_props(merged)})
+        for kind, rows in sorted(by_kind.items()):
+            query = (
+                f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) "
+                f"SET n = row.props SET n:{self._kinds[kind]}"
+            )
+            for chunk in _chunks(rows):
+                tx.run(query, rows=chunk).consume()
+        old_edges = self._read_edges(tx, batch.edges)
+        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for edge in batch.edges:
+            old_edge = old_edges.get(edge.key)
+            merged_edge = merge_edges(old_edge, edge) if old_edge else edge
+            if old_edge is None:
+                result.edges_created += 1
+            elif merged_edge != old_edge:
+                result.edges_updated += 1
+            else:
+                continue
+            by_type[edge.type].append(
+                {"s": edge.source, "t": edge.target, "props": self._edge_props_of(merged_edge)}
+            )
+        for rel_type, rows in sorted(by_type.items()):
+            query = (
+                f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) "
+                f"MATCH (b:{ENTITY} {{id: row.t}}) "
+                f"MERGE (a)-[r:{self._types[rel_type]}]->(b) SET r = row.props"
+            )
+            for chunk in _chunks(rows):
+                tx.run(query, rows=chunk).consume()
+        return result
+
+    def _lock_nodes(self, tx: ManagedTransaction, ids: list[str]) -> dict[str, Node]:
+        """Existing nodes among `ids`, write-locked (in id order, against deadlocks) so a
+        concurrent batch cannot merge into them between this read and our write."""
+        found: dict[str, Node] = {}
+        query = (
+            f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
+            f"SET n._lock = true REMOVE n._lock RETURN {_NODE_ROW}"
+        )
+        for chunk in _chunks(ids):
+            for record in tx.run(query, ids=list(chunk)):
+                node_id, labels, props = record.values()
+                found[node_id] = self._node(node_id, labels, props)
+        return found
+
+    def _read_edges(
+        self, tx: ManagedTransaction, edges: Sequence[Edge]
+    ) -> dict[tuple[str, str, str], Edge]:
+        found: dict[tuple[str, str, str], Edge] = {}
+        query = (
+            f"UNWIND $keys AS k MATCH (a:{ENTITY} {{id: k[0]}})-[r]->(b:{ENTITY} {{id: k[2]}}) "
+            f"WHERE type(r) = k[1] RETURN {neo4j_cypher.EDGE_ROW}"
+        )
+        for chunk in _chunks([list(e.key) for e in edges]):
+            for record in tx.run(query, keys=list(chunk)):
+                edge = self._edge(record[0])
+                found[edge.key] = edge
+        return found
+
+    def clear(self) -> None:
+        with self._session() as session:
+            session.run(
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
+            ).consume()
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        found: dict[str, Node] = {}
+        unique = list(dict.fromkeys(ids))
+        query = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) RETURN {_NODE_ROW}"
+        for chunk in _chunks(unique):
+            for node_id, labels, props in self._read(query, ids=list(chunk)):
+                found[node_id] = self._node(node_id, labels, props)
+        return found
+
+    def lookup(self, kind: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
+        spec = self.model.kinds.get(kind)
+        if spec is None or prop not in spec.properties or not spec.properties[prop].indexed:
+            return {}
+        wanted = [v for v in dict.fromkeys(values) if v != ""]
+        if not wanted:
+            return {}
+        key = identifier(prop)
+        rows = self._read(
+            f"MATCH (n:{self._kinds[kind]}) WHERE n.{key} IN $values "
+            f"RETURN n.{key}, n.id ORDER BY n.{key}, n.id",
+            values=wanted,
+        )
+        found: dict[str, list[str]] = {}
+        for value, node_id in rows:
+            found.setdefault(str(value), []).append(node_id)
+        return found
+
+    def search(self, text: str, kinds: Sequence[str] | None = None, limit: int = 20) -> list[Node]:
+        needle = fold(text)
+        if not needle or limit <= 0:
+            return []
+        rows = self._read(
+            f"MATCH (n:{ENTITY}) WHERE n.{SEARCH} CONTAINS $needle "
+            "AND ($kinds IS NULL OR any(label IN labels(n) WHERE label IN $kinds)) "
+            f"WITH n, CASE WHEN $needle IN n.{TERMS} THEN 0 "
+            f"WHEN any(term IN n.{TERMS} WHERE term STARTS WITH $needle) THEN 1 ELSE 2 END "
+            "AS rank "
+            f"RETURN {_NODE_ROW} ORDER BY rank, n.{SORT_NAME}, n.id "
+            "LIMIT $limit",
+            needle=needle,
+            kinds=list(kinds) if kinds else None,
+            limit=limit,
+        )
+        return [self._node(node_id, labels, props) for node_id, labels, props in rows]
+
+    def edges(
+        self,
+        ids: Sequence[str],
+        types: Sequence[str] | None = None,
+        direction: Direction = "both",
+    ) -> list[Edge]:
+        unique = list(dict.fromkeys(ids))
+        if types is not None:
+            known = [self._types[t] for t in dict.fromkeys(types) if t in self._types]
+            if not known:
+                return []
+            rel = f"[r:{'|'.join(known)}]"
+        else:
+            rel = "[r]"
+        patterns = {
+            "out": [f"(a)-{rel}->(b)"],
+            "in": [f"(a)<-{rel}-(b)"],
+            "both": [f"(a)-{rel}->(b)", f"(a)<-{rel}-(b)"],
+        }[direction]
+        found: dict[tuple[str, str, str], Edge] = {}
+        for chunk in _chunks(unique):
+            for pattern in patterns:
+                query = (
+                    f"UNWIND $ids AS id MATCH (a:{ENTITY} {{id: id}}) "
+                    f"MATCH {pattern} RETURN {neo4j_cypher.EDGE_ROW}"
+                )
+                for (row,) in self._read(query, ids=list(chunk)):
+                    edge = self._edge(row)
+                    found[edge.key] = edge
+        return [found[key] for key in sorted(found)]
+
+    def subgraph(
+        self, ids: Sequence[str], hops: int, limit: int = 5000
+    ) -> tuple[list[Node], list[Edge]]:
+        # Layer by layer like the embedded store, so both cut a large neighbourhood alike.
+        kept: list[str] = sorted(set(self.get_nodes(ids)))[:limit]
+        seen = set(kept)
+        frontier = list(kept)
+        for _ in range(hops):
+            if not frontier or len(kept) >= limit:
+                break
+            layer = sorted(
+                {end for e in self.edges(frontier) for end in (e.source, e.target)} - seen
+            )
+            layer = layer[: limit - len(kept)]
+            kept += layer
+            seen.update(layer)
+            frontier = layer
+        nodes = self.get_nodes(kept)
+        ties = [e for e in self.edges(kept, None, "out") if e.target in seen]
+        return [nodes[i] for i in sorted(nodes)], ties
+
+    def reach(
+        self,
+        from_kinds: Sequence[str],
+        to: str,
+        as_of: str | None = None,
+        max_hops: int | None = None,
+        paths_per_subject: int = 3,
+    ) -> list[ReachAnswer]:
+        """One Cypher statement per applicable reach rule; answers combined exactly as the
+        embedded traversal combines them (shortest paths overall, contracts counted once)."""
+        target_kind = self.model.kind_for_id(to)
+        if target_kind is None:
+            return []
+        answers: dict[str, ReachAnswer] = {}
+        chains: dict[str, dict[tuple[str, str, str], Edge]] = defaultdict(dict)
+        contracts: dict[str, Node] = {}
+        for rule in self.model.rules_between(set(from_kinds), target_kind):
+            hops = rule.max_length if max_hops is None else min(max_hops, rule.max_length)
+            statement = neo4j_cypher.reach_statement(rule, hops)
+            if statement is None:
+                continue
+            rows = self._read(
+                statement, to=to, hops=hops, as_of=as_of, per_subject=max(paths_per_subject, 0)
+            )
+            for subject, best, chain, found in rows:
+                answer = answers.setdefault(subject, ReachAnswer(subject=subject, paths=[]))
+                answer.rules.append(rule.name)
+                answer.paths += [
+                    Path(list(nodes), [self._edge(row) for row in edge_rows])
+                    for nodes, edge_rows in best
+                ]
+                for row in chain:
+                    edge = self._edge(row)
+                    chains[subject][edge.key] = edge
+                for node_id, labels, props in found:
+                    contracts[node_id] = self._node(node_id, labels, props)
+        for subject, answer in answers.items():
+            _finish(answer, list(chains[subject].values()), contracts, paths_per_subject)
+        return [answers[s] for s in sorted(answers)]
+
+    def shortest_paths(
+        self, source: str, target: str, max_hops: int = 6, limit: int = 10
+    ) -> list[Path]:
+        if not self.get_nodes([source, target]).keys() >= {source, target}:
+            return []
+        if source == target:
+            return [Path([source], [])]
+        if max_hops < 1 or limit <= 0:
+            return []
+        rows = self._read(
+            neo4j_cypher.shortest_paths_statement(max_hops),
+            source=source,
+            target=target,
+            limit=limit,
+        )
+        paths = {}
+        for nodes, edge_rows in rows:
+            path = Path(list(nodes), [self._edge(row) for row in edge_rows])
+            paths[path.key] = path
+        return [paths[key] for key in sorted(paths)][:limit]
+
+    def stats(self) -> Stats:
+        kinds, types = sorted(self._kinds), sorted(self._types)
+        calls = [
+            f"CALL {{ MATCH (n:{self._kinds[k]}) RETURN count(n) AS n{i} }}"
+            for i, k in enumerate(kinds)
+        ] + [
+            f"CALL {{ MATCH ()-[r:{self._types[t]}]->() RETURN count(r) AS r{i} }}"
+            for i, t in enumerate(types)
+        ]
+        names = [f"n{i}" for i in range(len(kinds))] + [f"r{i}" for i in range(len(types))]
+        (counts,) = self._read("\n".join(calls) + f"\nRETURN [{', '.join(names)}]")[0]
+        node_counts = dict(zip(kinds, counts[: len(kinds)], strict=True))
+        edge_counts = dict(zip(types, counts[len(kinds) :], strict=True))
+        return Stats(
+            nodes={k: c for k, c in node_counts.items() if c},
+            relationships={t: c for t, c in edge_counts.items() if c},
+        )
+
+    def iter_nodes(self, kind: str | None = None) -> Iterator[Node]:
+        if kind is not None and kind not in self._kinds:
+            return
+        label = ENTITY if kind is None else self._kinds[kind]
+        query = (
+            f"MATCH (n:{label}) WHERE n.id > $after RETURN {_NODE_ROW} ORDER BY n.id LIMIT $page"
+        )
+        after = ""
+        while True:
+            rows = self._read(query, after=after, page=_PAGE)
+            for node_id, labels, props in rows:
+                yield self._node(node_id, labels, props)
+            if len(rows) < _PAGE:
+                return
+            after = rows[-1][0]
+
+    def iter_edges(self) -> Iterator[Edge]:
+        """Ties in (from, type, to) order, a page of source nodes at a time."""
+        query = (
+            f"MATCH (a:{ENTITY}) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $page "
+            f"OPTIONAL MATCH (a)-[r]->(b) RETURN a.id, "
+            f"CASE WHEN r IS NULL THEN null ELSE {neo4j_cypher.EDGE_ROW} END"
+        )
+        after = ""
+        while True:
+            rows = self._read(query, after=after, page=_PAGE)
+            if not rows:
+                return
+            ties = [self._edge(row) for _, row in rows if row is not None]
+            yield from sorted(ties, key=lambda e: e.key)
+            after = max(source for source, _ in rows)
+
+
+__all__ = ["Neo4jStore"]
