@@ -7,6 +7,7 @@ import typer
 from graph_service.cli import common
 from graph_service.cli.admin import register as register_admin
 from graph_service.cli.load import load_app
+from graph_service.cli.schema_cmd import schema_app
 
 app = typer.Typer(
     name="survgraph",
@@ -31,4 +32,5 @@ def main(
 
 
 app.add_typer(load_app, name="load")
+app.add_typer(schema_app, name="schema")
 register_admin(app)
