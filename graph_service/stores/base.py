@@ -9,6 +9,7 @@ from typing import Literal
 
 from graph_service.domain_model import DomainModel
 from graph_service.records import Batch, Edge, Node
+from graph_service.stores.query_types import GroupKey, ListFilter, ListOrder, ListPage, SpendingRow
 
 Direction = Literal["out", "in", "both"]
 
@@ -150,6 +151,20 @@ class GraphStore(abc.ABC):
     ) -> list[Path]:
         """The shortest paths between two nodes over ties of any type in either direction,
         at most `limit`, ordered by Path.key."""
+
+    @abc.abstractmethod
+    def list_nodes(
+        self, kind: str, flt: ListFilter, order: ListOrder, first: int, offset: int = 0
+    ) -> ListPage:
+        """One page of the `kind` nodes passing `flt` (meanings in query_types.ListFilter),
+        ordered by `order` then id, with the total that match. QueryError for a filter or
+        order that does not apply to the kind."""
+
+    @abc.abstractmethod
+    def spending(self, group_by: Sequence[GroupKey], flt: ListFilter) -> list[SpendingRow]:
+        """Contract counts and obligated/potential sums of the contracts passing `flt`, grouped
+        by awarding agency, recipient, recipient's top parent, technology and fiscal year
+        (query_types.SpendingRow); largest first."""
 
     @abc.abstractmethod
     def stats(self) -> Stats:

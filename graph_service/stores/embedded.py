@@ -34,6 +34,7 @@ from graph_service.stores.base import (
     StoreUnavailable,
     WriteResult,
 )
+from graph_service.stores.embedded_queries import EmbeddedQueries
 from graph_service.text import fold
 
 # SQLite allows 32766 host parameters; stay far below it and keep statements small.
@@ -113,7 +114,7 @@ def _edge_from_row(row: tuple[str, str, str, str]) -> Edge:
                 data["first_seen"], data["last_seen"])
 
 
-class EmbeddedStore(GraphStore):
+class EmbeddedStore(EmbeddedQueries, GraphStore):
     """A graph in one SQLite file. Safe for many threads (a connection each) and processes."""
 
     def __init__(self, path: str | FilePath, model: DomainModel | None = None) -> None:
