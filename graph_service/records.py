@@ -194,20 +194,25 @@ def collapse(batch: Batch) -> Batch:
 # -- validation ---------------------------------------------------------------------------------
 
 
+def _type_ok(kind: str, value: object) -> bool:
+    if kind in ("string", "datetime"):
+        return isinstance(value, str)
+    if kind == "float":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "date":
+        return isinstance(value, str) and bool(_DATE.match(value))
+    if kind == "list":
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, bool)
+
+
 def _check_value(spec: PropertySpec, key: str, value: Value) -> None:
     if value is None:
         return
     kind = spec.type
-    ok = {
-        "string": isinstance(value, str),
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        "float": isinstance(value, int | float) and not isinstance(value, bool),
-        "boolean": isinstance(value, bool),
-        "date": isinstance(value, str) and bool(_DATE.match(value)),
-        "datetime": isinstance(value, str),
-        "list": isinstance(value, list) and all(isinstance(v, str) for v in value),
-    }[kind]
-    if not ok:
+    if not _type_ok(kind, value):
         raise ValidationError(f"{key}: expected {kind}, got {value!r}", key)
     if kind == "float" and not math.isfinite(float(value)):  # type: ignore[arg-type]
         raise ValidationError(f"{key}: {value!r} is not a finite number", key)

@@ -6,12 +6,13 @@ networkx serves analytics, layout and export on subgraphs read from here.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path as FilePath
 from typing import Any
+
+import orjson
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.records import (
@@ -54,7 +55,7 @@ CREATE TABLE IF NOT EXISTS lookup (
     PRIMARY KEY (kind, prop, value, id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS edges (
-    src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL, body TEXT NOT NULL,
+    src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL, body BLOB NOT NULL,
     PRIMARY KEY (src, type, dst)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_by_dst ON edges(dst, type, src);
@@ -72,44 +73,40 @@ def _marks(count: int) -> str:
     return ",".join("?" * count)
 
 
-def _node_body(node: Node) -> str:
-    return json.dumps(
+def _node_body(node: Node) -> bytes:
+    return orjson.dumps(
         {
             "aliases": node.aliases,
             "properties": node.properties,
             "sources": node.sources,
             "first_seen": node.first_seen,
             "last_seen": node.last_seen,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
+        }
     )
 
 
-def _edge_body(edge: Edge) -> str:
-    return json.dumps(
+def _edge_body(edge: Edge) -> bytes:
+    return orjson.dumps(
         {
             "status": edge.status,
             "properties": edge.properties,
             "sources": edge.sources,
             "first_seen": edge.first_seen,
             "last_seen": edge.last_seen,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
+        }
     )
 
 
-def _node_from_row(row: tuple[str, str, str, str]) -> Node:
+def _node_from_row(row: tuple[str, str, str, bytes]) -> Node:
     node_id, kind, name, body = row
-    data = json.loads(body)
+    data = orjson.loads(body)
     return Node(node_id, kind, name, data["aliases"], data["properties"], data["sources"],
                 data["first_seen"], data["last_seen"])
 
 
-def _edge_from_row(row: tuple[str, str, str, str]) -> Edge:
+def _edge_from_row(row: tuple[str, str, str, bytes]) -> Edge:
     src, rel_type, dst, body = row
-    data = json.loads(body)
+    data = orjson.loads(body)
     return Edge(rel_type, src, dst, data["status"], data["properties"], data["sources"],
                 data["first_seen"], data["last_seen"])
 
@@ -223,17 +220,14 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
             db.executemany("INSERT OR REPLACE INTO nodes VALUES (?,?,?,?)", rows)
             db.executemany("INSERT OR IGNORE INTO terms VALUES (?,?)", terms)
             db.executemany("INSERT OR IGNORE INTO lookup VALUES (?,?,?,?)", lookups)
+            old_edges = self._read_edges(db, [e.key for e in batch.edges])
             edge_rows = []
             for edge in batch.edges:
-                found = db.execute(
-                    "SELECT src, type, dst, body FROM edges WHERE src=? AND type=? AND dst=?",
-                    edge.key,
-                ).fetchone()
-                if found is None:
+                old_edge = old_edges.get(edge.key)
+                if old_edge is None:
                     result.edges_created += 1
                     merged_edge = edge
                 else:
-                    old_edge = _edge_from_row(found)
                     merged_edge = merge_edges(old_edge, edge)
                     if merged_edge == old_edge:
                         continue
@@ -256,6 +250,20 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
             sql = f"SELECT id, kind, name, body FROM nodes WHERE id IN ({_marks(len(chunk))})"  # noqa: S608
             for row in db.execute(sql, chunk):
                 found[row[0]] = _node_from_row(row)
+        return found
+
+    def _read_edges(
+        self, db: sqlite3.Connection, keys: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], Edge]:
+        """The stored ties among `keys`, read by their start nodes (the primary key's prefix)."""
+        wanted = set(keys)
+        found: dict[tuple[str, str, str], Edge] = {}
+        for chunk in _chunks(sorted({key[0] for key in wanted})):
+            sql = f"SELECT src, type, dst, body FROM edges WHERE src IN ({_marks(len(chunk))})"  # noqa: S608
+            for row in db.execute(sql, chunk):
+                if (row[0], row[1], row[2]) in wanted:
+                    edge = _edge_from_row(row)
+                    found[edge.key] = edge
         return found
 
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
