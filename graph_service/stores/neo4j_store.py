@@ -46,6 +46,7 @@ from graph_service.stores.base import (
     StoreUnavailable,
     WriteResult,
 )
+from graph_service.stores.neo4j_queries import Neo4jQueries
 from graph_service.stores.traversal import _finish
 from graph_service.text import fold
 
@@ -63,7 +64,7 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
         yield items[start : start + size]
 
 
-class Neo4jStore(GraphStore):
+class Neo4jStore(Neo4jQueries, GraphStore):
     """A graph in a Neo4j database; constraints and indexes are ensured on connect."""
 
     def __init__(
