@@ -8,6 +8,7 @@ from graph_service.cli import common
 from graph_service.cli.admin import register as register_admin
 from graph_service.cli.bench import bench_app
 from graph_service.cli.load import load_app
+from graph_service.cli.maps import map_app
 from graph_service.cli.schema_cmd import schema_app
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ def main(
 
 
 app.add_typer(load_app, name="load")
+app.add_typer(map_app, name="map")
 app.add_typer(schema_app, name="schema")
 app.add_typer(bench_app, name="bench")
 register_admin(app)
