@@ -17,7 +17,13 @@ EGO_LIMIT = 2000
 
 
 class MapError(LookupError):
-    """A map cannot be drawn for this input (unknown id, kind); the message says why."""
+    """A map cannot be drawn for this input; the message says why. `status`: HTTP status."""
+
+    status = 404
+
+
+class BadMapRequest(MapError):
+    status = 400
 
 
 def _require(store: GraphStore, ids: Sequence[str]) -> dict[str, Node]:
@@ -92,7 +98,7 @@ def reach_view(store: GraphStore, target: str, from_kinds: Sequence[str] | None 
     if from_kinds:
         unknown = [k for k in from_kinds if k not in model.kinds]
         if unknown:
-            raise MapError(f"unknown kind {', '.join(unknown)}; kinds: {', '.join(model.kinds)}")
+            raise BadMapRequest(f"unknown kind {', '.join(unknown)}; kinds: {', '.join(model.kinds)}")
         kinds = list(from_kinds)
     else:
         kinds = sorted({r.from_kind for r in model.reach if r.to_kind == goal.kind})
