@@ -131,6 +131,8 @@ class Neo4jStore(Neo4jQueries, GraphStore):
             self._read("RETURN 1")
         except StoreUnavailable:
             raise
+        except AuthError as exc:
+            raise StoreUnavailable(f"Neo4j at {self.url} refused the credentials: {exc}") from exc
         except (DriverError, Neo4jError, OSError) as exc:
             raise StoreUnavailable(
                 f"Neo4j at {self.url} (database {self.database!r}) does not answer: {exc}"

@@ -1,0 +1,109 @@
+"""What is particular to the Neo4j store: how records map onto the graph, the CLI against a
+server, and a clear error when the server is not there."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from conftest import neo4j_credentials, neo4j_uri
+from typer.testing import CliRunner
+
+from graph_service.cli.main import app
+from graph_service.records import Batch, Edge, Node
+from graph_service.stores import open_store
+from graph_service.stores.base import GraphStore, StoreUnavailable
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_server_is_a_clear_error() -> None:
+    from graph_service.stores.neo4j_store import Neo4jStore
+
+    url = f"bolt://127.0.0.1:{_free_port()}"
+    with pytest.raises(StoreUnavailable, match=f"Neo4j at {url}"):
+        Neo4jStore(url, password="whatever")
+
+
+def test_the_cli_reports_an_unreachable_server() -> None:
+    url = f"bolt://127.0.0.1:{_free_port()}"
+    result = CliRunner().invoke(app, ["--store", url, "stats"])
+    assert result.exit_code == 2
+    assert f"Neo4j at {url}" in result.output
+
+
+@pytest.mark.neo4j
+def test_wrong_credentials_are_a_clear_error() -> None:
+    from graph_service.stores.neo4j_store import Neo4jStore
+
+    with pytest.raises(StoreUnavailable, match="refused the credentials"):
+        Neo4jStore(neo4j_uri(), password="not-the-password")
+
+
+@pytest.mark.neo4j
+def test_records_map_onto_labels_and_flat_properties(neo4j_store: GraphStore) -> None:
+    from graph_service.stores.neo4j_store import Neo4jStore
+
+    assert isinstance(neo4j_store, Neo4jStore)
+    node = Node("contract:k1", "Contract", "Kontrakt Überwachung", ["K-1"],
+                {"obligated": 5.0, "fiscal_year": 2024, "psc": None}, ["source:s"], "2024-01-02")
+    other = Node("agency:a", "Agency", "A")
+    tie = Edge("AWARDED_BY", node.id, other.id, "inferred", {"amount": 2.5, "note": None},
+               ["source:s"])
+    neo4j_store.upsert(Batch([node, other], [tie]))
+    ((labels, props),) = neo4j_store._read(
+        "MATCH (n:Entity {id: $id}) RETURN labels(n), properties(n)", id=node.id
+    )
+    assert sorted(labels) == ["Contract", "Entity"]
+    assert props["aliases"] == ["K-1"] and props["sources"] == ["source:s"]
+    assert props["obligated"] == 5.0 and props["fiscal_year"] == 2024
+    assert "psc" not in props and "last_seen" not in props  # None is absent
+    assert props["_terms"] == ["k-1", "kontrakt uberwachung"]
+    ((rel_type, rel_props),) = neo4j_store._read(
+        "MATCH (:Contract {id: $id})-[r]->() RETURN type(r), properties(r)", id=node.id
+    )
+    assert rel_type == "AWARDED_BY"
+    assert rel_props == {"status": "inferred", "amount": 2.5, "sources": ["source:s"]}
+    stored = neo4j_store.get_node(node.id)
+    assert stored is not None and stored.properties == {"obligated": 5.0, "fiscal_year": 2024}
+    assert [n.id for n in neo4j_store.search("uberwachung")] == [node.id]
+
+
+@pytest.mark.neo4j
+def test_the_cli_loads_the_seed_into_neo4j_like_the_embedded_store(
+    neo4j_store: GraphStore, tmp_path: Path
+) -> None:
+    user, password = neo4j_credentials()
+    env = {"SURVGRAPH_NEO4J_USER": user, "SURVGRAPH_NEO4J_PASSWORD": password}
+    runner = CliRunner()
+    exports = []
+    for location in (neo4j_uri(), str(tmp_path / "seed.db")):
+        for _ in range(2):
+            loaded = runner.invoke(app, ["--store", location, "load", "seed"], env=env)
+            assert loaded.exit_code == 0, loaded.output
+        out = tmp_path / f"export-{len(exports)}.jsonl"
+        exported = runner.invoke(app, ["--store", location, "export", "-f", "jsonl", "-o",
+                                       str(out)], env=env)
+        assert exported.exit_code == 0, exported.output
+        exports.append(out.read_text(encoding="utf-8"))
+    assert exports[0] == exports[1]
+    assert '"id": "company:microsoft"' in exports[0]
+
+
+@pytest.mark.neo4j
+def test_open_store_picks_neo4j_for_a_bolt_url(
+    neo4j_store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graph_service.stores.neo4j_store import Neo4jStore
+
+    user, password = neo4j_credentials()
+    monkeypatch.setenv("SURVGRAPH_NEO4J_USER", user)
+    monkeypatch.setenv("SURVGRAPH_NEO4J_PASSWORD", password)
+    with open_store(neo4j_uri()) as store:
+        assert isinstance(store, Neo4jStore)
+        store.ping()
