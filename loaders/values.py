@@ -1,0 +1,81 @@
+"""Parsing the mess real files hold: dates as ISO or m/d/yy, amounts with or without decimals,
+dollar signs and thousands separators, blanks. Bad values raise RowError naming the field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s.*)?$")
+_AMOUNT_JUNK = re.compile(r"[$,\s]")
+_BLANKS = frozenset({"", "na", "n/a", "null", "none", "-none-", "nan"})
+
+
+class RowError(ValueError):
+    """One record cannot be loaded; `field` names the column (or key) at fault."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().casefold() in _BLANKS)
+
+
+def text(value: object) -> str | None:
+    """A stripped string, or None for blanks (including 'NA', 'NULL', '-NONE-')."""
+    if blank(value):
+        return None
+    return " ".join(str(value).split())
+
+
+def parse_date(value: object, field: str) -> str | None:
+    """ISO 'YYYY-MM-DD[ time]', or US 'm/d/yy' / 'm/d/yyyy' (two-digit years: 69-99 -> 19xx,
+    00-68 -> 20xx, as spreadsheets do) -> 'YYYY-MM-DD'."""
+    raw = text(value)
+    if raw is None:
+        return None
+    match = _ISO.match(raw)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _US.match(raw)
+        if not match:
+            raise RowError(field, f"{raw!r} is not a date (expected YYYY-MM-DD or m/d/yy)")
+        month, day, year = (int(g) for g in match.groups())
+        if year < 100:
+            year += 1900 if year >= 69 else 2000
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError as exc:
+        raise RowError(field, f"{raw!r} is not a real date") from exc
+
+
+def parse_amount(value: object, field: str) -> float | None:
+    """'7391976', '16000.00', '$1,234.50', '(12.00)' (negative), 1234.5 -> float."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raw = text(value)
+    if raw is None:
+        return None
+    negative = raw.startswith("(") and raw.endswith(")")
+    cleaned = _AMOUNT_JUNK.sub("", raw.strip("()"))
+    try:
+        amount = float(cleaned)
+    except ValueError as exc:
+        raise RowError(field, f"{raw!r} is not an amount") from exc
+    if amount != amount or amount in (float("inf"), float("-inf")):
+        raise RowError(field, f"{raw!r} is not a finite amount")
+    return -amount if negative else amount
+
+
+def parse_int(value: object, field: str) -> int | None:
+    amount = parse_amount(value, field)
+    if amount is None:
+        return None
+    if amount != int(amount):
+        raise RowError(field, f"{value!r} is not a whole number")
+    return int(amount)
