@@ -10,6 +10,7 @@ from graph_service.cli.bench import bench_app
 from graph_service.cli.load import load_app
 from graph_service.cli.maps import map_app
 from graph_service.cli.schema_cmd import schema_app
+from graph_service.cli.serve import register as register_serve
 
 app = typer.Typer(
     name="survgraph",
@@ -38,3 +39,4 @@ app.add_typer(map_app, name="map")
 app.add_typer(schema_app, name="schema")
 app.add_typer(bench_app, name="bench")
 register_admin(app)
+register_serve(app)

@@ -1,0 +1,1 @@
+"""The GraphQL API (strawberry) served by FastAPI: `create_app` builds it."""

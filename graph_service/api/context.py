@@ -1,0 +1,57 @@
+"""What every resolver can reach: the store, the request's loaders, settings, the caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import strawberry
+
+from graph_service.api.loaders import Loaders
+from graph_service.config import Settings
+from graph_service.stores.base import GraphStore
+
+
+class ApiError(Exception):
+    """A failure whose message is safe and useful to show to the caller."""
+
+
+@dataclass
+class Context:
+    store: GraphStore
+    settings: Settings
+    can_write: bool = False
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.store)
+
+
+def context_of(info: strawberry.Info[Any, Any]) -> Context:
+    ctx = info.context
+    if not isinstance(ctx, Context):
+        raise TypeError("the GraphQL context must be graph_service.api.context.Context")
+    return ctx
+
+
+def page_size(info: strawberry.Info[Any, Any], first: int | None, default: int = 100) -> int:
+    """`first` as asked, defaulting to `default` and refused above the configured maximum."""
+    limit = context_of(info).settings.max_first
+    value = default if first is None else first
+    if value < 0:
+        raise ApiError("first must not be negative")
+    if value > limit:
+        raise ApiError(f"first is at most {limit}, got {value}")
+    return value
+
+
+def require_writer(info: strawberry.Info[Any, Any]) -> None:
+    if not context_of(info).can_write:
+        raise Unauthorized(
+            "unauthorized: this mutation needs an API key (header 'Authorization: Bearer <key>' "
+            "with a key from SURVGRAPH_API_KEYS)"
+        )
+
+
+class Unauthorized(ApiError):
+    """A write without a valid API key."""

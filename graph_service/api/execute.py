@@ -1,0 +1,64 @@
+"""Run one GraphQL operation with the guards that wrap execution: a timeout and safe errors.
+The HTTP endpoint and `survgraph query` both come through here, so they answer alike."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types.graphql import OperationType
+
+from graph_service.api.context import Context
+from graph_service.api.guards import format_errors, log_errors
+
+
+class GuardedSchema(strawberry.Schema):
+    """A schema whose error log keeps expected failures (bad input, no key) out of it."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        log_errors(errors)
+
+
+def _problem(message: str, code: str) -> dict[str, Any]:
+    return {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+async def run_operation(
+    schema: strawberry.Schema,
+    context: Context,
+    query: object,
+    variables: object = None,
+    operation_name: object = None,
+    allowed: Iterable[OperationType] | None = None,
+) -> dict[str, Any]:
+    """The response document ({"data": ..., "errors": [...]}) of one operation."""
+    if not isinstance(query, str) or not query.strip():
+        return _problem('no query: send {"query": "...", "variables": {...}}', "BAD_REQUEST")
+    if variables is not None and not isinstance(variables, dict):
+        return _problem("variables must be a JSON object", "BAD_REQUEST")
+    if operation_name is not None and not isinstance(operation_name, str):
+        return _problem("operationName must be a string", "BAD_REQUEST")
+    timeout = context.settings.query_timeout_seconds
+    try:
+        result = await asyncio.wait_for(
+            schema.execute(
+                query,
+                variable_values=variables,
+                context_value=context,
+                operation_name=operation_name,
+                allowed_operation_types=allowed,
+            ),
+            timeout,
+        )
+    except TimeoutError:
+        return _problem(
+            f"query timed out after {timeout:g} s: ask for less (smaller first, fewer hops)",
+            "TIMEOUT",
+        )
+    response: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        response["errors"] = format_errors(result.errors)
+    return response

@@ -1,0 +1,89 @@
+"""Guards of the GraphQL endpoint: bounded depth, aliases and tokens, optional introspection,
+and errors that are clear to the caller and never carry a traceback or internals.
+
+`first` is capped in context.page_size; the query timeout and the body size limit are applied
+where a request is executed (execute.py, app.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from graph_service.api.context import ApiError, Unauthorized
+from graph_service.config import Settings
+from graph_service.records import ValidationError
+from graph_service.stores.base import StoreUnavailable
+from graph_service.stores.query_types import QueryError
+
+log = logging.getLogger("survgraph.api")
+
+STORE_UNAVAILABLE = "store unavailable: the graph store cannot be reached right now; try again"
+INTERNAL = "internal error: the server could not answer this request (details are in its log)"
+
+
+def guard_extensions(settings: Settings) -> list[SchemaExtension]:
+    extensions: list[SchemaExtension] = [
+        # Parsing and validating the same query text again is wasted work: cache both.
+        ParserCache(maxsize=256),
+        ValidationCache(maxsize=256),
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        QueryDepthLimiter(max_depth=settings.max_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection())
+    return extensions
+
+
+def error_code(error: GraphQLError) -> str:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return "GRAPHQL_VALIDATION_FAILED"
+    if isinstance(original, Unauthorized):
+        return "UNAUTHORIZED"
+    if isinstance(original, StoreUnavailable):
+        return "STORE_UNAVAILABLE"
+    if isinstance(original, ApiError | QueryError | ValidationError):
+        return "BAD_REQUEST"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def format_errors(errors: Sequence[GraphQLError]) -> list[dict[str, Any]]:
+    """Errors as the caller sees them: safe messages kept, everything else replaced."""
+    formatted = []
+    for error in errors:
+        code = error_code(error)
+        message = {"STORE_UNAVAILABLE": STORE_UNAVAILABLE, "INTERNAL_SERVER_ERROR": INTERNAL}.get(
+            code, error.message
+        )
+        item: dict[str, Any] = {"message": message, "extensions": {"code": code}}
+        if error.locations:
+            item["locations"] = [{"line": loc.line, "column": loc.column}
+                                 for loc in error.locations]
+        if error.path:
+            item["path"] = list(error.path)
+        formatted.append(item)
+    return formatted
+
+
+def log_errors(errors: Sequence[GraphQLError]) -> None:
+    """Unexpected failures go to the server log with their traceback; expected ones do not."""
+    for error in errors:
+        code = error_code(error)
+        if code == "INTERNAL_SERVER_ERROR":
+            log.error("GraphQL resolver failed: %s", error.message, exc_info=error.original_error)
+        elif code == "STORE_UNAVAILABLE":
+            log.warning("store unavailable: %s", error.original_error)

@@ -1,0 +1,199 @@
+"""Writes through GraphQL: upsert nodes, upsert relationships, load a document. Each needs an
+API key; each batch is validated whole before anything is written, then written in one
+transaction, so a refused request changes nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from graph_service.api.context import ApiError, context_of, require_writer
+from graph_service.api.types import MODEL, Info, KindValue
+from graph_service.records import (
+    Batch,
+    Edge,
+    Node,
+    ValidationError,
+    validate_edge,
+    validate_node,
+)
+from graph_service.stores.base import GraphStore, WriteResult
+
+MAX_RECORDS = 10_000
+LOAD_FORMATS = ("graph", "seed")
+
+
+@strawberry.input(description="A node to create or merge into (by id)")
+class NodeInput:
+    id: strawberry.ID
+    name: str
+    kind: KindValue | None = strawberry.field(
+        default=None, description="Defaults to the kind the id's prefix names")
+    aliases: list[str] | None = None
+    sources: list[strawberry.ID] | None = None
+    properties: JSON | None = None
+
+
+@strawberry.input(description="A tie to create or merge into (by from, type, to)")
+class RelationshipInput:
+    type: str
+    from_: strawberry.ID = strawberry.field(name="from")
+    to: strawberry.ID
+    status: str = "reported"
+    sources: list[strawberry.ID] | None = None
+    properties: JSON | None = None
+
+
+@strawberry.type
+class WriteSummary:
+    nodes_created: int
+    nodes_updated: int
+    relationships_created: int
+    relationships_updated: int
+
+    @staticmethod
+    def of(result: WriteResult) -> WriteSummary:
+        return WriteSummary(
+            nodes_created=result.nodes_created,
+            nodes_updated=result.nodes_updated,
+            relationships_created=result.edges_created,
+            relationships_updated=result.edges_updated,
+        )
+
+
+@strawberry.type
+class LoadResult:
+    format: str
+    nodes: int
+    relationships: int
+    written: WriteSummary
+
+
+def _properties(value: Any, where: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ApiError(f"{where}: properties must be a JSON object")
+    return dict(value)
+
+
+def _node(item: NodeInput, index: int) -> Node:
+    kind = item.kind.value if item.kind is not None else MODEL.kind_for_id(str(item.id))
+    if kind is None:
+        raise ApiError(f"nodes[{index}] ({item.id}): field id: no kind has this id's prefix")
+    return Node(
+        id=str(item.id), kind=kind, name=item.name, aliases=list(item.aliases or []),
+        properties=_properties(item.properties, f"nodes[{index}] ({item.id})"),
+        sources=[str(s) for s in item.sources or []],
+    )
+
+
+def _edge(item: RelationshipInput, index: int) -> Edge:
+    where = f"relationships[{index}] ({item.from_} {item.type} {item.to})"
+    return Edge(
+        type=item.type, source=str(item.from_), target=str(item.to), status=item.status,
+        properties=_properties(item.properties, where),
+        sources=[str(s) for s in item.sources or []],
+    )
+
+
+def _check_size(count: int) -> None:
+    if count > MAX_RECORDS:
+        raise ApiError(f"at most {MAX_RECORDS} records per request (got {count}); "
+                       "use `survgraph load` for bulk files")
+
+
+def _validate(batch: Batch) -> None:
+    """Check every record before writing, naming the first bad one and its field."""
+    kinds = {n.id: n.kind for n in batch.nodes}
+    for index, node in enumerate(batch.nodes):
+        try:
+            validate_node(MODEL, node)
+        except ValidationError as exc:
+            raise ApiError(f"nodes[{index}] ({node.id}): field {exc.field}: {exc}") from exc
+    for index, edge in enumerate(batch.edges):
+        try:
+            validate_edge(MODEL, edge, kinds)
+        except ValidationError as exc:
+            raise ApiError(
+                f"relationships[{index}] ({edge.source} {edge.type} {edge.target}): "
+                f"field {exc.field}: {exc}"
+            ) from exc
+
+
+async def _write(store: GraphStore, batch: Batch) -> WriteResult:
+    _validate(batch)
+    try:
+        return await asyncio.to_thread(store.upsert, batch)
+    except ValueError as exc:  # ties to nodes that exist nowhere; nothing was written
+        raise ApiError(str(exc)) from exc
+
+
+def _graph_lines(content: str) -> Batch:
+    """The JSON lines `survgraph export --format jsonl` writes."""
+    batch = Batch()
+    for number, line in enumerate(content.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            record = data.pop("record")
+            if record == "node":
+                batch.nodes.append(Node.from_dict(data))
+            elif record == "edge":
+                batch.edges.append(Edge.from_dict(data))
+            else:
+                raise ApiError(f"graph line {number}: field record: expected node or edge")
+        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+            raise ApiError(f"graph line {number}: not a node or edge record ({exc})") from exc
+    return batch
+
+
+def _seed(content: str) -> Batch:
+    """A document in the shape of loaders/seed/seed_graph.yaml."""
+    from loaders.seed import seed_batch
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "seed.yaml"
+        path.write_text(content, encoding="utf-8")
+        try:
+            return seed_batch(path)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ApiError(f"seed document: missing or malformed field {exc}") from exc
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create nodes or merge into them (needs an API key)")
+    async def upsert_nodes(self, info: Info, nodes: list[NodeInput]) -> WriteSummary:
+        require_writer(info)
+        _check_size(len(nodes))
+        batch = Batch([_node(item, i) for i, item in enumerate(nodes)], [])
+        return WriteSummary.of(await _write(context_of(info).store, batch))
+
+    @strawberry.mutation(description="Create ties or merge into them (needs an API key)")
+    async def upsert_relationships(
+        self, info: Info, relationships: list[RelationshipInput]
+    ) -> WriteSummary:
+        require_writer(info)
+        _check_size(len(relationships))
+        edges = [_edge(item, i) for i, item in enumerate(relationships)]
+        return WriteSummary.of(await _write(context_of(info).store, Batch([], edges)))
+
+    @strawberry.mutation(description="Load a document: format 'graph' (JSON lines of "
+                         "`survgraph export`) or 'seed' (YAML like loaders/seed/seed_graph.yaml)")
+    async def load(self, info: Info, format: str, content: str) -> LoadResult:
+        require_writer(info)
+        if format not in LOAD_FORMATS:
+            raise ApiError(f"unknown format {format!r}: use one of {', '.join(LOAD_FORMATS)}")
+        batch = _graph_lines(content) if format == "graph" else _seed(content)
+        _check_size(len(batch))
+        result = await _write(context_of(info).store, batch)
+        return LoadResult(format=format, nodes=len(batch.nodes), relationships=len(batch.edges),
+                          written=WriteSummary.of(result))

@@ -1,0 +1,315 @@
+"""The GraphQL schema: lookups, search, reach and path questions with evidence, filtered lists
+with cursors and totals, spending sums, and key-guarded mutations."""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+from datetime import date
+from typing import Annotated, Any, cast
+
+import strawberry
+
+from graph_service.api.context import ApiError, context_of, page_size
+from graph_service.api.execute import GuardedSchema
+from graph_service.api.guards import guard_extensions
+from graph_service.api.mutations import Mutation
+from graph_service.api.types import (
+    MODEL,
+    Agency,
+    Company,
+    Connection,
+    Contract,
+    Info,
+    KindValue,
+    NodeInterface,
+    PathType,
+    Product,
+    Reach,
+    connection,
+    decode_cursor,
+    load_nodes,
+    wrap,
+)
+from graph_service.config import Settings
+from graph_service.stores.query_types import GroupKey, ListFilter, ListOrder, OrderField
+
+MAX_HOPS = 10
+
+
+@strawberry.enum(description="Sort keys of lists (START_DATE, OBLIGATED, FISCAL_YEAR: contracts)")
+class OrderKey(enum.Enum):
+    ID = "id"
+    NAME = "name"
+    OBLIGATED = "obligated"
+    START_DATE = "start_date"
+    FISCAL_YEAR = "fiscal_year"
+
+
+@strawberry.input
+class OrderBy:
+    field: OrderKey = OrderKey.ID
+    descending: bool = False
+
+
+@strawberry.input(description="Contracts: all conditions must hold")
+class ContractFilter:
+    agency: strawberry.ID | None = strawberry.field(
+        default=None, description="Awarded or funded by it or one of its sub-agencies")
+    company: strawberry.ID | None = strawberry.field(
+        default=None, description="Awarded to it or one of its subsidiaries")
+    technology: strawberry.ID | None = strawberry.field(
+        default=None, description="Of the technology, directly or through a covered product")
+    active_on: date | None = strawberry.field(
+        default=None, description="Period of performance covers the date")
+    min_amount: float | None = strawberry.field(default=None, description="Obligated >= this")
+    text: str | None = strawberry.field(default=None, description="Name or alias contains it")
+
+
+@strawberry.input(description="Companies: all conditions must hold")
+class CompanyFilter:
+    agency: strawberry.ID | None = strawberry.field(
+        default=None, description="Holds a contract awarded or funded by it (or a sub-agency)")
+    technology: strawberry.ID | None = strawberry.field(
+        default=None, description="Offers a product of it or holds a contract of it")
+    text: str | None = None
+
+
+@strawberry.input(description="Agencies: all conditions must hold")
+class AgencyFilter:
+    company: strawberry.ID | None = strawberry.field(
+        default=None, description="Awarded or funded a contract to it (or a subsidiary)")
+    technology: strawberry.ID | None = strawberry.field(
+        default=None, description="Awarded or funded a contract of it")
+    text: str | None = None
+
+
+@strawberry.input(description="Products: all conditions must hold")
+class ProductFilter:
+    agency: strawberry.ID | None = strawberry.field(
+        default=None, description="Covered by its contracts or reported used by it")
+    company: strawberry.ID | None = strawberry.field(
+        default=None, description="Offered by it or a subsidiary")
+    technology: strawberry.ID | None = None
+    text: str | None = None
+
+
+@strawberry.enum(description="How spending is grouped")
+class SpendingGroup(enum.Enum):
+    AGENCY = "agency"
+    COMPANY = "company"
+    PARENT_COMPANY = "parent_company"
+    TECHNOLOGY = "technology"
+    FISCAL_YEAR = "fiscal_year"
+
+
+@strawberry.type(description="Contracts and money of one group (null: no such tie or value)")
+class SpendingRow:
+    keys: strawberry.Private[dict[str, Any]]
+    count: int
+    obligated: float
+    potential: float
+
+    async def _node(self, info: Info, group: str) -> Any:
+        node_id = self.keys.get(group)
+        if node_id is None:
+            return None
+        found = await load_nodes(info, [str(node_id)])
+        return found[0] if found else None
+
+    @strawberry.field(description="Awarding agency")
+    async def agency(self, info: Info) -> Agency | None:
+        return await self._node(info, "agency")
+
+    @strawberry.field(description="Recipient")
+    async def company(self, info: Info) -> Company | None:
+        return await self._node(info, "company")
+
+    @strawberry.field(description="Recipient's farthest parent (SUBSIDIARY_OF), else itself")
+    async def parent_company(self, info: Info) -> Company | None:
+        return await self._node(info, "parent_company")
+
+    @strawberry.field
+    async def technology(self, info: Info) -> NodeInterface | None:
+        return await self._node(info, "technology")
+
+    @strawberry.field(description="The contract's fiscal_year, else the US FY of its start date")
+    def fiscal_year(self) -> int | None:
+        value = self.keys.get("fiscal_year")
+        return value if isinstance(value, int) else None
+
+
+def _filter(value: object) -> ListFilter:
+    if value is None:
+        return ListFilter()
+    active_on = getattr(value, "active_on", None)
+    return ListFilter(
+        agency=getattr(value, "agency", None),
+        company=getattr(value, "company", None),
+        technology=getattr(value, "technology", None),
+        active_on=active_on.isoformat() if active_on else None,
+        min_amount=getattr(value, "min_amount", None),
+        text=getattr(value, "text", None),
+    )
+
+
+def _order(value: OrderBy | None) -> ListOrder:
+    if value is None:
+        return ListOrder()
+    field: OrderField = value.field.value
+    return ListOrder(field=field, descending=value.descending)
+
+
+async def _list(
+    info: Info, kind: str, flt: object, first: int | None, after: str | None,
+    order: OrderBy | None,
+) -> Connection[Any]:
+    ctx = context_of(info)
+    size, offset = page_size(info, first), decode_cursor(after)
+    page = await asyncio.to_thread(
+        ctx.store.list_nodes, kind, _filter(flt), _order(order), size, offset
+    )
+    ctx.loaders.prime(page.nodes)
+    return connection([wrap(n) for n in page.nodes], offset, page.total_count)
+
+
+async def _reach(
+    info: Info, from_kinds: list[str], to: str, as_of: date | None, max_hops: int | None,
+    first: int | None, after: str | None, paths_per_subject: int,
+) -> Connection[Reach]:
+    ctx = context_of(info)
+    if MODEL.kind_for_id(to) is None:
+        raise ApiError(f"{to!r} is not a node id ('<prefix>:<slug>' with a schema prefix)")
+    if max_hops is not None and not 0 < max_hops <= MAX_HOPS:
+        raise ApiError(f"maxHops must be between 1 and {MAX_HOPS}")
+    if not 0 <= paths_per_subject <= 20:
+        raise ApiError("pathsPerSubject must be between 0 and 20")
+    size, offset = page_size(info, first), decode_cursor(after)
+    target = await ctx.loaders.nodes.load(to)
+    if target is None:
+        raise ApiError(f"no node {to!r} in the graph")
+    answers = await asyncio.to_thread(
+        ctx.store.reach, from_kinds, to, as_of.isoformat() if as_of else None, max_hops,
+        paths_per_subject,
+    )
+    page = [Reach(answer=a) for a in answers[offset : offset + size]]
+    return connection(page, offset, len(answers))
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One node by id")
+    async def node(self, info: Info, id: strawberry.ID) -> NodeInterface | None:
+        found = await load_nodes(info, [str(id)])
+        return found[0] if found else None
+
+    @strawberry.field(description="Nodes by id (missing ones are null)")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[NodeInterface | None]:
+        if len(ids) > context_of(info).settings.max_first:
+            raise ApiError(f"at most {context_of(info).settings.max_first} ids")
+        found = await context_of(info).loaders.nodes.load_many([str(i) for i in ids])
+        return [wrap(n) if n else None for n in found]
+
+    @strawberry.field(description="Names and aliases containing the text, ignoring case/accents")
+    async def search(
+        self, info: Info, text: str, kinds: list[KindValue] | None = None, first: int = 20
+    ) -> list[NodeInterface]:
+        ctx = context_of(info)
+        found = await asyncio.to_thread(
+            ctx.store.search, text, [k.value for k in kinds] if kinds else None,
+            page_size(info, first),
+        )
+        ctx.loaders.prime(found)
+        return [wrap(n) for n in found]
+
+    @strawberry.field(description="Entities of fromKinds joined to `to` by the schema's reach "
+                      "rules, each with its shortest paths, contracts, money and sources")
+    async def reach(
+        self, info: Info, from_kinds: list[KindValue], to: strawberry.ID,
+        as_of: date | None = None, max_hops: int | None = None, first: int | None = None,
+        after: str | None = None, paths_per_subject: int = 3,
+    ) -> Connection[Reach]:
+        if not from_kinds:
+            raise ApiError("fromKinds must name at least one kind")
+        kinds = [k.value for k in from_kinds]
+        return await _reach(info, kinds, str(to), as_of, max_hops, first, after,
+                            paths_per_subject)
+
+    @strawberry.field(description="Products that reach a domain, with their evidence")
+    async def products_reaching(
+        self, info: Info, domain: strawberry.ID, as_of: date | None = None,
+        first: int | None = None, after: str | None = None, paths_per_subject: int = 3,
+    ) -> Connection[Reach]:
+        return await _reach(info, ["Product"], str(domain), as_of, None, first, after,
+                            paths_per_subject)
+
+    @strawberry.field(description="Companies that reach a domain, with their evidence")
+    async def companies_reaching(
+        self, info: Info, domain: strawberry.ID, as_of: date | None = None,
+        first: int | None = None, after: str | None = None, paths_per_subject: int = 3,
+    ) -> Connection[Reach]:
+        return await _reach(info, ["Company"], str(domain), as_of, None, first, after,
+                            paths_per_subject)
+
+    @strawberry.field(description="Shortest paths between two nodes over ties of any type")
+    async def paths(
+        self, info: Info,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID, max_hops: int = 6, first: int = 10,
+    ) -> list[PathType]:
+        if not 0 < max_hops <= MAX_HOPS:
+            raise ApiError(f"maxHops must be between 1 and {MAX_HOPS}")
+        found = await asyncio.to_thread(
+            context_of(info).store.shortest_paths, str(from_), str(to), max_hops,
+            page_size(info, first),
+        )
+        return [PathType(record=p) for p in found]
+
+    @strawberry.field(description="Contracts passing the filter")
+    async def contracts(
+        self, info: Info, filter: ContractFilter | None = None, first: int | None = None,
+        after: str | None = None, order_by: OrderBy | None = None,
+    ) -> Connection[Contract]:
+        return await _list(info, "Contract", filter, first, after, order_by)
+
+    @strawberry.field(description="Companies passing the filter")
+    async def companies(
+        self, info: Info, filter: CompanyFilter | None = None, first: int | None = None,
+        after: str | None = None, order_by: OrderBy | None = None,
+    ) -> Connection[Company]:
+        return await _list(info, "Company", filter, first, after, order_by)
+
+    @strawberry.field(description="Agencies passing the filter")
+    async def agencies(
+        self, info: Info, filter: AgencyFilter | None = None, first: int | None = None,
+        after: str | None = None, order_by: OrderBy | None = None,
+    ) -> Connection[Agency]:
+        return await _list(info, "Agency", filter, first, after, order_by)
+
+    @strawberry.field(description="Products passing the filter")
+    async def products(
+        self, info: Info, filter: ProductFilter | None = None, first: int | None = None,
+        after: str | None = None, order_by: OrderBy | None = None,
+    ) -> Connection[Product]:
+        return await _list(info, "Product", filter, first, after, order_by)
+
+    @strawberry.field(description="Contract counts and sums, grouped; a contract tied to "
+                      "several groups (two technologies) counts in each")
+    async def spending(
+        self, info: Info, group_by: list[SpendingGroup], filter: ContractFilter | None = None,
+    ) -> list[SpendingRow]:
+        groups: list[GroupKey] = list(dict.fromkeys(g.value for g in group_by))
+        rows = await asyncio.to_thread(context_of(info).store.spending, groups, _filter(filter))
+        return [SpendingRow(keys=r.keys, count=r.count, obligated=r.obligated,
+                            potential=r.potential) for r in rows]
+
+    @strawberry.field(description="Counts by node kind and by relationship type")
+    async def stats(self, info: Info) -> strawberry.scalars.JSON:
+        result = await asyncio.to_thread(context_of(info).store.stats)
+        return cast(strawberry.scalars.JSON, result.to_dict())
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # Instances carry their settings (strawberry's own limiters are used this way).
+    extensions: list[Any] = list(guard_extensions(settings))
+    return GuardedSchema(query=Query, mutation=Mutation, extensions=extensions)
