@@ -168,8 +168,8 @@ def _place_satellites(
                     else:
                         jx, jy = _jitter(other)
                         placed[other] = (
-                            sum(a[0] for a in anchors) / len(anchors) + jx * unit,
-                            sum(a[1] for a in anchors) / len(anchors) + jy * unit,
+                            sum(a[0] for a in anchors) / len(anchors) + jx * unit * 2.5,
+                            sum(a[1] for a in anchors) / len(anchors) + jy * unit * 2.5,
                         )
                     following.append(other)
             frontier = following

@@ -18,6 +18,7 @@ from visualizations.lod import FOLDED
 Mode = Literal["ego", "reach", "path", "overview"]
 PHYSICS_LIMIT = 300  # above this many nodes, no physics: the precomputed layout is final
 BIG_MAP = 1500  # above this many nodes or ties, cheaper drawing (straight ties, no hover)
+TIE_LIMIT = 5000  # above this many ties, map.js draws them on the canvas itself
 LABEL_MAX = 48
 SOURCE_FIELDS = ("url", "title", "publisher", "published", "source_kind", "excerpt", "archive_url")
 
@@ -104,20 +105,23 @@ def build_payload(view: MapView, model: DomainModel, ego_link: str) -> dict[str,
         if node.id in view.facts:
             item["facts"] = view.facts[node.id]
         nodes_out.append(item)
-    edges_out = []
+    # Ties travel as compact rows (a 37k-tie map is ~1 MB, not 5): [from index, to index,
+    # type index, inferred 0/1, width, source-set index or -1, properties or 0].
+    index = {node.id: i for i, node in enumerate(view.nodes)}
+    type_names = sorted({e.type for e in edges})
+    type_index = {name: i for i, name in enumerate(type_names)}
+    source_sets: dict[tuple[str, ...], int] = {}
+    edges_out: list[list[Any]] = []
     for edge in edges:
         amount = edge.properties.get("amount")
         width = 1.0
         if isinstance(amount, int | float) and top_amount > 0:
             width = round(1 + 9 * math.sqrt(float(amount) / top_amount), 2)
-        item = {"from": edge.source, "to": edge.target, "type": edge.type,
-                "status": edge.status, "width": width}
+        cited = source_sets.setdefault(tuple(edge.sources), len(source_sets)) \
+            if edge.sources else -1
         props = {k: v for k, v in sorted(edge.properties.items()) if v is not None}
-        if props:
-            item["props"] = props
-        if edge.sources:
-            item["sources"] = edge.sources
-        edges_out.append(item)
+        edges_out.append([index[edge.source], index[edge.target], type_index[edge.type],
+                          1 if edge.status == "inferred" else 0, width, cited, props or 0])
     kinds_present = Counter(n.kind for n in view.nodes)
     types_present = Counter(e.type for e in edges)
     kinds = {
@@ -144,9 +148,11 @@ def build_payload(view: MapView, model: DomainModel, ego_link: str) -> dict[str,
             "focus": view.focus, "notes": view.notes, "kinds": kinds,
             "relationships": relationships, "egoLink": ego_link, "folded": FOLDED,
             "physics": view.layout == "force" and len(nodes_out) <= PHYSICS_LIMIT,
-            "big": big,
+            "big": big, "tieLimit": TIE_LIMIT,
         },
         "nodes": nodes_out,
         "edges": edges_out,
+        "types": type_names,
+        "sourceSets": [list(ids) for ids in source_sets],
         "sources": sources,
     }

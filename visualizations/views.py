@@ -98,7 +98,8 @@ def reach_view(store: GraphStore, target: str, from_kinds: Sequence[str] | None 
     if from_kinds:
         unknown = [k for k in from_kinds if k not in model.kinds]
         if unknown:
-            raise BadMapRequest(f"unknown kind {', '.join(unknown)}; kinds: {', '.join(model.kinds)}")
+            known = ", ".join(model.kinds)
+            raise BadMapRequest(f"unknown kind {', '.join(unknown)}; kinds: {known}")
         kinds = list(from_kinds)
     else:
         kinds = sorted({r.from_kind for r in model.reach if r.to_kind == goal.kind})

@@ -6,6 +6,7 @@ import json
 
 import typer
 
+from graph_service.cli.bench_map import bench_map
 from graph_service.cli.common import console
 
 bench_app = typer.Typer(help="Benchmarks (figures for the README's performance section).",
@@ -39,3 +40,6 @@ def bench_serve(
             console.print(f"  [red]{problem}[/red]")
     if report["errors"]:
         raise typer.Exit(1)
+
+
+bench_app.command("map")(bench_map)

@@ -3,10 +3,19 @@
    source URLs or this map's own expand links. */
 (function () {
   "use strict";
+  var timing = { start: performance.now() };
   var data = JSON.parse(document.getElementById("map-data").textContent);
+  timing.parsed = performance.now();
   var meta = data.meta;
   var byId = new Map();
   data.nodes.forEach(function (n) { byId.set(n.id, n); });
+  // Ties arrive as compact rows (see payload.py); tie(i) spells one out.
+  function tie(i) {
+    var r = data.edges[i];
+    return { from: data.nodes[r[0]].id, to: data.nodes[r[1]].id, type: data.types[r[2]],
+             status: r[3] ? "inferred" : "reported", width: r[4],
+             sources: r[5] >= 0 ? data.sourceSets[r[5]] : [], props: r[6] || null };
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -47,33 +56,44 @@
   var focus = new Set(meta.focus);
   var labelInside = { box: 1, ellipse: 1, circle: 1, database: 1, text: 1 };
   var small = data.edges.length <= 60;
-  var visNodes = data.nodes.map(function (n) {
-    var k = meta.kinds[n.kind], inside = labelInside[k.shape];
-    var item = {
-      id: n.id, label: n.label, x: n.x, y: n.y, shape: k.shape, size: n.size,
-      title: n.name + "\n" + n.kind + (n.money ? " · " + money(n.money) : "") +
-        "\n" + n.degree + " ties",
+  // Colour and shape come from one vis group per kind, so each node carries only its own facts.
+  var groups = {};
+  Object.keys(meta.kinds).forEach(function (kind) {
+    var k = meta.kinds[kind], inside = labelInside[k.shape];
+    groups[kind] = {
+      shape: k.shape,
       color: { background: k.color, border: shade(k.color, 0.7),
                highlight: { background: k.color, border: "#111" },
                hover: { background: k.color, border: "#111" } },
-      borderWidth: focus.has(n.id) ? 4 : 1,
-      font: { size: 14, color: !inside ? "#1f2328" : k.shape === "text" ? shade(k.color, 0.6)
+      font: { color: !inside ? "#1f2328" : k.shape === "text" ? shade(k.color, 0.6)
                                  : light(k.color) ? "#1f2328" : "#fff" }
     };
-    if (inside && k.shape !== "text") item.font.size = Math.round(11 + n.size / 5);
-    if (focus.has(n.id)) item.font.bold = true;
+  });
+  var visNodes = data.nodes.map(function (n) {
+    var k = meta.kinds[n.kind];
+    var item = { id: n.id, label: n.label, x: n.x, y: n.y, group: n.kind, size: n.size };
+    if (!meta.big) {
+      item.title = n.name + "\n" + n.kind + (n.money ? " · " + money(n.money) : "") +
+        "\n" + n.degree + " ties";
+    }
+    if (labelInside[k.shape] && k.shape !== "text") item.font = { size: Math.round(11 + n.size / 5) };
+    if (focus.has(n.id)) { item.borderWidth = 4; item.font = { size: 16, bold: true }; }
     return item;
   });
-  var visEdges = data.edges.map(function (e, i) {
-    var folded = e.type === meta.folded;
-    var item = {
-      id: i, from: e.from, to: e.to, width: e.width, dashes: e.status === "inferred",
-      title: e.type + " (" + e.status + ")" +
-        (e.props && e.props.amount ? "\n" + money(e.props.amount) : ""),
-      color: { color: folded ? "#59a14f" : "#8c959f", highlight: "#0969da", hover: "#0969da",
-               opacity: meta.big ? 0.45 : 0.9 }
-    };
-    if (small) item.label = e.type;
+  var foldedType = data.types.indexOf(meta.folded);
+  // Past meta.tieLimit ties, vis-network's per-tie objects cost seconds to build; the ties are
+  // then drawn straight onto its canvas in one pass (see drawTies) and hit-tested on click.
+  var canvasTies = data.edges.length > meta.tieLimit;
+  var visEdges = canvasTies ? [] : data.edges.map(function (r, i) {
+    var item = { id: i, from: data.nodes[r[0]].id, to: data.nodes[r[1]].id };
+    if (r[4] !== 1) item.width = r[4];
+    if (r[3]) item.dashes = true;
+    if (r[2] === foldedType) item.color = { color: "#59a14f", highlight: "#0969da", hover: "#0969da" };
+    if (!meta.big) {
+      item.title = data.types[r[2]] + " (" + (r[3] ? "inferred" : "reported") + ")" +
+        (r[6] && r[6].amount ? "\n" + money(r[6].amount) : "");
+    }
+    if (small) item.label = data.types[r[2]];
     return item;
   });
   var nodes = new vis.DataSet(visNodes);
@@ -87,20 +107,27 @@
                    avoidOverlap: 0.3 },
       stabilization: { enabled: true, iterations: 120, fit: true }
     } : { enabled: false },
-    interaction: { hover: !meta.big, tooltipDelay: 150, hideEdgesOnDrag: meta.big,
+    interaction: { hover: !meta.big, dragNodes: !canvasTies, tooltipDelay: 150, hideEdgesOnDrag: meta.big,
                    hideEdgesOnZoom: meta.big, multiselect: false },
-    nodes: { scaling: { label: { drawThreshold: 6 } } },
+    groups: groups,
+    nodes: { borderWidth: 1, font: { size: 14 }, scaling: { label: { drawThreshold: 6 } } },
     edges: {
       arrows: { to: { enabled: true, scaleFactor: 0.45 } },
       smooth: meta.big ? false : { enabled: true, type: "continuous", roundness: 0.3 },
       font: { size: 10, color: "#57606a", strokeWidth: 3, align: "middle" },
-      selectionWidth: 2
+      selectionWidth: 2,
+      color: { color: "#8c959f", highlight: "#0969da", hover: "#0969da",
+               opacity: meta.big ? 0.45 : 0.9 }
     }
   };
+  timing.datasets = performance.now();
   var container = document.getElementById("map");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-  window.survgraphMap = { network: network, nodes: nodes, edges: edges, data: data, drawn: false };
+  timing.network = performance.now();
+  window.survgraphMap = { network: network, nodes: nodes, edges: edges, data: data, drawn: false,
+                          timing: timing, canvasTies: canvasTies };
   network.once("afterDrawing", function () {
+    timing.drawn = performance.now();
     window.survgraphMap.drawn = true;
     document.body.setAttribute("data-drawn", "1");
   });
@@ -137,7 +164,8 @@
   }
   function applyFilters() {
     nodes.update(data.nodes.map(function (n) { return { id: n.id, hidden: hiddenKinds.has(n.kind) }; }));
-    edges.update(data.edges.map(function (e, i) { return { id: i, hidden: hiddenTypes.has(e.type) }; }));
+    if (canvasTies) { network.redraw(); return; }
+    edges.update(data.edges.map(function (r, i) { return { id: i, hidden: hiddenTypes.has(data.types[r[2]]) }; }));
   }
   function legendRow(list, key, count, render, hidden, title) {
     var li = el("li"), label = el("label", title ? { title: title } : null);
@@ -240,8 +268,8 @@
     details.appendChild(sourcesBlock(n.sources));
   }
   function showEdge(index) {
-    var e = data.edges[index];
-    if (!e) return;
+    if (!data.edges[index]) return;
+    var e = tie(index);
     var a = byId.get(e.from), b = byId.get(e.to);
     details.replaceChildren();
     details.appendChild(el("span", { "class": "kind", style: "background:#57606a" }, e.status));
@@ -257,9 +285,72 @@
     details.appendChild(sourcesBlock(e.sources));
   }
   network.on("click", function (params) {
+    selectedTie = -1;
+    selectedNode = params.nodes.length ? nodeIndex.get(params.nodes[0]) : -1;
     if (params.nodes.length) showNode(params.nodes[0]);
     else if (params.edges.length) showEdge(params.edges[0]);
+    else if (canvasTies) {
+      selectedTie = nearestTie(params.pointer.canvas);
+      if (selectedTie >= 0) showEdge(selectedTie);
+    }
+    if (canvasTies) network.redraw();
   });
+
+  // -- ties drawn on the canvas (big maps) ----------------------------------------------------
+  var nodeIndex = new Map(), selectedNode = -1, selectedTie = -1;
+  data.nodes.forEach(function (n, i) { nodeIndex.set(n.id, i); });
+  function tieShown(r) {
+    return !hiddenTypes.has(data.types[r[2]]) && !hiddenKinds.has(data.nodes[r[0]].kind) &&
+      !hiddenKinds.has(data.nodes[r[1]].kind);
+  }
+  function drawTies(ctx) {
+    var scale = network.getScale(), ns = data.nodes;
+    function stroke(filter, color, width, dash) {
+      ctx.beginPath();
+      for (var i = 0; i < data.edges.length; i++) {
+        var r = data.edges[i];
+        if (!filter(r, i) || !tieShown(r)) continue;
+        ctx.moveTo(ns[r[0]].x, ns[r[0]].y);
+        ctx.lineTo(ns[r[1]].x, ns[r[1]].y);
+      }
+      ctx.strokeStyle = color; ctx.lineWidth = width / scale;
+      ctx.setLineDash(dash ? [6 / scale, 4 / scale] : []);
+      ctx.stroke();
+    }
+    ctx.save();
+    stroke(function (r) { return !r[3] && r[4] === 1; }, "rgba(140,149,159,0.35)", 1, false);
+    stroke(function (r) { return r[3] && r[4] === 1; }, "rgba(140,149,159,0.35)", 1, true);
+    ctx.strokeStyle = "rgba(89,161,79,0.6)";
+    for (var i = 0; i < data.edges.length; i++) {  // money-weighted ties, each its own width
+      var r = data.edges[i];
+      if (r[4] === 1 || !tieShown(r)) continue;
+      ctx.beginPath();
+      ctx.moveTo(ns[r[0]].x, ns[r[0]].y);
+      ctx.lineTo(ns[r[1]].x, ns[r[1]].y);
+      ctx.lineWidth = r[4] / scale;
+      ctx.setLineDash(r[3] ? [6 / scale, 4 / scale] : []);
+      ctx.stroke();
+    }
+    if (selectedNode >= 0) {
+      stroke(function (r) { return r[0] === selectedNode || r[1] === selectedNode; }, "#0969da", 2, false);
+    }
+    if (selectedTie >= 0) stroke(function (_, j) { return j === selectedTie; }, "#0969da", 3, false);
+    ctx.restore();
+  }
+  function nearestTie(point) {
+    var best = -1, bestDistance = 6 / network.getScale(), ns = data.nodes;
+    for (var i = 0; i < data.edges.length; i++) {
+      var r = data.edges[i];
+      if (!tieShown(r)) continue;
+      var ax = ns[r[0]].x, ay = ns[r[0]].y, bx = ns[r[1]].x, by = ns[r[1]].y;
+      var dx = bx - ax, dy = by - ay, length = dx * dx + dy * dy;
+      var t = length ? Math.max(0, Math.min(1, ((point.x - ax) * dx + (point.y - ay) * dy) / length)) : 0;
+      var distance = Math.hypot(point.x - ax - t * dx, point.y - ay - t * dy);
+      if (distance < bestDistance) { best = i; bestDistance = distance; }
+    }
+    return best;
+  }
+  if (canvasTies) network.on("beforeDrawing", drawTies);
   network.on("doubleClick", function (params) {
     if (params.nodes.length && meta.egoLink.indexOf("{id}") >= 0) window.location.href = egoHref(params.nodes[0]);
   });
