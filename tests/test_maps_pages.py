@@ -174,7 +174,8 @@ def test_overview_sizes_by_money_and_folds_when_asked(tmp_path: Path) -> None:
          Node("agency:x", "Agency", "X"),
          Node("contract:1", "Contract", "1", properties={"obligated": 1_000_000.0}),
          Node("contract:2", "Contract", "2", properties={"obligated": 10.0})],
-        [Edge("AWARDED_TO", "contract:1", "company:big"), Edge("AWARDED_BY", "contract:1", "agency:x"),
+        [Edge("AWARDED_TO", "contract:1", "company:big"),
+         Edge("AWARDED_BY", "contract:1", "agency:x"),
          Edge("AWARDED_TO", "contract:2", "company:small"),
          Edge("AWARDED_BY", "contract:2", "agency:x")],
     ))
