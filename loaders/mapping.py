@@ -1,0 +1,408 @@
+"""`survgraph load csv PATH --mapping FILE`: any spreadsheet, mapped by a YAML file.
+
+The mapping names, for each row, the nodes to make (kind, id or entity resolution, name,
+properties from columns or constants) and the ties between them. Templates are strings where
+`{column}` is a cell's value and `{column|slug}` its slug; a string without braces is a constant.
+See docs/loading.md for the whole format and loaders/mappings/ for examples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graph_service.domain_model import DomainModel, load_model
+from graph_service.records import Value
+from graph_service.text import fold
+from loaders.catalogs import load_catalogs
+from loaders.pipeline import CATALOG_SOURCE, CsvFile, RowOutput, WrongShape, record_source
+from loaders.resolution import entity_slug
+from loaders.values import RowError, parse_amount, parse_date, parse_int, text
+
+_FIELD = re.compile(r"\{([^{}|]+)(?:\|([a-z]+))?\}")
+_FILTERS = ("slug", "upper", "lower")
+_RESOLVABLE = ("Company", "Agency", "Contract")
+
+
+class MappingError(ValueError):
+    """The mapping file itself is wrong (named with the offending key)."""
+
+
+@dataclass(frozen=True)
+class Template:
+    """A compiled template: literal text and column references."""
+
+    source: str
+    parts: tuple[tuple[str, str, str], ...]  # (literal, column, filter)
+
+    @property
+    def columns(self) -> list[str]:
+        return [column for _, column, _ in self.parts if column]
+
+    @property
+    def constant(self) -> bool:
+        return not self.columns
+
+    def render(self, cell: Callable[[str], str | None]) -> str | None:
+        """The text, or None when every column it uses is blank."""
+        out: list[str] = []
+        any_value = self.constant
+        for literal, column, filter_name in self.parts:
+            out.append(literal)
+            if not column:
+                continue
+            value = cell(column)
+            if value is None:
+                continue
+            any_value = True
+            if filter_name == "slug":
+                value = entity_slug(value)
+            elif filter_name == "upper":
+                value = value.upper()
+            elif filter_name == "lower":
+                value = value.lower()
+            out.append(value)
+        return text("".join(out)) if any_value else None
+
+
+def compile_template(raw: Any, where: str) -> Template:
+    if isinstance(raw, bool | int | float):
+        raw = str(raw)
+    if not isinstance(raw, str):
+        raise MappingError(f"{where}: expected a template string, got {raw!r}")
+    parts: list[tuple[str, str, str]] = []
+    position = 0
+    for match in _FIELD.finditer(raw):
+        filter_name = match.group(2) or ""
+        if filter_name and filter_name not in _FILTERS:
+            raise MappingError(f"{where}: unknown filter {filter_name!r} (use {_FILTERS})")
+        parts.append((raw[position:match.start()], match.group(1).strip(), filter_name))
+        position = match.end()
+    if raw[position:]:
+        parts.append((raw[position:], "", ""))
+    return Template(raw, tuple(parts))
+
+
+@dataclass
+class NodeSpec:
+    key: str
+    kind: str
+    id: Template | None
+    name: Template | None
+    required: bool
+    properties: dict[str, Template]
+    aliases: list[Template]
+    domains_from: Template | None = None
+    tag: dict[str, Template] = field(default_factory=dict)
+    tag_vendors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EdgeSpec:
+    type: str
+    source: str
+    target: str
+    status: str
+    properties: dict[str, Template]
+
+
+@dataclass
+class Mapping:
+    path: Path
+    title: str | None
+    publisher: str | None
+    source_kind: str
+    required_columns: list[str]
+    blank_values: frozenset[str]
+    nodes: dict[str, NodeSpec]
+    edges: list[EdgeSpec]
+    record_source: dict[str, Template]
+
+    def columns(self) -> list[str]:
+        """Every column the mapping reads: the header must have them all."""
+        used: list[str] = list(self.required_columns)
+        templates: list[Template] = list(self.record_source.values())
+        for spec in self.nodes.values():
+            templates += [t for t in (spec.id, spec.name, spec.domains_from) if t is not None]
+            templates += [*spec.properties.values(), *spec.aliases, *spec.tag.values()]
+        for edge in self.edges:
+            templates += list(edge.properties.values())
+        for template in templates:
+            used += template.columns
+        return list(dict.fromkeys(used))
+
+
+def read_mapping(path: Path, model: DomainModel | None = None) -> Mapping:
+    """Read and check a mapping against the schema; MappingError says what is wrong where."""
+    model = model or load_model()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise MappingError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("nodes"), dict):
+        raise MappingError(f"{path}: a mapping needs a 'nodes' section (see docs/loading.md)")
+    where = str(path)
+    nodes: dict[str, NodeSpec] = {}
+    for key, spec in raw["nodes"].items():
+        nodes[key] = _node_spec(model, where, key, spec)
+    edges = [_edge_spec(model, where, i, spec, nodes) for i, spec in
+             enumerate(raw.get("edges") or [])]
+    source = raw.get("source") or {}
+    source_kind = source.get("source_kind", "dataset")
+    allowed_kinds = model.kinds["Source"].properties["source_kind"].enum or ()
+    if source_kind not in allowed_kinds:
+        raise MappingError(f"{where}: source.source_kind must be one of {allowed_kinds}")
+    record = raw.get("record_source") or {}
+    if record and "url" not in record:
+        raise MappingError(f"{where}: record_source needs a 'url' template")
+    return Mapping(
+        path=path,
+        title=source.get("title"),
+        publisher=source.get("publisher"),
+        source_kind=source_kind,
+        required_columns=[str(c) for c in raw.get("required_columns") or []],
+        blank_values=frozenset(fold(str(v)) for v in raw.get("blank_values") or []),
+        nodes=nodes,
+        edges=edges,
+        record_source={k: compile_template(v, f"{where}: record_source.{k}")
+                       for k, v in record.items()},
+    )
+
+
+def _node_spec(model: DomainModel, where: str, key: str, spec: Any) -> NodeSpec:
+    here = f"{where}: nodes.{key}"
+    if not isinstance(spec, dict) or "kind" not in spec:
+        raise MappingError(f"{here}: needs a 'kind' (one of {', '.join(model.kinds)})")
+    kind = spec["kind"]
+    if kind not in model.kinds:
+        raise MappingError(f"{here}: unknown kind {kind!r} (one of {', '.join(model.kinds)})")
+    properties: dict[str, Template] = {}
+    for prop, value in (spec.get("properties") or {}).items():
+        if prop not in model.kinds[kind].properties:
+            known = ", ".join(model.kinds[kind].properties)
+            raise MappingError(f"{here}.properties: {kind} has no property {prop!r} ({known})")
+        properties[prop] = compile_template(value, f"{here}.properties.{prop}")
+    id_template = compile_template(spec["id"], f"{here}.id") if "id" in spec else None
+    name = compile_template(spec["name"], f"{here}.name") if "name" in spec else None
+    if id_template is None and name is None:
+        raise MappingError(f"{here}: needs an 'id' or a 'name'")
+    tag = spec.get("tag") or {}
+    allowed_tag = ("description", "psc", "psc_description", "naics", "naics_description",
+                   "vendors")
+    for tag_key in tag:
+        if tag_key not in allowed_tag:
+            raise MappingError(f"{here}.tag: unknown key {tag_key!r} (use {allowed_tag})")
+    if tag and kind != "Contract":
+        raise MappingError(f"{here}.tag: only Contract nodes are tagged")
+    return NodeSpec(
+        key=key, kind=kind, id=id_template, name=name,
+        required=bool(spec.get("required", False)),
+        properties=properties,
+        aliases=[compile_template(a, f"{here}.aliases") for a in spec.get("aliases") or []],
+        domains_from=(compile_template(spec["domains_from"], f"{here}.domains_from")
+                      if "domains_from" in spec else None),
+        tag={k: compile_template(v, f"{here}.tag.{k}") for k, v in tag.items() if k != "vendors"},
+        tag_vendors=[str(v) for v in tag.get("vendors") or []],
+    )
+
+
+def _edge_spec(model: DomainModel, where: str, index: int, spec: Any,
+               nodes: dict[str, NodeSpec]) -> EdgeSpec:
+    here = f"{where}: edges[{index}]"
+    if not isinstance(spec, dict):
+        raise MappingError(f"{here}: expected {{type, from, to}}")
+    rel_type = spec.get("type")
+    rel = model.relationships.get(rel_type or "")
+    if rel is None:
+        raise MappingError(f"{here}: unknown type {rel_type!r} "
+                           f"(one of {', '.join(model.relationships)})")
+    for end, allowed in (("from", rel.from_kinds), ("to", rel.to_kinds)):
+        ref = spec.get(end)
+        if ref not in nodes:
+            raise MappingError(f"{here}.{end}: {ref!r} is not a node of this mapping")
+        if nodes[ref].kind not in allowed:
+            raise MappingError(f"{here}.{end}: {rel_type} {end} must be {' or '.join(allowed)},"
+                               f" {ref} is {nodes[ref].kind}")
+    status = spec.get("status", "reported")
+    if status not in ("reported", "inferred"):
+        raise MappingError(f"{here}.status: must be reported or inferred")
+    properties: dict[str, Template] = {}
+    for prop, value in (spec.get("properties") or {}).items():
+        if prop not in model.relationship_properties or prop in ("sources", "status",
+                                                                 "first_seen", "last_seen"):
+            raise MappingError(f"{here}.properties: ties have no property {prop!r}")
+        properties[prop] = compile_template(value, f"{here}.properties.{prop}")
+    return EdgeSpec(rel_type or "", spec["from"], spec["to"], status, properties)
+
+
+class MappedCsv(CsvFile):
+    """A CSV read through a Mapping."""
+
+    format_name = "mapped-csv"
+
+    def __init__(self, path: Path, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self.required = tuple(mapping.columns())
+        self.source_kind = mapping.source_kind
+        self.publisher = mapping.publisher
+        self.format_name = f"csv via {mapping.path.name}"
+        super().__init__(path)
+        self.model = load_model()
+        self.catalogs = load_catalogs()
+        self._getters = {c: self.getter(c) for c in self.required}
+
+    def title(self) -> str:
+        return self.mapping.title or self.path.name
+
+    def _convert(self, kind_props: dict[str, Any], prop: str, raw: str, column: str) -> Value:
+        kind = kind_props[prop].type
+        if kind == "float":
+            return parse_amount(raw, column)
+        if kind == "integer":
+            return parse_int(raw, column)
+        if kind == "date":
+            return parse_date(raw, column)
+        if kind == "boolean":
+            return fold(raw) in ("1", "true", "yes", "y")
+        if kind == "list":
+            return [part.strip() for part in re.split(r"\|\||;", raw) if part.strip()]
+        return raw
+
+    def build(self, record: Any, out: RowOutput) -> None:
+        row: list[str] = record
+        blanks = self.mapping.blank_values
+
+        def cell(column: str) -> str | None:
+            value = text(self._getters[column](row))
+            return None if value is None or fold(value) in blanks else value
+
+        sources = [out._ctx.file_source]  # noqa: SLF001 - the pipeline's own helper
+        link = self.mapping.record_source
+        url = link["url"].render(cell) if link else None
+        if url and url.lower().startswith(("http://", "https://")):
+            name = link["name"].render(cell) if "name" in link else None
+            sources.append(record_source(out, url, name or url, self.mapping.publisher,
+                                         self.mapping.source_kind))
+        made: dict[str, str] = {}
+        for spec in self.mapping.nodes.values():
+            node_id = self._node(spec, cell, out, sources, made)
+            if node_id is not None:
+                made[spec.key] = node_id
+        for edge in self.mapping.edges:
+            if edge.source not in made or edge.target not in made:
+                continue  # an optional end was blank in this row
+            props: dict[str, Value] = {}
+            for prop, template in edge.properties.items():
+                raw = template.render(cell)
+                if raw is not None:
+                    spec_props = self.model.relationship_properties
+                    props[prop] = self._convert(spec_props, prop, raw,
+                                                ",".join(template.columns) or prop)
+            out.edge(edge.type, made[edge.source], made[edge.target], props, edge.status,
+                     sources, field_name=f"edge {edge.type}")
+        self._tags(out, cell, made, sources)
+
+    def _node(self, spec: NodeSpec, cell: Callable[[str], str | None], out: RowOutput,
+              sources: list[str], made: dict[str, str]) -> str | None:
+        column_hint = ",".join((spec.name or spec.id or Template("", ())).columns) or spec.key
+        props: dict[str, Value] = {}
+        kind_props = self.model.kinds[spec.kind].properties
+        for prop, template in spec.properties.items():
+            raw = template.render(cell)
+            if raw is not None:
+                props[prop] = self._convert(kind_props, prop, raw,
+                                            ",".join(template.columns) or prop)
+        name = spec.name.render(cell) if spec.name else None
+        explicit = spec.id.render(cell) if spec.id else None
+        if explicit is None and name is None:
+            if spec.required:
+                raise RowError(column_hint, f"is blank: {spec.key} ({spec.kind}) is required")
+            return None
+        aliases = [a for a in (t.render(cell) for t in spec.aliases) if a]
+        ctx = out._ctx  # noqa: SLF001
+        if explicit is not None:
+            node_id = explicit
+            if ":" not in node_id:
+                node_id = f"{self.model.kinds[spec.kind].prefix}:{entity_slug(node_id)}"
+            if self._catalog_entity(out, spec.kind, node_id):
+                if name or aliases:
+                    entry_name = self._catalog_name(spec.kind, node_id)
+                    out.node(node_id, spec.kind, entry_name, props,
+                             [a for a in (name, *aliases) if a and a != entry_name])
+                return node_id
+            out.node(node_id, spec.kind, name or node_id.partition(":")[2], props, aliases,
+                     field_name=column_hint)
+        elif spec.kind == "Company":
+            uei, duns = props.get("uei"), props.get("duns")
+            resolved = out.company(name, uei if isinstance(uei, str) else None,
+                                   duns if isinstance(duns, str) else None, props,
+                                   field_name=column_hint)
+            node_id = resolved[0] if resolved else ""
+            if aliases:
+                out.node(node_id, "Company", name or node_id, aliases=aliases)
+        elif spec.kind == "Agency":
+            code = props.get("code")
+            resolved = out.agency(name, code if isinstance(code, str) else None,
+                                  field_name=column_hint)
+            node_id = resolved[0] if resolved else ""
+            if props or aliases:
+                out.node(node_id, "Agency", name or node_id, props, aliases)
+        elif spec.kind == "Contract":
+            piid = props.get("piid")
+            found = ctx.contracts.by_piid(piid if isinstance(piid, str) else name or "")
+            node_id = found.id
+            out.node(node_id, "Contract", name or node_id, props, aliases, sources=sources)
+        else:
+            assert name is not None
+            node_id = f"{self.model.kinds[spec.kind].prefix}:{entity_slug(name)}"
+            out.node(node_id, spec.kind, name, props, aliases, field_name=column_hint)
+        if spec.kind == "Agency" and spec.domains_from is not None:
+            agency_type = spec.domains_from.render(cell) or ""
+            for domain in ctx.catalogs.type_domains(agency_type):
+                out.domain(domain)
+                out.edge("OPERATES_IN", node_id, domain,
+                         {"rule": "agency-type", "matched": agency_type}, "inferred",
+                         [CATALOG_SOURCE])
+        return node_id
+
+    def _catalog_entity(self, out: RowOutput, kind: str, node_id: str) -> bool:
+        catalogs = self.catalogs
+        if kind == "Agency" and node_id in catalogs.agencies:
+            out.catalog_agency(node_id)
+        elif kind == "Technology" and node_id in catalogs.technologies:
+            out.technology(node_id)
+        elif kind == "Product" and node_id in catalogs.products:
+            out.product(node_id)
+        elif kind == "Domain" and node_id in catalogs.domains:
+            out.domain(node_id)
+        else:
+            return False
+        return True
+
+    def _catalog_name(self, kind: str, node_id: str) -> str:
+        table: dict[str, Any] = {
+            "Agency": self.catalogs.agencies, "Technology": self.catalogs.technologies,
+            "Product": self.catalogs.products, "Domain": self.catalogs.domains,
+        }[kind]
+        return str(table[node_id].name)
+
+    def _tags(self, out: RowOutput, cell: Callable[[str], str | None], made: dict[str, str],
+              sources: list[str]) -> None:
+        for spec in self.mapping.nodes.values():
+            if not spec.tag or spec.key not in made:
+                continue
+            values = {k: t.render(cell) for k, t in spec.tag.items()}
+            vendor_names: list[str | None] = []
+            for ref in spec.tag_vendors:
+                ref_spec = self.mapping.nodes.get(ref)
+                if ref_spec is not None and ref_spec.name is not None:
+                    vendor_names.append(ref_spec.name.render(cell))
+            out.tags(made[spec.key], values.get("description"), values.get("psc"),
+                     values.get("psc_description"), values.get("naics"),
+                     values.get("naics_description"), tuple(vendor_names), sources)
+
