@@ -131,13 +131,17 @@
     window.survgraphMap.drawn = true;
     document.body.setAttribute("data-drawn", "1");
   });
+  function settled() { window.survgraphMap.settled = true; document.body.setAttribute("data-settled", "1"); }
   if (meta.physics) {
     // The precomputed layout seeds a short settle; then the picture holds still.
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
+      network.fit({ maxZoomLevel: 1.2 });
+      settled();
     });
   } else {
     network.fit({ maxZoomLevel: 1.2 });
+    settled();
   }
 
   // -- legend and filters --------------------------------------------------------------------
