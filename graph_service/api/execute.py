@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from graph_service.api.context import Context
@@ -53,6 +54,12 @@ async def run_operation(
             ),
             timeout,
         )
+    except InvalidOperationTypeError as exc:
+        return _problem(f"{exc.operation_type.value} operations are not allowed here (mutations "
+                        "need POST)", "BAD_REQUEST")
+    except CannotGetOperationTypeError:
+        return _problem("cannot tell which operation to run: name one with operationName",
+                        "BAD_REQUEST")
     except TimeoutError:
         return _problem(
             f"query timed out after {timeout:g} s: ask for less (smaller first, fewer hops)",

@@ -8,7 +8,7 @@ where a request is executed (execute.py, app.py).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphql import GraphQLError
@@ -34,17 +34,19 @@ STORE_UNAVAILABLE = "store unavailable: the graph store cannot be reached right 
 INTERNAL = "internal error: the server could not answer this request (details are in its log)"
 
 
-def guard_extensions(settings: Settings) -> list[SchemaExtension]:
-    extensions: list[SchemaExtension] = [
+def guard_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    """Factories: strawberry builds fresh extensions per request (the parse and validation
+    caches are shared at module level by strawberry itself)."""
+    extensions: list[Callable[[], SchemaExtension]] = [
         # Parsing and validating the same query text again is wasted work: cache both.
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        QueryDepthLimiter(max_depth=settings.max_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
     ]
     if not settings.introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return extensions
 
 

@@ -310,6 +310,4 @@ class Query:
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    # Instances carry their settings (strawberry's own limiters are used this way).
-    extensions: list[Any] = list(guard_extensions(settings))
-    return GuardedSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return GuardedSchema(query=Query, mutation=Mutation, extensions=guard_extensions(settings))
