@@ -11,6 +11,8 @@ from graph_service.neo4j_schema import ENTITY, identifier
 
 # A relationship as the store reads it back: [from id, type, to id, properties].
 EDGE_ROW = "[startNode(r).id, type(r), endNode(r).id, properties(r)]"
+# Its key only (the properties travel once, with the chain).
+EDGE_KEY = "[startNode(r).id, type(r), endNode(r).id]"
 # Path.key: node ids, then relationship types.
 PATH_KEY = "[x IN nodes(q) | x.id] + [y IN relationships(q) | type(y)]"
 
@@ -42,8 +44,9 @@ def rule_pattern(rule: ReachRule, hops: int) -> str | None:
 
 
 def reach_statement(rule: ReachRule, hops: int) -> str | None:
-    """Per subject: its shortest paths under this rule (best `$per_subject` by Path.key),
-    every tie on any matching path within `$hops`, and the contracts on those paths.
+    """Per subject: its shortest paths under this rule (best `$per_subject` by Path.key, ties
+    as keys), every tie on any matching path within `$hops` (with properties: the shortest
+    paths' ties are among them), and the contracts on those paths.
 
     Contracts count on `$as_of` when their period covers it, ties when their validity does;
     like the embedded traversal, every node but the target is held to that."""
@@ -60,7 +63,7 @@ CALL (paths, shortest) {{
   WITH q ORDER BY {PATH_KEY}
   LIMIT $per_subject
   RETURN collect([[x IN nodes(q) | x.id],
-                  [r IN relationships(q) | {EDGE_ROW}]]) AS best
+                  [r IN relationships(q) | {EDGE_KEY}]]) AS best
 }}
 CALL (paths) {{
   UNWIND paths AS q

@@ -422,13 +422,12 @@ class Neo4jStore(Neo4jQueries, GraphStore):
             for subject, best, chain, found in rows:
                 answer = answers.setdefault(subject, ReachAnswer(subject=subject, paths=[]))
                 answer.rules.append(rule.name)
+                ties = {edge.key: edge for edge in map(self._edge, chain)}
                 answer.paths += [
-                    Path(list(nodes), [self._edge(row) for row in edge_rows])
-                    for nodes, edge_rows in best
+                    Path(list(nodes), [ties[tuple(key)] for key in keys])
+                    for nodes, keys in best
                 ]
-                for row in chain:
-                    edge = self._edge(row)
-                    chains[subject][edge.key] = edge
+                chains[subject].update(ties)
                 for node_id, labels, props in found:
                     contracts[node_id] = self._node(node_id, labels, props)
         for subject, answer in answers.items():
