@@ -357,3 +357,10 @@ def test_both_stores_answer_alike(embedded_store: GraphStore, neo4j_store: Graph
         with TestClient(create_app(settings(), store=store)) as client:
             answers.append([data(gql(client, q, v)) for q, v in queries])
     assert answers[0] == answers[1]
+
+
+def test_sources_are_nodes_too(client: TestClient) -> None:
+    found = data(gql(client, """{ node(id: "source:seed-article-review") {
+        id kind ... on SourceNode { sourceKind title excerpt } } }"""))["node"]
+    assert found["kind"] == "SOURCE"
+    assert found["sourceKind"] == "news" and found["excerpt"]

@@ -16,6 +16,7 @@ from graph_service.api.guards import guard_extensions
 from graph_service.api.mutations import Mutation
 from graph_service.api.types import (
     MODEL,
+    TYPES,
     Agency,
     Company,
     Connection,
@@ -310,4 +311,6 @@ class Query:
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return GuardedSchema(query=Query, mutation=Mutation, extensions=guard_extensions(settings))
+    # Every kind's type is listed: some (SourceNode) are reached only through the interface.
+    return GuardedSchema(query=Query, mutation=Mutation, types=list(TYPES.values()),
+                         extensions=guard_extensions(settings))
