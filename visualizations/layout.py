@@ -26,7 +26,7 @@ FLOW_ORDER: tuple[str, ...] = (
 )
 COLUMN_GAP = 320.0
 ROW_GAP = 70.0
-CORE_SIZE = 300
+CORE_SIZE = 200
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
 

@@ -173,5 +173,6 @@ def overview_view(store: GraphStore, fold: bool | None = None) -> MapView:
         mode="overview", title="Overview", subtitle="the whole graph",
         nodes=nodes, edges=edges, layout="force", notes=notes,
     )
-    view.money = {k: v for k, v in money.items() if k in {n.id for n in nodes}}
+    kept = {n.id for n in nodes}
+    view.money = {k: v for k, v in money.items() if k in kept}
     return _with_sources(store, view)

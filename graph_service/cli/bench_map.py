@@ -122,11 +122,11 @@ def bench_map(
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
-    console.print("| map | nodes | ties | ours: write s (layout) | naive pyvis s | "
-                  "Chromium open+draw s | MB |")
-    console.print("|---|---:|---:|---:|---:|---:|---:|")
+    typer.echo("| map | nodes | ties | ours: write s (layout) | naive pyvis s | "
+               "Chromium open+draw s | MB |")
+    typer.echo("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        console.print(
+        typer.echo(
             f"| {r['map']} | {r['nodes']} | {r['ties']} | {r['ours']['total_s']} "
             f"({r['ours']['layout_payload_s']}) | {r['naive_pyvis_s']} | "
             f"{r.get('chromium_open_draw_s', '-')} | {r['ours']['mb']} |"
