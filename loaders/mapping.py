@@ -244,6 +244,7 @@ class MappedCsv(CsvFile):
     """A CSV read through a Mapping."""
 
     format_name = "mapped-csv"
+    trusted = False  # a user's mapping: every row is checked against the schema as it is built
 
     def __init__(self, path: Path, mapping: Mapping) -> None:
         self.mapping = mapping

@@ -9,6 +9,7 @@ for the whole load) and never writes it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ def _fold_words(text: str) -> list[str]:
     return "".join(ch if ch.isalnum() else " " for ch in stripped.replace("&", " and ")).split()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_name(name: str) -> str:
     """'West Publishing Corp.' -> 'west publishing'; 'UNIVERSITY OF IOWA, THE' -> 'university of
     iowa'. Case, accents, punctuation, a leading/trailing 'the' and legal suffixes go; one word
@@ -55,6 +57,7 @@ def normalize_name(name: str) -> str:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def entity_slug(text: str) -> str:
     """A slug for an id; names with no Latin letters get a short hash instead of 'unnamed'."""
     slug = slugify(text)

@@ -25,6 +25,8 @@ class Tag:
 
 def _plain(text: str) -> str:
     """Lower-case, accent-free; same length as the input when the input is plain ASCII."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
@@ -66,28 +68,50 @@ class _CompiledProduct:
 
 
 class Tagger:
-    def __init__(self, catalogs: Catalogs) -> None:
+    """Tags for one contract. All technology rules are one regular expression with a named
+    group per rule, so a text is scanned once whatever the number of rules."""
+
+    def __init__(self, catalogs: Catalogs, cache_size: int = 4096) -> None:
         self._rules = [
             _CompiledRule(tech.id, rule, _pattern(rule.keywords))
             for tech in catalogs.technologies.values()
             for rule in tech.rules
         ]
+        groups = [
+            f"(?P<r{i}>{compiled.pattern.pattern})"
+            for i, compiled in enumerate(self._rules)
+            if compiled.pattern is not None
+        ]
+        self._combined = re.compile("|".join(groups)) if groups else None
+        self._coded = [r for r in self._rules if r.rule.psc or r.rule.naics]
         self._products = [
             _CompiledProduct(p, tuple(normalize_name(v) for v in p.vendors), _pattern(p.keywords))
             for p in catalogs.products.values()
         ]
+        self._by_vendor: dict[str, list[_CompiledProduct]] = {}
+        for product in self._products:
+            for vendor in product.vendors:
+                self._by_vendor.setdefault(vendor, []).append(product)
+        # Descriptions repeat a lot in procurement data ("OFFICE SUPPLIES"): remember answers.
+        self._cache: dict[tuple[str | None, ...], list[Tag]] = {}
+        self._cache_size = cache_size
+
+    def _vendor_products(self, norm: str) -> list[_CompiledProduct]:
+        """Products whose vendor list names this vendor or a name it starts with."""
+        found: list[_CompiledProduct] = []
+        for prefix in _prefixes(norm):
+            found += self._by_vendor.get(prefix, [])
+        return found
 
     @staticmethod
-    def _search(pattern: re.Pattern[str] | None, fields: list[tuple[str, str]]) -> str | None:
+    def _search(pattern: re.Pattern[str] | None, fields: list[tuple[str, str, str]]
+                ) -> str | None:
         if pattern is None:
             return None
-        for label, original in fields:
-            plain = _plain(original)
+        for label, original, plain in fields:
             found = pattern.search(plain)
             if found:
-                # Quote the original text when folding kept offsets (plain ASCII), else folded.
-                source = original if len(plain) == len(original) else plain
-                return f"{label}: {source[found.start():found.end()]}"
+                return _quote(label, original, plain, found)
         return None
 
     def tag(
@@ -99,40 +123,81 @@ class Tagger:
         naics_description: str | None = None,
         vendors: tuple[str | None, ...] = (),
     ) -> list[Tag]:
-        fields = [(label, value) for label, value in (
-            ("description", description),
-            ("psc_description", psc_description),
-            ("naics_description", naics_description),
-        ) if value]
+        key = (description, psc, psc_description, naics, naics_description)
+        tags = self._cache.get(key)
+        if tags is None:
+            tags = self._technologies(description, psc, psc_description, naics,
+                                      naics_description)
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            self._cache[key] = tags
+        products = self._named_products(description, vendors)
+        return tags + products if products else tags
+
+    def _technologies(self, description: str | None, psc: str | None,
+                      psc_description: str | None, naics: str | None,
+                      naics_description: str | None) -> list[Tag]:
+        found: dict[str, Tag] = {}  # technology -> its first tag, in rule order below
+        by_rule: dict[int, Tag] = {}
+        if self._combined is not None:
+            for label, original in (("description", description),
+                                    ("psc_description", psc_description),
+                                    ("naics_description", naics_description)):
+                if not original:
+                    continue
+                plain = _plain(original)
+                for match in self._combined.finditer(plain):
+                    index = int((match.lastgroup or "r0")[1:])
+                    if index not in by_rule:
+                        by_rule[index] = Tag(self._rules[index].technology,
+                                             self._rules[index].rule.name,
+                                             _quote(label, original, plain, match))
+        for compiled in self._coded:
+            index = self._rules.index(compiled)
+            if index in by_rule:
+                continue
+            if _code_match(psc, compiled.rule.psc):
+                by_rule[index] = Tag(compiled.technology, compiled.rule.name, f"psc: {psc}")
+            elif _code_match(naics, compiled.rule.naics):
+                by_rule[index] = Tag(compiled.technology, compiled.rule.name, f"naics: {naics}")
+        for index in sorted(by_rule):
+            tag = by_rule[index]
+            found.setdefault(tag.target, tag)
+        return list(found.values())
+
+    def _named_products(self, description: str | None, vendors: tuple[str | None, ...]
+                        ) -> list[Tag]:
+        if not description or not self._products:
+            return []
+        vendor_norms = tuple(normalize_name(v) for v in vendors if v)
+        candidates = [p for p in self._products if not p.vendors]
+        for norm in vendor_norms:
+            candidates += self._vendor_products(norm)
+        if not candidates:
+            return []
+        fields = [("description", description, _plain(description))]
         tags: list[Tag] = []
         seen: set[str] = set()
-        for compiled in self._rules:
-            if compiled.technology in seen:
+        for product in candidates:
+            if product.product.id in seen:
                 continue
-            matched = self._search(compiled.pattern, fields)
-            if matched is None:
-                code = _code_match(psc, compiled.rule.psc)
-                matched = f"psc: {psc}" if code else None
-            if matched is None:
-                code = _code_match(naics, compiled.rule.naics)
-                matched = f"naics: {naics}" if code else None
-            if matched is not None:
-                seen.add(compiled.technology)
-                tags.append(Tag(compiled.technology, compiled.rule.name, matched))
-        if not self._products:
-            return tags
-        vendor_norms = tuple(normalize_name(v) for v in vendors if v)
-        text_fields = fields[:1]  # product names are matched in the description only
-        for product in self._products:
-            if product.vendors and not any(
-                norm == v or norm.startswith(v + " ") for norm in vendor_norms
-                for v in product.vendors
-            ):
-                continue
-            matched = self._search(product.pattern, text_fields)
+            seen.add(product.product.id)
+            matched = self._search(product.pattern, fields)
             if matched is not None:
                 vendor = next((n for n in vendor_norms), "")
                 note = f" (vendor: {vendor})" if product.vendors and vendor else ""
-                tags.append(Tag(product.product.id, product.product.id,
-                                matched + note))
+                tags.append(Tag(product.product.id, product.product.id, matched + note))
         return tags
+
+
+def _prefixes(norm: str) -> list[str]:
+    """'thomson reuters markets' -> ['thomson', 'thomson reuters', 'thomson reuters markets']."""
+    words = norm.split()
+    return [" ".join(words[:i]) for i in range(1, len(words) + 1)]
+
+
+def _quote(label: str, original: str, plain: str, found: re.Match[str]) -> str:
+    """'description: LICENSE PLATE READER': the original text when folding kept offsets (plain
+    ASCII), else the folded text."""
+    source = original if len(plain) == len(original) else plain
+    return f"{label}: {source[found.start():found.end()]}"

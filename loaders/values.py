@@ -9,6 +9,7 @@ from datetime import date
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s.*)?$")
 _AMOUNT_JUNK = re.compile(r"[$,\s]")
+_MESSY_SPACE = re.compile(r"^\s|\s$|\s\s|[\t\r\n\f\v]")
 _BLANKS = frozenset({"", "na", "n/a", "null", "none", "-none-", "nan"})
 
 
@@ -26,10 +27,16 @@ def blank(value: object) -> bool:
 
 
 def text(value: object) -> str | None:
-    """A stripped string, or None for blanks (including 'NA', 'NULL', '-NONE-')."""
-    if blank(value):
+    """A stripped string with runs of white space made one space, or None for blanks
+    (including 'NA', 'NULL', '-NONE-')."""
+    if value is None or value == "":
         return None
-    return " ".join(str(value).split())
+    raw = value if isinstance(value, str) else str(value)
+    if len(raw) < 7 and raw.strip().casefold() in _BLANKS:
+        return None
+    if _MESSY_SPACE.search(raw):
+        raw = " ".join(raw.split())
+    return raw or None
 
 
 def parse_date(value: object, field: str) -> str | None:
