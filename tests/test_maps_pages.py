@@ -251,3 +251,26 @@ def test_routes_serve_pages_search_and_errors(seeded: EmbeddedStore) -> None:
     assert client.get("/maps/ego/company:nobody").status_code == 404
     bad = client.get("/maps/reach", params={"to": target, "fromKinds": "Spaceship"})
     assert bad.status_code == 400 and "Spaceship" in bad.json()["detail"]
+
+
+def test_served_reach_map_equals_the_graphql_reach_answer(seeded: EmbeddedStore) -> None:
+    """The issue's check: /maps/reach shows the GraphQL API's reach answer, same nodes and ties."""
+    from graph_service.api.app import create_app
+
+    client = TestClient(create_app(store=seeded))
+    target = "domain:immigration-enforcement"
+    kinds = sorted({r.from_kind for r in seeded.model.reach if r.to_kind == "Domain"})
+    query = """query($to: ID!, $kinds: [Kind!]!) { reach(fromKinds: $kinds, to: $to, first: 100) {
+        edges { node { subject { id } paths { nodes { id } edges { type from to } } } } } }"""
+    answer = client.post("/graphql", json={"query": query, "variables": {
+        "to": target, "kinds": [k.upper() for k in kinds]}}).json()
+    assert "errors" not in answer, answer
+    reaches = [e["node"] for e in answer["data"]["reach"]["edges"]]
+    assert reaches
+    nodes = {target} | {r["subject"]["id"] for r in reaches} | {
+        n["id"] for r in reaches for p in r["paths"] for n in p["nodes"]}
+    ties = {(t["from"], t["type"], t["to"]) for r in reaches for p in r["paths"]
+            for t in p["edges"]}
+    served = map_data(client.get("/maps/reach", params={"to": target}).text)
+    assert {n["id"] for n in served["nodes"]} == nodes
+    assert tie_keys(served) == ties
