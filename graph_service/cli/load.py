@@ -177,4 +177,8 @@ def load_demo(batch_size: int = BATCH) -> None:
     from loaders.demo import demo_items
 
     load_seed()
-    run_load(_open_all(*demo_items()), False, None, batch_size)
+    try:
+        items = demo_items()
+    except (WrongShape, OSError) as exc:
+        raise _fail(f"the bundled demo data is unreadable: {exc}") from exc
+    run_load(items, False, None, batch_size)
