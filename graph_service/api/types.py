@@ -72,8 +72,12 @@ def check_types(types: Sequence[str] | None) -> tuple[str, ...] | None:
 
 
 def wrap(node: Node) -> NodeInterface:
-    """The GraphQL object for a node of any kind."""
-    return TYPES[node.kind](record=node)
+    """The GraphQL object for a node of any kind (common fields as plain attributes: the
+    cheapest fields for strawberry to resolve, and the most often asked)."""
+    return TYPES[node.kind](
+        record=node, id=strawberry.ID(node.id), kind=Kind(node.kind), name=node.name,
+        aliases=list(node.aliases),
+    )
 
 
 def _as_date(value: object) -> date | None:
@@ -135,8 +139,14 @@ async def neighbours(
 async def neighbour(
     info: Info, node_id: str, types: tuple[str, ...], direction: str
 ) -> Any | None:
-    found = await neighbours(info, node_id, types, direction, 1)
-    return found[0] if found else None
+    """The one node a to-one tie leads to (the smallest id, should there be several)."""
+    loaders = context_of(info).loaders
+    ties = await loaders.edges.load((node_id, types, direction))  # type: ignore[arg-type]
+    if not ties:
+        return None
+    other = min(_other(tie, node_id) for tie in ties)
+    found = await loaders.nodes.load(other)
+    return wrap(found) if found is not None else None
 
 
 def _text(key: str) -> Any:
@@ -301,22 +311,10 @@ class PathType:
 @strawberry.interface(name="Node", description="Every entity of the graph")
 class NodeInterface:
     record: strawberry.Private[Node]
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field
-    def kind(self) -> KindValue:
-        return Kind(self.record.kind)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field
-    def aliases(self) -> list[str]:
-        return list(self.record.aliases)
+    id: strawberry.ID
+    kind: KindValue
+    name: str
+    aliases: list[str]
 
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:

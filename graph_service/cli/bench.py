@@ -7,6 +7,7 @@ import json
 import typer
 
 from graph_service.cli.bench_map import bench_map
+from graph_service.cli.bench_query import bench_query
 from graph_service.cli.common import console
 
 bench_app = typer.Typer(help="Benchmarks (figures for the README's performance section).",
@@ -43,3 +44,4 @@ def bench_serve(
 
 
 bench_app.command("map")(bench_map)
+bench_app.command("query")(bench_query)
