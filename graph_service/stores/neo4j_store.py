@@ -279,15 +279,23 @@ class Neo4jStore(Neo4jQueries, GraphStore):
     def _read_edges(
         self, tx: ManagedTransaction, edges: Sequence[Edge]
     ) -> dict[tuple[str, str, str], Edge]:
+        """The stored versions of these ties. Both ends are sought by id first, so the tie is
+        found from whichever end has fewer ties (Expand(Into)), however busy the other is."""
         found: dict[tuple[str, str, str], Edge] = {}
-        query = (
-            f"UNWIND $keys AS k MATCH (a:{ENTITY} {{id: k[0]}})-[r]->(b:{ENTITY} {{id: k[2]}}) "
-            f"WHERE type(r) = k[1] RETURN {neo4j_cypher.EDGE_ROW}"
-        )
-        for chunk in _chunks([list(e.key) for e in edges]):
-            for record in tx.run(query, keys=list(chunk)):
-                edge = self._edge(record[0])
-                found[edge.key] = edge
+        by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for edge in edges:
+            by_type[edge.type].append({"s": edge.source, "t": edge.target})
+        for rel_type, rows in sorted(by_type.items()):
+            query = (
+                f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) "
+                f"MATCH (b:{ENTITY} {{id: row.t}}) "
+                f"CALL (a, b) {{ MATCH (a)-[r:{self._types[rel_type]}]->(b) RETURN r }} "
+                f"RETURN {neo4j_cypher.EDGE_ROW}"
+            )
+            for chunk in _chunks(rows):
+                for record in tx.run(query, rows=list(chunk)):
+                    edge = self._edge(record[0])
+                    found[edge.key] = edge
         return found
 
     def clear(self) -> None:
