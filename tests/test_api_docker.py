@@ -60,14 +60,26 @@ def test_dockerfile_installs_the_package_and_serves() -> None:
     assert 'CMD ["survgraph", "serve", "--host", "0.0.0.0"' in text
 
 
-def test_docker_compose_config_when_available(tmp_path: Path) -> None:
+def compose_command() -> list[str] | None:
+    """`docker compose` (v2 plugin) if installed, else Debian's `docker-compose` (1.29)."""
     docker = shutil.which("docker")
-    if docker is None or subprocess.run([docker, "compose", "version"], capture_output=True,
-                                        check=False).returncode != 0:
-        pytest.skip("the docker compose plugin is not installed; the YAML checks above ran")
-    result = subprocess.run(
-        [docker, "compose", "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"],
-        capture_output=True, text=True, check=False,
-        env={"SURVGRAPH_NEO4J_PASSWORD": "compose-check", "PATH": "/usr/bin:/bin"},
-    )
-    assert result.returncode == 0, result.stderr
+    if docker and subprocess.run([docker, "compose", "version"], capture_output=True,
+                                 check=False).returncode == 0:
+        return [docker, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
+
+
+def test_docker_compose_config_when_available() -> None:
+    command = compose_command()
+    if command is None:
+        pytest.skip("neither `docker compose` nor `docker-compose` is installed; the YAML "
+                    "checks above ran")
+    base = [*command, "-f", str(ROOT / "docker-compose.yml"), "config", "--quiet"]
+    ok = subprocess.run(base, capture_output=True, text=True, check=False,
+                        env={"SURVGRAPH_NEO4J_PASSWORD": "compose-check", "PATH": "/usr/bin:/bin"})
+    assert ok.returncode == 0, ok.stderr
+    missing = subprocess.run(base, capture_output=True, text=True, check=False,
+                             env={"PATH": "/usr/bin:/bin"})
+    assert missing.returncode != 0
+    assert "SURVGRAPH_NEO4J_PASSWORD" in missing.stderr
