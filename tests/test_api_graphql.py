@@ -155,14 +155,20 @@ def test_load_graph_lines(client: TestClient) -> None:
         '{"record": "node", "id": "company:lined", "kind": "Company", "name": "Lined Inc"}',
         '{"record": "edge", "type": "SUPPLIES", "from": "company:lined", "to": "agency:ice",'
         ' "status": "reported", "sources": ["source:seed-article-review"]}',
+        '{"record": "node", "id": "company:broken", "kind": "Company", "name": ""}',
     ])
-    loaded = data(gql(client, """mutation($c: String!) { load(format: "graph", content: $c) {
-        nodes relationships written { nodesCreated relationshipsCreated } } }""",
+    loaded = data(gql(client, """mutation($c: String!) {
+        load(format: "graph", content: $c, filename: "upload.jsonl") {
+        rows loaded rejected rejects { file row field } written { relationshipsCreated } } }""",
                       {"c": lines}, key=KEY))["load"]
-    assert loaded == {"nodes": 1, "relationships": 1,
-                      "written": {"nodesCreated": 1, "relationshipsCreated": 1}}
+    assert (loaded["rows"], loaded["loaded"], loaded["rejected"]) == (3, 2, 1)
+    assert loaded["rejects"] == [{"file": "upload.jsonl", "row": 3, "field": "name"}]
+    assert loaded["written"]["relationshipsCreated"] == 1
     reaching = data(gql(client, REACHING, {"domain": DOMAIN}))["companiesReaching"]
     assert "company:lined" in {n["subject"]["id"] for n in reaching["nodes"]}
+    wrong = gql(client, 'mutation { load(format: "usaspending", content: "a,b\\n1,2") '
+                '{ rows } }', key=KEY)
+    assert "not a USAspending" in wrong["errors"][0]["message"]
 
 
 # -- guards -------------------------------------------------------------------------------------

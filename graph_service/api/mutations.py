@@ -5,7 +5,6 @@ transaction, so a refused request changes nothing."""
 from __future__ import annotations
 
 import asyncio
-import json
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,9 @@ from graph_service.records import (
 from graph_service.stores.base import GraphStore, WriteResult
 
 MAX_RECORDS = 10_000
-LOAD_FORMATS = ("graph", "seed")
+# seed: YAML like loaders/seed/seed_graph.yaml; the others run the bulk-load pipeline
+# (loaders/pipeline.py: validation, a Source per file, rejected rows reported, batches).
+LOAD_FORMATS = ("graph", "usaspending", "atlas", "seed")
 
 
 @strawberry.input(description="A node to create or merge into (by id)")
@@ -67,9 +68,21 @@ class WriteSummary:
         )
 
 
+@strawberry.type(description="A row the load left out, and why")
+class RejectedRow:
+    file: str
+    row: int
+    field: str
+    reason: str
+
+
 @strawberry.type
 class LoadResult:
     format: str
+    rows: int
+    loaded: int
+    rejected: int
+    rejects: list[RejectedRow] = strawberry.field(description="The first rejected rows")
     nodes: int
     relationships: int
     written: WriteSummary
@@ -135,24 +148,48 @@ async def _write(store: GraphStore, batch: Batch) -> WriteResult:
         raise ApiError(str(exc)) from exc
 
 
-def _graph_lines(content: str) -> Batch:
-    """The JSON lines `survgraph export --format jsonl` writes."""
-    batch = Batch()
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
+def _safe_name(filename: str | None, fmt: str, content: str) -> str:
+    """A plain file name for the uploaded content (it names the file's Source node)."""
+    name = Path(filename or "").name.strip()
+    if not name or name.startswith("."):
+        suffix = {"graph": ".jsonl", "atlas": ".csv"}.get(fmt)
+        if suffix is None:
+            suffix = ".json" if content.lstrip()[:1] in ("{", "[") else ".csv"
+        name = f"graphql-upload{suffix}"
+    return name
+
+
+def _pipeline_load(store: GraphStore, fmt: str, content: str, filename: str | None
+                   ) -> LoadResult:
+    from loaders.pipeline import Pipeline, WrongShape
+
+    with tempfile.TemporaryDirectory(prefix="survgraph-load-") as folder:
+        path = Path(folder) / _safe_name(filename, fmt, content)
+        path.write_text(content, encoding="utf-8")
         try:
-            data = json.loads(line)
-            record = data.pop("record")
-            if record == "node":
-                batch.nodes.append(Node.from_dict(data))
-            elif record == "edge":
-                batch.edges.append(Edge.from_dict(data))
+            if fmt == "graph":
+                from loaders.graph_jsonl import GraphJsonl
+
+                item: Any = GraphJsonl(path)
+            elif fmt == "usaspending":
+                from loaders.usaspending import open_usaspending
+
+                item = open_usaspending(path)
             else:
-                raise ApiError(f"graph line {number}: field record: expected node or edge")
-        except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
-            raise ApiError(f"graph line {number}: not a node or edge record ({exc})") from exc
-    return batch
+                from loaders.atlas import AtlasCsv
+
+                item = AtlasCsv(path)
+            summary = Pipeline(store).run([item])
+        except WrongShape as exc:
+            raise ApiError(f"{path.name}: {exc}") from exc
+        except ValueError as exc:
+            raise ApiError(f"{path.name}: load stopped: {exc}") from exc
+    return LoadResult(
+        format=fmt, rows=summary.rows, loaded=summary.loaded, rejected=summary.rejected,
+        rejects=[RejectedRow(file=Path(r.file).name, row=r.row, field=r.field, reason=r.reason)
+                 for r in summary.rejects],
+        nodes=summary.nodes, relationships=summary.edges, written=WriteSummary.of(summary.written),
+    )
 
 
 def _seed(content: str) -> Batch:
@@ -186,14 +223,22 @@ class Mutation:
         edges = [_edge(item, i) for i, item in enumerate(relationships)]
         return WriteSummary.of(await _write(context_of(info).store, Batch([], edges)))
 
-    @strawberry.mutation(description="Load a document: format 'graph' (JSON lines of "
-                         "`survgraph export`) or 'seed' (YAML like loaders/seed/seed_graph.yaml)")
-    async def load(self, info: Info, format: str, content: str) -> LoadResult:
+    @strawberry.mutation(description="Load a document (needs an API key). Formats: 'graph' "
+                         "(JSON lines of `survgraph export`), 'usaspending' (bulk CSV or API "
+                         "JSON), 'atlas' (Atlas of Surveillance CSV), 'seed' (YAML like "
+                         "loaders/seed/seed_graph.yaml). Bad rows are reported, not written.")
+    async def load(
+        self, info: Info, format: str, content: str, filename: str | None = None
+    ) -> LoadResult:
         require_writer(info)
         if format not in LOAD_FORMATS:
             raise ApiError(f"unknown format {format!r}: use one of {', '.join(LOAD_FORMATS)}")
-        batch = _graph_lines(content) if format == "graph" else _seed(content)
+        store = context_of(info).store
+        if format != "seed":
+            return await asyncio.to_thread(_pipeline_load, store, format, content, filename)
+        batch = _seed(content)
         _check_size(len(batch))
-        result = await _write(context_of(info).store, batch)
-        return LoadResult(format=format, nodes=len(batch.nodes), relationships=len(batch.edges),
+        result = await _write(store, batch)
+        return LoadResult(format=format, rows=len(batch), loaded=len(batch), rejected=0,
+                          rejects=[], nodes=len(batch.nodes), relationships=len(batch.edges),
                           written=WriteSummary.of(result))
