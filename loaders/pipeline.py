@@ -133,8 +133,9 @@ class RowOutput:
             return None
         display = name or f"UEI {uei}" if uei else name or f"DUNS {duns}"
         resolved = self._ctx.companies.resolve(display or "", uei, duns)
-        props: dict[str, Value] = {"uei": uei.upper() if uei else None, "duns": duns}
-        props.update(properties or {})
+        props: dict[str, Value] = dict(properties or {})
+        # The identifiers the resolver kept: an entity's UEI/DUNS are never overwritten.
+        props.update(uei=resolved.uei, duns=resolved.duns)
         self.node(resolved.id, "Company", display or resolved.id, props, field_name=field_name)
         return resolved.id, resolved.basis
 

@@ -71,16 +71,23 @@ class Resolved:
     id: str
     basis: str
     known: bool  # the entity existed before this mention (in the store or earlier in the load)
+    uei: str | None = None  # identifiers to record on the entity (never overwriting others)
+    duns: str | None = None
 
 
 class CompanyResolver:
-    """UEI, then DUNS, then normalized name; caches every answer for the load."""
+    """UEI, then DUNS, then normalized name; caches every answer for the load.
+
+    An entity's UEI and DUNS, once known, are never replaced by a mention's different ones (the
+    mention still joins the entity through whichever identifier matched), so the basis a
+    mention gets is the same on every load of the same files."""
 
     def __init__(self, store: GraphStore | None) -> None:
         self._store = store
         self._by_uei: dict[str, str] = {}
         self._by_duns: dict[str, str] = {}
-        self._by_name: dict[str, tuple[str, str | None] | None] = {}
+        self._by_name: dict[str, str | None] = {}
+        self._ids: dict[str, tuple[str | None, str | None]] = {}  # entity -> (uei, duns)
         self.merges = 0
 
     def _lookup(self, prop: str, value: str, cache: dict[str, str]) -> str | None:
@@ -94,54 +101,61 @@ class CompanyResolver:
             return found[0]
         return None
 
-    def _by_normalized(self, norm: str) -> tuple[str, str | None] | None:
-        if norm in self._by_name:
-            return self._by_name[norm]
-        answer: tuple[str, str | None] | None = None
-        if self._store is not None:
-            node = self._store.get_node(f"company:{entity_slug(norm)}")
-            if node is not None:
-                uei = node.properties.get("uei")
-                answer = (node.id, uei if isinstance(uei, str) else None)
-        self._by_name[norm] = answer
-        return answer
+    def _identifiers(self, node_id: str) -> tuple[str | None, str | None]:
+        if node_id not in self._ids:
+            node = self._store.get_node(node_id) if self._store is not None else None
+            props = node.properties if node is not None else {}
+            uei, duns = props.get("uei"), props.get("duns")
+            self._ids[node_id] = (uei if isinstance(uei, str) else None,
+                                  duns if isinstance(duns, str) else None)
+        return self._ids[node_id]
+
+    def _by_normalized(self, norm: str) -> str | None:
+        if norm not in self._by_name:
+            node_id = f"company:{entity_slug(norm)}"
+            exists = self._store is not None and self._store.get_node(node_id) is not None
+            self._by_name[norm] = node_id if exists else None
+        return self._by_name[norm]
 
     def resolve(self, name: str, uei: str | None = None, duns: str | None = None) -> Resolved:
         uei = uei.upper() if uei else None
-        if uei:
-            found = self._lookup("uei", uei, self._by_uei)
-            if found:
-                return self._remember(found, f"uei:{uei}", uei, duns, name, known=True)
-        if duns:
-            found = self._lookup("duns", duns, self._by_duns)
-            if found:
-                return self._remember(found, f"duns:{duns}", uei, duns, name, known=True)
         norm = normalize_name(name)
-        match = self._by_normalized(norm)
-        if match is not None:
-            node_id, known_uei = match
-            if not uei or not known_uei or known_uei == uei:
-                return self._remember(node_id, f"name:{norm}", uei, duns, name, known=True)
-            # Same name, different UEI: a different legal entity (e.g. a parent and its
-            # subsidiary registered under one name). Keep them apart.
-            node_id = f"company:{entity_slug(norm)}-{uei.lower()}"
+        node_id = (uei and self._lookup("uei", uei, self._by_uei)) or (
+            duns and self._lookup("duns", duns, self._by_duns))
+        known = bool(node_id)
+        if not node_id:
+            named = self._by_normalized(norm)
+            if named is not None:
+                named_uei, _ = self._identifiers(named)
+                if not uei or not named_uei or named_uei == uei:
+                    node_id, known = named, True
+                else:
+                    # Same name, different UEI: a different legal entity (a parent and its
+                    # subsidiary registered under one name). Keep them apart.
+                    node_id = f"company:{entity_slug(norm)}-{uei.lower()}"
+            else:
+                node_id = f"company:{entity_slug(norm)}"
+        known_uei, known_duns = self._identifiers(node_id) if known else (None, None)
+        keep_uei = uei if uei and known_uei in (None, uei) else None
+        keep_duns = duns if duns and known_duns in (None, duns) else None
+        self._ids[node_id] = (known_uei or keep_uei, known_duns or keep_duns)
+        if keep_uei:
+            basis = f"uei:{uei}"
+        elif keep_duns:
+            basis = f"duns:{duns}"
+        elif uei and known_uei == uei:
+            basis = f"uei:{uei}"
         else:
-            node_id = f"company:{entity_slug(norm)}"
-        basis = f"uei:{uei}" if uei else f"duns:{duns}" if duns else f"name:{norm}"
-        return self._remember(node_id, basis, uei, duns, name, known=False)
-
-    def _remember(self, node_id: str, basis: str, uei: str | None, duns: str | None, name: str,
-                  known: bool) -> Resolved:
+            basis = f"name:{norm}"
         if uei:
             self._by_uei.setdefault(uei, node_id)
         if duns:
             self._by_duns.setdefault(duns, node_id)
-        norm = normalize_name(name)
         if self._by_name.get(norm) is None and node_id == f"company:{entity_slug(norm)}":
-            self._by_name[norm] = (node_id, uei)
+            self._by_name[norm] = node_id
         if known:
             self.merges += 1
-        return Resolved(node_id, basis, known)
+        return Resolved(node_id, basis, known, keep_uei, keep_duns)
 
 
 class AgencyResolver:
