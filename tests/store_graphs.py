@@ -103,3 +103,23 @@ def synthetic_batch() -> Batch:
         _edge("USED_BY", "product:plate-reader", "agency:city-police", valid_from="2022-01-01"),
     ]
     return Batch(nodes, edges)
+
+
+def cyclic_batch() -> Batch:
+    """A PART_OF cycle a -> b -> c -> a, with b operating in the domain: a chain may go round
+    the cycle (a -> b -> c -> a -> b) within the rule's 4 PART_OF steps."""
+    nodes = [
+        _node("product:p", "Product", "P"),
+        _node("contract:k", "Contract", "K", obligated=5.0),
+        *[_node(f"agency:{x}", "Agency", x.upper(), []) for x in "abc"],
+        _node("domain:d", "Domain", "D"),
+    ]
+    edges = [
+        _edge("COVERS", "contract:k", "product:p"),
+        _edge("AWARDED_BY", "contract:k", "agency:a"),
+        _edge("PART_OF", "agency:a", "agency:b", ["source:ab"]),
+        _edge("PART_OF", "agency:b", "agency:c", ["source:bc"]),
+        _edge("PART_OF", "agency:c", "agency:a", ["source:ca"]),
+        _edge("OPERATES_IN", "agency:b", "domain:d", ["source:bd"]),
+    ]
+    return Batch(nodes, edges)

@@ -4,7 +4,7 @@ asserts the same answers on the same data (seed graph + tests/store_graphs.py)."
 from __future__ import annotations
 
 import pytest
-from store_graphs import synthetic_batch
+from store_graphs import cyclic_batch, synthetic_batch
 
 from graph_service.export import jsonl_lines
 from graph_service.records import Batch, Edge, Node, ValidationError
@@ -284,6 +284,20 @@ def test_reach_other_kinds_and_targets(store: GraphStore) -> None:
     assert store.reach(["Community"], IMMIGRATION) == []
 
 
+def test_reach_follows_chains_round_a_cycle(store: GraphStore) -> None:
+    store.upsert(cyclic_batch())
+    (answer,) = store.reach(["Product"], "domain:d")
+    assert [p.key for p in answer.paths] == [(
+        "product:p", "contract:k", "agency:a", "agency:b", "domain:d",
+        "COVERS", "AWARDED_BY", "PART_OF", "OPERATES_IN",
+    )]
+    # a -> b -> c -> a -> b -> d is a chain too: its ties' sources count as evidence.
+    assert answer.sources == ["source:ab", "source:bc", "source:bd", "source:ca", "source:doc-a"]
+    assert (answer.contracts, answer.total_obligated) == (["contract:k"], 5.0)
+    (short,) = store.reach(["Product"], "domain:d", max_hops=5)
+    assert short.sources == ["source:ab", "source:bd", "source:doc-a"]
+
+
 def test_shortest_paths(store: GraphStore) -> None:
     _load(store)
     paths = store.shortest_paths("company:acme-holdings", "agency:dept")
@@ -306,11 +320,12 @@ def test_shortest_paths(store: GraphStore) -> None:
 
 
 @pytest.mark.neo4j
-@pytest.mark.parametrize("graph", ["seed", "synthetic"])
+@pytest.mark.parametrize("graph", ["seed", "synthetic", "cyclic"])
 def test_both_stores_give_identical_answers(
     graph: str, embedded_store: GraphStore, neo4j_store: GraphStore
 ) -> None:
-    batch = seed_batch(seen=SEEN) if graph == "seed" else synthetic_batch()
+    batch = {"seed": lambda: seed_batch(seen=SEEN), "synthetic": synthetic_batch,
+             "cyclic": cyclic_batch}[graph]()
     stores = (embedded_store, neo4j_store)
     for store in stores:
         store.upsert(batch)

@@ -18,62 +18,93 @@ PATH_KEY = "[x IN nodes(q) | x.id] + [y IN relationships(q) | type(y)]"
 
 _IN_FORCE = """
   AND ($as_of IS NULL OR (
-    all(r IN relationships(p) WHERE (r.valid_from IS NULL OR r.valid_from <= $as_of)
-                                AND (r.valid_to IS NULL OR r.valid_to >= $as_of))
-    AND all(n IN nodes(p)[..-1] WHERE NOT n:Contract
+    all(r IN rels WHERE (r.valid_from IS NULL OR r.valid_from <= $as_of)
+                    AND (r.valid_to IS NULL OR r.valid_to >= $as_of))
+    AND all(n IN walk[..-1] WHERE NOT n:Contract
             OR ((n.start_date IS NULL OR n.start_date <= $as_of)
                 AND (n.end_date IS NULL OR n.end_date >= $as_of)))))"""
 
 
-def rule_pattern(rule: ReachRule, hops: int) -> str | None:
-    """The rule as one path pattern from `s` (a subject) to `t` (the target), with each
-    repeated step capped so the whole path fits in `hops`; None when it cannot fit."""
+def rule_walk(rule: ReachRule, hops: int) -> tuple[list[str], str, str] | None:
+    """The rule unrolled into one MATCH per step, from `s` (a subject) through x1, x2 ... to
+    `t` (the target): MATCH clauses, the walk's node list and its relationship list.
+
+    One clause per step gives walk semantics, like the embedded traversal's state graph: a
+    tie may recur along a chain (a PART_OF cycle), which a single Cypher path pattern would
+    forbid. A `min..max` step becomes `min` mandatory clauses and `max - min` optional ones
+    (`*0..1`), capped so the walk fits in `hops`; an optional clause may only be used when
+    the one before it in the same step was, so each walk is matched once. None when the rule
+    cannot fit in `hops`."""
     slack = hops - rule.min_length
     if slack < 0:
         return None
-    parts = [f"(s:{identifier(rule.from_kind)})"]
-    for index, step in enumerate(rule.steps):
+    atoms: list[tuple[str, str, bool, bool]] = []  # types, direction, optional, follows one
+    for step in rule.steps:
         types = "|".join(identifier(t) for t in step.types)
-        low, high = int(step.min), int(min(step.max, step.min + slack))
-        span = "" if (low, high) == (1, 1) else f"*{low}..{high}"
-        relationship = f"[:{types}{span}]"
-        parts.append(f"-{relationship}->" if step.direction == "out" else f"<-{relationship}-")
-        last = index == len(rule.steps) - 1
-        parts.append(f"(t:{ENTITY} {{id: $to}})" if last else "()")
-    return "".join(parts)
+        optional = int(min(step.max, step.min + slack)) - int(step.min)
+        atoms += [(types, step.direction, False, False)] * int(step.min)
+        atoms += [(types, step.direction, True, index > 0) for index in range(optional)]
+    count = len(atoms)
+    names = ["s", *(f"x{i}" for i in range(1, count)), "t"]
+    clauses = [f"MATCH (t:{ENTITY} {{id: $to}})"]
+    rels, walk, guards = [], ["[s]"], []
+    for index, (types, direction, optional, follows) in enumerate(atoms):
+        here, there, rel = names[index], names[index + 1], f"r{index + 1}"
+        if index == 0:
+            here = f"s:{identifier(rule.from_kind)}"
+        span = "*0..1" if optional else ""
+        arrow = f"-[{rel}:{types}{span}]->" if direction == "out" else f"<-[{rel}:{types}{span}]-"
+        clauses.append(f"MATCH ({here}){arrow}({there})")
+        if optional:
+            rels.append(rel)
+            walk.append(f"CASE WHEN size({rel}) = 0 THEN [] ELSE [{there}] END")
+            if follows:
+                guards.append(f"size({rel}) <= size(r{index})")
+        else:
+            rels.append(f"[{rel}]")
+            walk.append(f"[{there}]")
+    if guards:
+        clauses.append("WHERE " + " AND ".join(guards))
+    if count == 0:
+        rels, walk = ["[]"], ["[s]"]
+        clauses.append(f"MATCH (s:{identifier(rule.from_kind)}) WHERE s = t")
+    return clauses, " + ".join(walk), " + ".join(rels)
 
 
 def reach_statement(rule: ReachRule, hops: int) -> str | None:
-    """Per subject: its shortest paths under this rule (best `$per_subject` by Path.key, ties
-    as keys), every tie on any matching path within `$hops` (with properties: the shortest
-    paths' ties are among them), and the contracts on those paths.
+    """Per subject: its shortest walks under this rule (best `$per_subject` by Path.key, ties
+    as keys), every tie on any walk within `$hops` (with properties: the shortest walks' ties
+    are among them), and the contracts on those walks.
 
     Contracts count on `$as_of` when their period covers it, ties when their validity does;
     like the embedded traversal, every node but the target is held to that."""
-    pattern = rule_pattern(rule, hops)
-    if pattern is None:
+    compiled = rule_walk(rule, hops)
+    if compiled is None:
         return None
+    clauses, walk, rels = compiled
+    matches = "\n".join(clauses)
     return f"""
-MATCH p = {pattern}
-WHERE s.id <> $to AND length(p) <= $hops{_IN_FORCE}
-WITH s.id AS subject, collect(p) AS paths, min(length(p)) AS shortest
-CALL (paths, shortest) {{
-  UNWIND paths AS q
-  WITH q WHERE length(q) = shortest
-  WITH q ORDER BY {PATH_KEY}
+{matches}
+WITH s, {walk} AS walk, {rels} AS rels
+WHERE s.id <> $to AND size(rels) <= $hops{_IN_FORCE}
+WITH s.id AS subject, collect([walk, rels]) AS found, min(size(rels)) AS shortest
+CALL (found, shortest) {{
+  UNWIND found AS f
+  WITH f WHERE size(f[1]) = shortest
+  WITH DISTINCT [x IN f[0] | x.id] AS ids, [r IN f[1] | {EDGE_KEY}] AS keys
+  ORDER BY ids + [key IN keys | key[1]]
   LIMIT $per_subject
-  RETURN collect([[x IN nodes(q) | x.id],
-                  [r IN relationships(q) | {EDGE_KEY}]]) AS best
+  RETURN collect([ids, keys]) AS best
 }}
-CALL (paths) {{
-  UNWIND paths AS q
-  UNWIND relationships(q) AS r
+CALL (found) {{
+  UNWIND found AS f
+  UNWIND f[1] AS r
   WITH DISTINCT r
   RETURN collect({EDGE_ROW}) AS chain
 }}
-CALL (paths) {{
-  UNWIND paths AS q
-  UNWIND nodes(q) AS n
+CALL (found) {{
+  UNWIND found AS f
+  UNWIND f[0] AS n
   WITH DISTINCT n
   WHERE n:Contract
   RETURN collect([n.id, labels(n), properties(n)]) AS contracts
