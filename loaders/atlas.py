@@ -53,7 +53,7 @@ class AtlasCsv(CsvFile):
         technology_label = get("Technology")
         if technology_label is None:
             raise RowError("Technology", "is blank")
-        ctx = out._ctx  # noqa: SLF001 - the pipeline's own helper
+        ctx = out._ctx
         tech_id = ctx.catalogs.technology_by_atlas.get(fold(technology_label))
         if tech_id is None:
             raise RowError("Technology", f"{technology_label!r} is not an Atlas technology in "
@@ -97,7 +97,7 @@ class AtlasCsv(CsvFile):
     def _agency(self, out: RowOutput, name: str, state: str | None, get: Any) -> str:
         """The agency: a catalog agency by name, else an id from its name and state (the same
         name recurs across states: 'Sheriff's Office' needs its place)."""
-        ctx = out._ctx  # noqa: SLF001
+        ctx = out._ctx
         resolved = ctx.agencies.resolve(name)
         if resolved is not None and resolved.id in ctx.catalogs.agencies:
             out.catalog_agency(resolved.id)

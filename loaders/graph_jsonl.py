@@ -59,7 +59,7 @@ class GraphJsonl(InputFile):
     def build(self, record: Any, out: RowOutput) -> None:
         if not isinstance(record, dict):
             raise RowError("(line)", "is not a JSON object")
-        model = out._ctx.model  # noqa: SLF001
+        model = out._ctx.model
         kind = record.get("record")
         keys = _NODE_KEYS if kind == "node" else _EDGE_KEYS if kind == "edge" else None
         if keys is None:

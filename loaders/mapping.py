@@ -20,7 +20,7 @@ from graph_service.domain_model import DomainModel, load_model
 from graph_service.records import Value
 from graph_service.text import fold
 from loaders.catalogs import load_catalogs
-from loaders.pipeline import CATALOG_SOURCE, CsvFile, RowOutput, WrongShape, record_source
+from loaders.pipeline import CATALOG_SOURCE, CsvFile, RowOutput, record_source
 from loaders.resolution import entity_slug
 from loaders.values import RowError, parse_amount, parse_date, parse_int, text
 
@@ -282,7 +282,7 @@ class MappedCsv(CsvFile):
             value = text(self._getters[column](row))
             return None if value is None or fold(value) in blanks else value
 
-        sources = [out._ctx.file_source]  # noqa: SLF001 - the pipeline's own helper
+        sources = [out._ctx.file_source]
         link = self.mapping.record_source
         url = link["url"].render(cell) if link else None
         if url and url.lower().startswith(("http://", "https://")):
@@ -325,7 +325,7 @@ class MappedCsv(CsvFile):
                 raise RowError(column_hint, f"is blank: {spec.key} ({spec.kind}) is required")
             return None
         aliases = [a for a in (t.render(cell) for t in spec.aliases) if a]
-        ctx = out._ctx  # noqa: SLF001
+        ctx = out._ctx
         if explicit is not None:
             node_id = explicit
             if ":" not in node_id:
@@ -386,11 +386,11 @@ class MappedCsv(CsvFile):
         return True
 
     def _catalog_name(self, kind: str, node_id: str) -> str:
-        table: dict[str, Any] = {
+        tables: dict[str, dict[str, Any]] = {
             "Agency": self.catalogs.agencies, "Technology": self.catalogs.technologies,
             "Product": self.catalogs.products, "Domain": self.catalogs.domains,
-        }[kind]
-        return str(table[node_id].name)
+        }
+        return str(tables[kind][node_id].name)
 
     def _tags(self, out: RowOutput, cell: Callable[[str], str | None], made: dict[str, str],
               sources: list[str]) -> None:

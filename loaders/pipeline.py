@@ -83,7 +83,9 @@ class RowOutput:
         sources: Sequence[str] = (),
         field_name: str = "",
     ) -> str:
-        props = {k: v for k, v in (properties or {}).items() if v is not None and v != ""}
+        props: dict[str, Value] = {
+            k: v for k, v in (properties or {}).items() if v is not None and v != ""
+        }
         node = Node(node_id, kind, name, list(aliases), props,
                     list(sources) or [self._ctx.file_source], self._ctx.seen, self._ctx.seen)
         if self._ctx.validate_rows:
@@ -107,7 +109,9 @@ class RowOutput:
     ) -> None:
         if source == target:
             return  # a company that is its own parent, an agency part of itself: no tie
-        props = {k: v for k, v in (properties or {}).items() if v is not None and v != ""}
+        props: dict[str, Value] = {
+            k: v for k, v in (properties or {}).items() if v is not None and v != ""
+        }
         edge = Edge(rel_type, source, target, status, props,
                     list(sources) or [self._ctx.file_source], self._ctx.seen, self._ctx.seen)
         if self._ctx.validate_rows:
@@ -242,7 +246,7 @@ def record_source(
     source_kind: str | None = None, published: str | None = None, key: str | None = None,
 ) -> str:
     """A per-record Source (a permalink, an article link): id from `key` or the url."""
-    node_id = "source:" + (key or "url-" + hashlib.sha1(url.encode()).hexdigest()[:16])  # noqa: S324
+    node_id = "source:" + (key or "url-" + hashlib.sha1(url.encode()).hexdigest()[:16])
     out.node(node_id, "Source", name, {"url": url, "publisher": publisher,
                                        "source_kind": source_kind, "published": published})
     return node_id

@@ -62,7 +62,7 @@ def entity_slug(text: str) -> str:
     """A slug for an id; names with no Latin letters get a short hash instead of 'unnamed'."""
     slug = slugify(text)
     if slug == "unnamed" and text.strip():
-        return "h" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]  # noqa: S324 - an id
+        return "h" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
     return slug
 
 
@@ -199,7 +199,8 @@ class ContractResolver:
 
     def by_piid(self, piid: str) -> Resolved:
         if piid not in self._cache:
-            found = self._store.lookup("Contract", "piid", [piid]).get(piid) if self._store else None
+            found = (self._store.lookup("Contract", "piid", [piid]).get(piid)
+                     if self._store is not None else None)
             self._cache[piid] = found[0] if found and len(found) == 1 else None
         hit = self._cache[piid]
         if hit:

@@ -79,7 +79,7 @@ def _variant(rng: random.Random, base: str) -> str:
 
 def write_synthetic_csv(path: Path, rows: int, vendors: int = 5000, seed: int = 7) -> Path:
     rng = random.Random(seed)
-    bases = []
+    bases: list[str] = []
     seen: set[str] = set()
     while len(bases) < vendors:
         base = f"{rng.choice(_WORDS)} {rng.choice(_WORDS)} {rng.choice(_TRADES)}"

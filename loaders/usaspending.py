@@ -27,11 +27,11 @@ PERMALINK = "https://www.usaspending.gov/award/{}/"
 def _permalink_source(out: RowOutput, key: str | None, url: str | None, piid: str) -> list[str]:
     """The award's USAspending page as a Source (id from the unique award key)."""
     if not key and not url:
-        return [out._ctx.file_source]  # noqa: SLF001 - the pipeline's own helper
+        return [out._ctx.file_source]
     link = url or PERMALINK.format(key)
     source = record_source(out, link, f"USAspending.gov award {piid}", PUBLISHER,
                            "procurement-record", key=f"usaspending-{entity_slug(key or link)}")
-    return [out._ctx.file_source, source]  # noqa: SLF001
+    return [out._ctx.file_source, source]
 
 
 def _agency_pair(out: RowOutput, top_name: str | None, top_code: str | None,
@@ -291,6 +291,7 @@ def _code_desc(value: Any) -> tuple[str | None, str | None]:
 
 
 class _JsonFile(InputFile):
+    required: tuple[str, ...] = ()
     source_kind = "procurement-record"
     publisher = PUBLISHER
 
@@ -327,8 +328,8 @@ class AwardSearchJson(_JsonFile):
         parsed = parse_award_key(key) if key else None
         naics, naics_desc = _code_desc(r.get("NAICS"))
         psc, psc_desc = _code_desc(r.get("PSC"))
-        location = r.get("Recipient Location") if isinstance(r.get("Recipient Location"),
-                                                               dict) else {}
+        raw_location = r.get("Recipient Location")
+        location: dict[str, Any] = raw_location if isinstance(raw_location, dict) else {}
         _award(
             out, piid=piid, key=key, parent_piid=parsed[1] if parsed else None,
             props={
@@ -414,7 +415,8 @@ class AwardDetailJson(_JsonFile):
             raise RowError("piid", "is blank")
         key = text(r.get("generated_unique_award_id"))
         parsed = parse_award_key(key) if key else None
-        parent_award = r.get("parent_award") if isinstance(r.get("parent_award"), dict) else {}
+        raw_parent = r.get("parent_award")
+        parent_award: dict[str, Any] = raw_parent if isinstance(raw_parent, dict) else {}
         parent_piid = text(parent_award.get("piid")) or (parsed[1] if parsed else None)
         period = r.get("period_of_performance") or {}
         latest = r.get("latest_transaction_contract_data") or {}

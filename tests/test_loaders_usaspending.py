@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from loader_helpers import cli, export_lines, load, shared_data
+from loader_helpers import cli, load, shared_data
 
 from graph_service.stores.base import GraphStore
 from loaders.pipeline import WrongShape
@@ -22,7 +22,8 @@ def usaspending_files() -> list[Path]:
 
 
 def minnesota() -> Path:
-    return shared_data() / "usaspending/bulk/Contracts_PrimeAwardSummaries_2025-03-21_H19M57S23_1.csv"
+    name = "Contracts_PrimeAwardSummaries_2025-03-21_H19M57S23_1.csv"
+    return shared_data() / "usaspending" / "bulk" / name
 
 
 def test_every_file_loads_every_row_loaded_or_rejected(embedded_store: GraphStore,

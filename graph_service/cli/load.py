@@ -149,7 +149,7 @@ def load_csv(
     batch_size: int = BATCH,
 ) -> None:
     """Any spreadsheet, through a YAML mapping of its columns to nodes and ties."""
-    from loaders.mapping import MappingError, MappedCsv, read_mapping
+    from loaders.mapping import MappedCsv, MappingError, read_mapping
 
     try:
         spec = read_mapping(mapping)

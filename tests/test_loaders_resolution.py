@@ -1,0 +1,133 @@
+"""Entity resolution (company names, identifiers, agencies), tagging rules and value parsing."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graph_service.records import Batch, Node
+from graph_service.stores.base import GraphStore
+from loaders.catalogs import load_catalogs
+from loaders.resolution import LEGAL_SUFFIXES, AgencyResolver, CompanyResolver, normalize_name
+from loaders.tagging import Tagger
+from loaders.values import RowError, parse_amount, parse_date
+
+
+@pytest.mark.parametrize(("raw", "normal"), [
+    ("WEST PUBLISHING CORPORATION", "west publishing"),
+    ("West Publishing Corp.", "west publishing"),
+    ("THOMSON REUTERS (MARKETS) LLC", "thomson reuters markets"),
+    ("Acme, L.L.C.", "acme"),
+    ("ACME CO", "acme"),
+    ("Acme Ltd", "acme"),
+    ("UNIVERSITY OF IOWA, THE", "university of iowa"),
+    ("THE UNIVERSITY OF IOWA", "university of iowa"),
+    ("Sécurité Générale S.A.", "securite generale"),
+    ("AT&T Corp", "at and t"),
+    ("Company", "company"),  # one word always stays
+    ("Inc.", "inc"),
+])
+def test_normalize_name_examples(raw: str, normal: str) -> None:
+    assert normalize_name(raw) == normal
+
+
+@given(st.text(max_size=60))
+def test_normalize_name_is_idempotent(name: str) -> None:
+    once = normalize_name(name)
+    assert normalize_name(once) == once
+
+
+_WORD = st.from_regex(r"[A-Za-zéü]{2,9}", fullmatch=True).filter(
+    lambda w: normalize_name(w) not in LEGAL_SUFFIXES and normalize_name(w) != "the")
+
+
+@given(st.lists(_WORD, min_size=1, max_size=4).map(" ".join),
+       st.sampled_from(["", " Inc", " INC.", " LLC", ", L.L.C.", " Corporation", " Co", " Ltd"]))
+def test_normalize_name_ignores_case_punctuation_and_legal_suffix(base: str, suffix: str
+                                                                  ) -> None:
+    assert normalize_name(base.upper() + suffix) == normalize_name(base)
+    assert normalize_name(f"{base.lower()}{suffix}.") == normalize_name(base)
+
+
+def test_companies_resolve_on_uei_then_duns_then_name(embedded_store: GraphStore) -> None:
+    embedded_store.upsert(Batch([
+        Node("company:west-publishing", "Company", "West Publishing",
+             properties={"uei": "L997DB4PEJL8"}),
+        Node("company:giant-oak", "Company", "Giant Oak", properties={"duns": "123456789"}),
+        Node("company:pen-link", "Company", "Pen-Link"),
+    ]))
+    resolver = CompanyResolver(embedded_store)
+    by_uei = resolver.resolve("WEST PUBLISHING CORP (A THOMSON REUTERS BUSINESS)",
+                              "l997db4pejl8")
+    assert (by_uei.id, by_uei.basis, by_uei.known) == ("company:west-publishing",
+                                                       "uei:L997DB4PEJL8", True)
+    by_duns = resolver.resolve("GIANT OAK INC", None, "123456789")
+    assert (by_duns.id, by_duns.basis) == ("company:giant-oak", "duns:123456789")
+    by_name = resolver.resolve("PEN-LINK, LTD.")
+    assert (by_name.id, by_name.basis) == ("company:pen-link", "name:pen link")
+    new = resolver.resolve("Brand New Vendor LLC", "NEWUEI000001")
+    assert (new.id, new.known) == ("company:brand-new-vendor", False)
+    # Same name, different UEI: a different legal entity, kept apart.
+    other = resolver.resolve("West Publishing", "OTHERUEI0001")
+    assert other.id == "company:west-publishing-otheruei0001"
+    # Known identifiers are never overwritten: the DUNS match keeps Giant Oak's DUNS.
+    again = resolver.resolve("Giant Oak", "GOUEI0000001", "123456789")
+    assert again.id == "company:giant-oak" and again.uei == "GOUEI0000001"
+    assert resolver.resolve("Giant Oak", "ANOTHER00001", "123456789").uei is None
+
+
+def test_agencies_resolve_by_code_name_and_acronym() -> None:
+    resolver = AgencyResolver(None, load_catalogs())
+    assert resolver.resolve("anything", "7012").id == "agency:ice"  # type: ignore[union-attr]
+    found = resolver.resolve("U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT")
+    assert found is not None and found.id == "agency:ice"
+    assert resolver.resolve("CBP").id == "agency:cbp"  # type: ignore[union-attr]
+    assert resolver.resolve("Department of Homeland Security", "070").id == "agency:dhs"  # type: ignore[union-attr]
+    unknown = resolver.resolve("National Aeronautics and Space Administration", "8000")
+    assert unknown is not None
+    assert unknown.id == "agency:national-aeronautics-and-space-administration"
+    assert not unknown.known
+
+
+def test_tagging_records_rule_and_matched_text_with_vendor_constraints() -> None:
+    tagger = Tagger(load_catalogs())
+    tags = tagger.tag("Consolidated Lead Evaluation and Reporting (CLEAR) System Access",
+                      vendors=("West Publishing",))
+    assert {t.target for t in tags} >= {"product:thomson-reuters-clear",
+                                        "technology:case-management-analytics"}
+    # The same words from another vendor: no named product (vendor constraint).
+    other = tagger.tag("Consolidated Lead Evaluation and Reporting (CLEAR) System Access",
+                       vendors=("Acme Data LLC",))
+    assert "product:thomson-reuters-clear" not in {t.target for t in other}
+    [ufed] = [t for t in tagger.tag("UFED annual license renewal", vendors=("Cellebrite USA",))
+              if t.target == "product:cellebrite-ufed"]
+    assert ufed.matched.startswith("description: UFED")
+    assert tagger.tag("Office supplies") == []
+    assert [t.target for t in tagger.tag("parts", psc="1550")] == ["technology:drones"]
+
+
+def test_value_parsing_takes_real_mess() -> None:
+    assert parse_date("12/22/17", "d") == "2017-12-22"
+    assert parse_date("5/31/2021", "d") == "2021-05-31"
+    assert parse_date("2025-08-23 00:00:00", "d") == "2025-08-23"
+    assert parse_date("", "d") is None
+    assert parse_amount("7391976", "a") == 7391976.0
+    assert parse_amount("$1,234.50", "a") == 1234.5
+    assert parse_amount("(12.00)", "a") == -12.0
+    with pytest.raises(RowError) as caught:
+        parse_date("2/30/19", "start")
+    assert caught.value.field == "start"
+
+
+def test_catalog_ids_match_the_seed_and_issue() -> None:
+    catalogs = load_catalogs()
+    assert {"agency:dhs", "agency:ice", "agency:cbp"} <= set(catalogs.agencies)
+    assert catalogs.agency_by_code["7012"] == "agency:ice"
+    assert catalogs.agency_by_code["7014"] == "agency:cbp"
+    assert catalogs.agency_by_code["070"] == "agency:dhs"
+    for tech in ("face-recognition", "license-plate-readers", "cell-site-simulators",
+                 "location-data", "social-media-monitoring", "phone-forensics", "biometrics",
+                 "drones", "case-management-analytics", "cloud"):
+        assert f"technology:{tech}" in catalogs.technologies
+    assert catalogs.type_domains("Sheriff")[0] == "domain:policing"
