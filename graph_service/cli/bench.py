@@ -6,6 +6,7 @@ import json
 
 import typer
 
+from graph_service.cli.bench_load import bench_load
 from graph_service.cli.bench_map import bench_map
 from graph_service.cli.bench_query import bench_query
 from graph_service.cli.common import console
@@ -45,3 +46,4 @@ def bench_serve(
 
 bench_app.command("map")(bench_map)
 bench_app.command("query")(bench_query)
+bench_app.command("load")(bench_load)
