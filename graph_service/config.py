@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     api_keys: list[SecretStr] = Field(default_factory=list, description="Keys allowed to write")
+    read_requires_key: bool = Field(default=False, description="Reads need an API key too")
     cors_origins: list[str] = Field(default_factory=list)
     introspection: bool = True
     max_depth: int = 12

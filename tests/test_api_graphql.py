@@ -136,6 +136,14 @@ def test_mutation_needs_the_configured_key(client: TestClient) -> None:
     assert node == {"id": "company:acme-surveillance", "name": "Acme Surveillance"}
 
 
+def test_reads_can_require_the_key(store: GraphStore) -> None:
+    with TestClient(create_app(settings(read_requires_key=True), store=store)) as closed:
+        refused = closed.post("/graphql", json={"query": "{ stats }"})
+        assert refused.status_code == 401
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHORIZED"
+        assert "stats" in data(gql(closed, "{ stats }", key=KEY))
+
+
 def test_bad_records_are_refused_naming_record_and_field(client: TestClient) -> None:
     bad = gql(client, UPSERT, {"nodes": [
         {"id": "company:ok", "name": "Fine"},

@@ -137,6 +137,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         except StoreUnavailable as exc:
             log.warning("store unavailable: %s", exc)
             return _problem(503, STORE_UNAVAILABLE, "STORE_UNAVAILABLE")
+        if settings.read_requires_key and not context.can_write:
+            return _problem(401, "unauthorized: this server needs an API key for every request "
+                            "(header 'Authorization: Bearer <key>')", "UNAUTHORIZED")
         result = await run_operation(
             schema, context, payload.get("query"), payload.get("variables"),
             payload.get("operationName"), allowed,
