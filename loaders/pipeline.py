@@ -18,6 +18,7 @@ import codecs
 import csv
 import hashlib
 import io
+import operator
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from graph_service.stores.base import GraphStore, WriteResult
 from loaders.catalogs import Catalogs, load_catalogs
 from loaders.resolution import AgencyResolver, CompanyResolver, ContractResolver, entity_slug
 from loaders.tagging import Tagger
-from loaders.values import RowError
+from loaders.values import RowError, text
 
 DEFAULT_BATCH_SIZE = 2000
 CATALOG_SOURCE = "source:survgraph-catalogs"
@@ -359,6 +360,23 @@ class CsvFile(InputFile):
             return self._raw.tell() if self._raw is not None else 0
         except (OSError, ValueError):
             return self.size
+
+    def picker(self, columns: Sequence[str]) -> Callable[[list[str]], dict[str, str | None]]:
+        """A fast reader of several columns at once: row -> {column: text or None} (None for
+        blanks and for columns the header lacks)."""
+        present = [c for c in columns if c in self.columns]
+        absent = dict.fromkeys(c for c in columns if c not in self.columns)
+        fetch = operator.itemgetter(*(self.columns[c] for c in present)) if present else None
+
+        def pick(row: list[str]) -> dict[str, str | None]:
+            values = fetch(row) if fetch is not None else ()
+            if len(present) == 1:
+                values = (values,)
+            picked = {c: text(v) for c, v in zip(present, values, strict=True)}
+            picked.update(absent)
+            return picked
+
+        return pick
 
     def getter(self, column: str) -> Callable[[list[str]], str]:
         """A fast accessor for one column (stripped; '' when the column is absent)."""

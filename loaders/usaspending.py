@@ -11,7 +11,7 @@ AWARDED_TO the subawardee. Every award cites its USAspending permalink as a Sour
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +102,7 @@ class PrimeAwardsCsv(CsvFile):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.col = {c: self.getter(c) for c in (
+        self.pick = self.picker((
             "contract_award_unique_key", "award_id_piid", "parent_award_id_piid",
             "total_obligated_amount", "potential_total_value_of_award",
             "period_of_performance_start_date", "period_of_performance_current_end_date",
@@ -115,11 +115,10 @@ class PrimeAwardsCsv(CsvFile):
             "award_type", "prime_award_base_transaction_description", "product_or_service_code",
             "product_or_service_code_description", "naics_code", "naics_description",
             "usaspending_permalink",
-        )}
+        ))
 
     def build(self, record: Any, out: RowOutput) -> None:
-        row: list[str] = record
-        get: Callable[[str], str | None] = lambda c: text(self.col[c](row))  # noqa: E731
+        get = self.pick(record).__getitem__
         piid = get("award_id_piid")
         if piid is None:
             raise RowError("award_id_piid", "is blank: an award needs its PIID")
@@ -172,7 +171,7 @@ class SubawardsCsv(CsvFile):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.col = {c: self.getter(c) for c in (
+        self.pick = self.picker((
             "prime_award_unique_key", "prime_award_piid", "prime_award_parent_piid",
             "prime_award_amount", "prime_award_period_of_performance_start_date",
             "prime_award_period_of_performance_current_end_date",
@@ -189,11 +188,10 @@ class SubawardsCsv(CsvFile):
             "subawardee_parent_duns", "subawardee_parent_name", "subawardee_city_name",
             "subawardee_state_code", "subawardee_country_code", "subaward_description",
             "usaspending_permalink",
-        )}
+        ))
 
     def build(self, record: Any, out: RowOutput) -> None:
-        row: list[str] = record
-        get: Callable[[str], str | None] = lambda c: text(self.col[c](row))  # noqa: E731
+        get = self.pick(record).__getitem__
         prime_piid = get("prime_award_piid")
         number = get("subaward_number")
         if prime_piid is None:

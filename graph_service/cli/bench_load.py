@@ -95,7 +95,7 @@ def _neo4j_load_csv(url: str, path: Path, import_dir: Path, rows: int) -> dict[s
                        database=settings.neo4j_database)
     try:
         store.clear()
-        driver = store._driver  # noqa: SLF001 - the bench drives the same server directly
+        driver = store._driver
         started = time.perf_counter()
         with driver.session(database=settings.neo4j_database) as session:
             session.run(_load_csv_statement(), url=f"file:///{path.name}").consume()
