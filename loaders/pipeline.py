@@ -565,13 +565,14 @@ class Pipeline:
     # -- the load --------------------------------------------------------------------------------
 
     def _file_source(self, item: InputFile) -> RowOutput:
-        """The Source node for a whole input file; loaded_at stays that of the first load of
-        these bytes, so a re-load changes nothing."""
+        """The Source node for a whole input file. loaded_at is the day of the first load of
+        these bytes (day precision, like first/last seen), so re-loading changes nothing and
+        two stores loaded from the same files export the same lines."""
         source_id = f"source:file-{item.sha256[:16]}"
         self.ctx.file_source = source_id
         if not item.cite_file:
             return RowOutput(self.ctx)
-        loaded_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+        loaded_at = f"{self.ctx.seen}T00:00:00+00:00"
         existing = self.store.get_node(source_id)
         if existing is not None and isinstance(existing.properties.get("loaded_at"), str):
             loaded_at = str(existing.properties["loaded_at"])

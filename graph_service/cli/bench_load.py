@@ -84,6 +84,8 @@ CALL (row) {{
 
 def _neo4j_load_csv(url: str, path: Path, import_dir: Path, rows: int) -> dict[str, Any]:
     """The reference: LOAD CSV from the server's import folder, timed from the client."""
+    from neo4j.exceptions import Neo4jError
+
     from graph_service.config import get_settings
     from graph_service.stores.neo4j_store import Neo4jStore
 
@@ -96,10 +98,22 @@ def _neo4j_load_csv(url: str, path: Path, import_dir: Path, rows: int) -> dict[s
     try:
         store.clear()
         driver = store._driver
-        started = time.perf_counter()
-        with driver.session(database=settings.neo4j_database) as session:
-            session.run(_load_csv_statement(), url=f"file:///{path.name}").consume()
-        seconds = time.perf_counter() - started
+        # Relative to server.directories.import when the server sets one; else Neo4j reads
+        # file URLs from the file system root, so the absolute path of the same copy.
+        urls = (f"file:///{path.name}", target.resolve().as_uri())
+        seconds = None
+        for url_attempt in urls:
+            started = time.perf_counter()
+            try:
+                with driver.session(database=settings.neo4j_database) as session:
+                    session.run(_load_csv_statement(), url=url_attempt).consume()
+            except Neo4jError as exc:
+                if "external resource" not in str(exc).lower() or url_attempt == urls[-1]:
+                    raise
+                continue
+            seconds = time.perf_counter() - started
+            break
+        assert seconds is not None
         stats = store.stats()
         store.clear()
     finally:
