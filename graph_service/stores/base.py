@@ -124,12 +124,28 @@ class GraphStore(abc.ABC):
         pairs.sort(key=lambda pair: (pair[0].type, pair[1].id, pair[0].source))
         return pairs[:limit] if limit is not None else pairs
 
-    @abc.abstractmethod
-    def subgraph(self, ids: Sequence[str], hops: int, limit: int = 5000) -> tuple[
-        list[Node], list[Edge]
-    ]:
+    def subgraph(
+        self, ids: Sequence[str], hops: int, limit: int = 5000
+    ) -> tuple[list[Node], list[Edge]]:
         """The nodes within `hops` ties of `ids` (at most `limit` of them) and the ties among
-        them. Nearer nodes are kept first when the limit cuts."""
+        them. Layer by layer, nearer nodes first and ids in order within a layer, so every store
+        cuts a large neighbourhood alike."""
+        kept: list[str] = sorted(set(self.get_nodes(ids)))[:limit]
+        seen = set(kept)
+        frontier = list(kept)
+        for _ in range(hops):
+            if not frontier or len(kept) >= limit:
+                break
+            layer = sorted(
+                {end for e in self.edges(frontier) for end in (e.source, e.target)} - seen
+            )
+            layer = layer[: limit - len(kept)]
+            kept += layer
+            seen.update(layer)
+            frontier = layer
+        nodes = self.get_nodes(kept)
+        ties = [e for e in self.edges(kept, None, "out") if e.target in seen]
+        return [nodes[i] for i in sorted(nodes)], ties
 
     @abc.abstractmethod
     def reach(

@@ -77,7 +77,8 @@ def _node_body(node: Node) -> bytes:
     return orjson.dumps(
         {
             "aliases": node.aliases,
-            "properties": node.properties,
+            # Absent and None are one thing (Neo4j cannot store a null property).
+            "properties": {k: v for k, v in node.properties.items() if v is not None},
             "sources": node.sources,
             "first_seen": node.first_seen,
             "last_seen": node.last_seen,
@@ -89,7 +90,7 @@ def _edge_body(edge: Edge) -> bytes:
     return orjson.dumps(
         {
             "status": edge.status,
-            "properties": edge.properties,
+            "properties": {k: v for k, v in edge.properties.items() if v is not None},
             "sources": edge.sources,
             "first_seen": edge.first_seen,
             "last_seen": edge.last_seen,
@@ -319,26 +320,6 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
                     edge = _edge_from_row(row)
                     found[edge.key] = edge
         return [found[key] for key in sorted(found)]
-
-    def subgraph(
-        self, ids: Sequence[str], hops: int, limit: int = 5000
-    ) -> tuple[list[Node], list[Edge]]:
-        kept: list[str] = sorted(set(self.get_nodes(ids)))[:limit]
-        seen = set(kept)
-        frontier = list(kept)
-        for _ in range(hops):
-            if not frontier or len(kept) >= limit:
-                break
-            layer = sorted(
-                {end for e in self.edges(frontier) for end in (e.source, e.target)} - seen
-            )
-            layer = layer[: limit - len(kept)]
-            kept += layer
-            seen.update(layer)
-            frontier = layer
-        nodes = self.get_nodes(kept)
-        ties = [e for e in self.edges(kept, None, "out") if e.target in seen]
-        return [nodes[i] for i in sorted(nodes)], ties
 
     def reach(
         self,

@@ -382,27 +382,6 @@ class Neo4jStore(Neo4jQueries, GraphStore):
                     found[edge.key] = edge
         return [found[key] for key in sorted(found)]
 
-    def subgraph(
-        self, ids: Sequence[str], hops: int, limit: int = 5000
-    ) -> tuple[list[Node], list[Edge]]:
-        # Layer by layer like the embedded store, so both cut a large neighbourhood alike.
-        kept: list[str] = sorted(set(self.get_nodes(ids)))[:limit]
-        seen = set(kept)
-        frontier = list(kept)
-        for _ in range(hops):
-            if not frontier or len(kept) >= limit:
-                break
-            layer = sorted(
-                {end for e in self.edges(frontier) for end in (e.source, e.target)} - seen
-            )
-            layer = layer[: limit - len(kept)]
-            kept += layer
-            seen.update(layer)
-            frontier = layer
-        nodes = self.get_nodes(kept)
-        ties = [e for e in self.edges(kept, None, "out") if e.target in seen]
-        return [nodes[i] for i in sorted(nodes)], ties
-
     def reach(
         self,
         from_kinds: Sequence[str],
