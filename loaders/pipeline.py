@@ -16,6 +16,7 @@ from __future__ import annotations
 import abc
 import codecs
 import csv
+import gc
 import hashlib
 import io
 import operator
@@ -591,10 +592,15 @@ class Pipeline:
 
     def run(self, items: Sequence[InputFile]) -> LoadSummary:
         started = time.perf_counter()
+        # A load allocates millions of short-lived records and no cycles: full collections
+        # every 700 allocations cost a quarter of the time, so collect far less often here.
+        thresholds = gc.get_threshold()
+        gc.set_threshold(200_000, 50, 100)
         try:
             for item in items:
                 self._run_file(item)
         finally:
+            gc.set_threshold(*thresholds)
             if self._rejects_handle is not None:
                 self._rejects_handle.close()
         self.summary.merged = self.ctx.companies.merges
