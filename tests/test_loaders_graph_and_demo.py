@@ -76,3 +76,24 @@ def test_cli_errors_are_clear_with_exit_code_2(tmp_path: Path) -> None:
     bad = cli("--store", store, "load", "csv", str(sheet), "--mapping", str(mapping))
     assert bad.returncode == 2 and "needs a 'nodes' section" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_a_batch_the_store_refuses_is_retried_row_by_row(tmp_path: Path) -> None:
+    """A tie to a node that exists nowhere fails its whole batch in the store; the pipeline
+    retries that batch row by row, so only the culprit is rejected."""
+    lines = [
+        {"record": "node", "id": "company:acme", "kind": "Company", "name": "Acme"},
+        {"record": "node", "id": "agency:y", "kind": "Agency", "name": "Y"},
+        {"record": "edge", "type": "SUPPLIES", "from": "company:acme", "to": "agency:y",
+         "status": "reported"},
+        {"record": "edge", "type": "SUPPLIES", "from": "company:acme", "to": "agency:ghost",
+         "status": "reported"},
+    ]
+    path = tmp_path / "g.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    with EmbeddedStore(tmp_path / "s.db") as store:
+        summary, rejects = load(store, [GraphJsonl(path)], tmp_path, batch_size=10)
+        assert (summary.loaded, summary.rejected) == (3, 1)
+        [(file, row, field, reason)] = rejects
+        assert (row, field) == ("4", "(row)") and "agency:ghost" in reason
+        assert [n.id for _, n in store.neighbours("company:acme")] == ["agency:y"]

@@ -14,6 +14,7 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.markup import escape
 from rich.table import Table
 
 from graph_service.cli.common import console, opened_store
@@ -73,7 +74,7 @@ def print_summary(summary: LoadSummary, rejects: Path | None) -> None:
     written = summary.written
     console.print(
         f"rows: {summary.rows} read, {summary.loaded} loaded, {summary.rejected} rejected; "
-        f"entities merged: {summary.merged}; records: {summary.nodes} nodes, "
+        f"merged: {summary.merged} company mentions into known companies; records: {summary.nodes} nodes, "
         f"{summary.edges} ties"
         + ("" if summary.dry_run else
            f" ({written.nodes_created} nodes new, {written.nodes_updated} updated; "
@@ -81,8 +82,8 @@ def print_summary(summary: LoadSummary, rejects: Path | None) -> None:
         + f"; {summary.seconds:.2f}s, {rate:,.0f} rows/s"
     )
     for reject in summary.rejects[:5]:
-        console.print(f"  rejected {Path(reject.file).name} row {reject.row} "
-                      f"[{reject.field}]: {reject.reason}")
+        console.print(escape(f"  rejected {Path(reject.file).name} row {reject.row} "
+                             f"[{reject.field}]: {reject.reason}"))
     if summary.rejected and rejects is not None:
         console.print(f"every rejected row is listed in {rejects}")
 
