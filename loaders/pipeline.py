@@ -39,6 +39,7 @@ from graph_service.records import (
     validate_edge,
     validate_node,
 )
+from graph_service.safe_csv import SafeWriter
 from graph_service.stores.base import GraphStore, WriteResult
 from loaders.catalogs import Catalogs, load_catalogs
 from loaders.resolution import AgencyResolver, CompanyResolver, ContractResolver, entity_slug
@@ -292,26 +293,47 @@ class InputFile(abc.ABC):
         return self.path.name
 
 
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# A cell this long is read (and then refused by validation, naming its row and field) rather
+# than stopping the csv module, whose default limit is 128 KiB.
+csv.field_size_limit(64 * 1024 * 1024)
+
+
 def _fingerprint(path: Path) -> tuple[str, str]:
-    """sha256 of the bytes, and the encoding: UTF-8 (BOM or not) unless the bytes are not UTF-8,
-    in which case cp1252 (what spreadsheets on Windows write)."""
+    """sha256 of the bytes, and the encoding: UTF-16/32 when the file starts with their BOM (what
+    Excel's "Unicode text" writes), UTF-8 (BOM or not) unless the bytes are not UTF-8, in which
+    case cp1252 (what spreadsheets on Windows write; open it with errors="replace")."""
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
+    encoding = ""
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
+            if not encoding:
+                encoding = next((name for bom, name in _BOMS if chunk.startswith(bom)), "-")
+                utf8 = encoding == "-"
             digest.update(chunk)
             if utf8:
                 try:
                     decoder.decode(chunk)
                 except UnicodeDecodeError:
                     utf8 = False
+    if encoding not in ("", "-"):
+        return digest.hexdigest(), encoding
     if utf8:
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8 = False
     return digest.hexdigest(), ("utf-8-sig" if utf8 else "cp1252")
+
+
+def read_text(path: Path) -> str:
+    """A whole file as text, in the encoding `_fingerprint` finds (for JSON inputs)."""
+    return path.read_text(encoding=_fingerprint(path)[1], errors="replace")
 
 
 class CsvFile(InputFile):
@@ -322,8 +344,11 @@ class CsvFile(InputFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._raw: io.BufferedReader | None = None
-        with self._open() as handle:
-            header = next(csv.reader(handle), None)
+        try:
+            with self._open() as handle:
+                header = next(csv.reader(handle), None)
+        except csv.Error as exc:
+            raise WrongShape(path, f"the header row is not readable CSV: {exc}") from exc
         if not header:
             raise WrongShape(path, "the file is empty (no header row)")
         self.header = [h.strip() for h in header]
@@ -338,7 +363,7 @@ class CsvFile(InputFile):
     def _open(self) -> TextIO:
         raw = self.path.open("rb")
         self._raw = raw
-        return io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+        return io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
 
     def records(self) -> Iterator[tuple[int, Any]]:
         width = len(self.header)
@@ -346,7 +371,16 @@ class CsvFile(InputFile):
             reader = csv.reader(handle)
             next(reader, None)
             # Row numbers count records as a spreadsheet shows them: the header is row 1.
-            for number, row in enumerate(reader, start=2):
+            number = 1
+            while True:
+                number += 1
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as exc:  # the reader goes on with the next line
+                    yield number, RowError("(row)", f"is not readable CSV: {exc}")
+                    continue
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue  # blank line
                 if len(row) != width:
@@ -454,6 +488,26 @@ class LoadContext:
         self.emitted = set()
 
 
+# Kinds whose nodes recur across batches (one per vendor or agency, not per row): the pipeline
+# remembers what it wrote of them and skips re-sending a node that would change nothing.
+_REMEMBERED_KINDS = frozenset({"Company", "Agency", "Domain", "Technology", "Product"})
+
+
+def _covered(old: Node | None, new: Node) -> bool:
+    """Would merging `new` into `old` (already written by this load) change nothing?"""
+    if old is None or old.kind != new.kind:
+        return False
+    names = {old.name, *old.aliases}
+    return (
+        new.name in names
+        and names.issuperset(new.aliases)
+        and all(old.properties.get(k) == v for k, v in new.properties.items() if v is not None)
+        and set(old.sources).issuperset(new.sources)
+        and (new.first_seen is None or (old.first_seen or "9") <= new.first_seen)
+        and (new.last_seen is None or (old.last_seen or "") >= new.last_seen)
+    )
+
+
 class _BatchBuffer:
     """Nodes and ties of the rows of one batch, duplicates merged as they arrive."""
 
@@ -508,6 +562,7 @@ class Pipeline:
         self.progress = progress
         self.ctx = LoadContext(store, seen=seen)
         self.summary = LoadSummary(dry_run=dry_run)
+        self._written: dict[str, Node] = {}
         self._rejects_writer: Any = None
         self._rejects_handle: TextIO | None = None
 
@@ -515,13 +570,16 @@ class Pipeline:
 
     def _reject(self, label: str, number: int, field_name: str, reason: str) -> None:
         self.summary.rejected += 1
+        if len(reason) > 500:  # a reason quoting a megabyte cell stays readable
+            reason = f"{reason[:500]}... ({len(reason):,} characters)"
         if len(self.summary.rejects) < 20:
             self.summary.rejects.append(Reject(label, number, field_name, reason))
         if self.rejects_path is None:
             return
         if self._rejects_writer is None:
             self._rejects_handle = self.rejects_path.open("w", encoding="utf-8", newline="")
-            self._rejects_writer = csv.writer(self._rejects_handle)
+            # Spreadsheet-safe: a rejected cell may carry a formula (=HYPERLINK(...)).
+            self._rejects_writer = SafeWriter(self._rejects_handle)
             self._rejects_writer.writerow(["file", "row", "field", "reason"])
         self._rejects_writer.writerow([label, number, field_name, reason])
 
@@ -545,8 +603,14 @@ class Pipeline:
             return
         for out in head:
             buffer.add("", 0, out)
+        batch = buffer.batch()
+        fresh = [n for n in batch.nodes if not _covered(self._written.get(n.id), n)]
         try:
-            self._write(buffer.batch())
+            self._write(Batch(fresh, batch.edges))
+            for node in fresh:
+                if node.kind in _REMEMBERED_KINDS:
+                    old = self._written.get(node.id)
+                    self._written[node.id] = merge_nodes(old, node) if old else node
         except (ValueError, ValidationError) as exc:
             # One transaction failed as a whole: retry row by row so only the culprits stay out.
             for label, number, out in buffer.rows:
