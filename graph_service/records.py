@@ -21,6 +21,10 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*:[^\s]+$")
 # Edge fields that are attributes of the record, not free properties.
 _EDGE_FIELDS = frozenset({"sources", "status", "first_seen", "last_seen"})
+# Bounds on what anyone may send (files, the API): a NUL byte or a megabyte-long cell is damage,
+# not data, and no amount in USD reaches a quadrillion.
+MAX_TEXT = 100_000
+MAX_AMOUNT = 1e15
 
 
 class ValidationError(ValueError):
@@ -208,14 +212,48 @@ def _type_ok(kind: str, value: object) -> bool:
     return isinstance(value, bool)
 
 
+def _check_text(key: str, value: str) -> None:
+    if len(value) > MAX_TEXT:
+        raise ValidationError(
+            f"{key}: {len(value):,} characters, more than the {MAX_TEXT:,} allowed", key
+        )
+    if "\x00" in value:
+        raise ValidationError(f"{key}: contains a NUL byte (binary data?)", key)
+
+
+def _fine(kind: str, enum: object, value: object) -> bool:
+    """The common, valid cases answered quickly (bulk loads check millions of values); False
+    sends the value through the full checks below, which raise the precise error."""
+    if kind == "string":
+        return (type(value) is str and len(value) <= MAX_TEXT and "\x00" not in value
+                and (enum is None or value in enum))  # type: ignore[operator]
+    if kind == "list":
+        return enum is None and type(value) is list and all(
+            type(v) is str and len(v) <= MAX_TEXT and "\x00" not in v for v in value
+        )
+    if kind == "float":
+        return (enum is None and type(value) is float and math.isfinite(value)
+                and abs(value) < MAX_AMOUNT)
+    return False
+
+
 def _check_value(spec: PropertySpec, key: str, value: Value) -> None:
     if value is None:
         return
     kind = spec.type
+    if _fine(kind, spec.enum, value):
+        return
     if not _type_ok(kind, value):
         raise ValidationError(f"{key}: expected {kind}, got {value!r}", key)
+    if isinstance(value, str):
+        _check_text(key, value)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(key, item)
     if kind == "float" and not math.isfinite(float(value)):  # type: ignore[arg-type]
         raise ValidationError(f"{key}: {value!r} is not a finite number", key)
+    if kind == "float" and abs(float(value)) >= MAX_AMOUNT:  # type: ignore[arg-type]
+        raise ValidationError(f"{key}: {value!r} is not a plausible amount (at most 1e15)", key)
     if kind == "date":
         try:
             date.fromisoformat(str(value))
@@ -235,11 +273,13 @@ def validate_node(model: DomainModel, node: Node) -> None:
         raise ValidationError(f"unknown kind {node.kind!r}", "kind")
     if not _ID.match(node.id):
         raise ValidationError(f"id {node.id!r} is not of the form '<prefix>:<slug>'", "id")
+    _check_text("id", node.id)
     if model.kind_for_id(node.id) != node.kind:
         expected = model.kinds[node.kind].prefix
         raise ValidationError(f"id {node.id!r} must start with '{expected}:'", "id")
     if not isinstance(node.name, str) or not node.name.strip():
         raise ValidationError("name is required", "name")
+    _check_text("name", node.name)
     for key, value in node.properties.items():
         spec = model.kinds[node.kind].properties.get(key)
         if spec is None:
