@@ -7,6 +7,7 @@ Source is added: export -> load -> export gives the same lines.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +28,7 @@ class GraphJsonl(InputFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._handle: Any = None
-        with path.open(encoding=self.encoding) as handle:
+        with path.open(encoding=self.encoding, errors="replace") as handle:
             first = next((line for line in handle if line.strip()), None)
         if first is None:
             return  # an empty graph is a valid export
@@ -42,12 +43,13 @@ class GraphJsonl(InputFile):
     def records(self) -> Iterator[tuple[int, Any]]:
         with self.path.open("rb") as raw:
             self._handle = raw
-            for number, line in enumerate(raw, start=1):
+            lines = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace")
+            for number, line in enumerate(lines, start=1):
                 if not line.strip():
                     continue
                 try:
                     yield number, json.loads(line)
-                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                except json.JSONDecodeError as exc:
                     yield number, RowError("(line)", f"not JSON: {exc}")
 
     def position(self) -> int:

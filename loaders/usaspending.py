@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from graph_service.records import Value
-from loaders.pipeline import CsvFile, InputFile, RowOutput, WrongShape, record_source
+from loaders.pipeline import (
+    CsvFile,
+    InputFile,
+    RowOutput,
+    WrongShape,
+    read_text,
+    record_source,
+)
 from loaders.resolution import contract_id, entity_slug, parse_award_key
 from loaders.values import RowError, parse_amount, parse_date, parse_int, text
 
@@ -515,7 +522,7 @@ def open_usaspending(path: Path) -> InputFile:
 
 def _open_json(path: Path) -> InputFile:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(read_text(path))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise WrongShape(path, f"not valid JSON: {exc}") from exc
     if isinstance(data, dict) and "generated_unique_award_id" in data:

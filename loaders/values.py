@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from graph_service.records import MAX_AMOUNT
+
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s.*)?$")
 _AMOUNT_JUNK = re.compile(r"[$,\s]")
@@ -62,9 +64,13 @@ def parse_date(value: object, field: str) -> str | None:
 
 
 def parse_amount(value: object, field: str) -> float | None:
-    """'7391976', '16000.00', '$1,234.50', '(12.00)' (negative), 1234.5 -> float."""
+    """'7391976', '16000.00', '$1,234.50', '(12.00)' (negative), 1234.5 -> float. NaN (a
+    failed computation, not a blank), infinities and amounts of a quadrillion or more are
+    refused."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        return _plausible(float(value), value, field)
+    if isinstance(value, str) and value.strip().casefold() == "nan":
+        raise RowError(field, f"{value!r} is not a number (NaN)")
     raw = text(value)
     if raw is None:
         return None
@@ -74,9 +80,15 @@ def parse_amount(value: object, field: str) -> float | None:
         amount = float(cleaned)
     except ValueError as exc:
         raise RowError(field, f"{raw!r} is not an amount") from exc
+    return _plausible(-amount if negative else amount, raw, field)
+
+
+def _plausible(amount: float, raw: object, field: str) -> float:
     if amount != amount or amount in (float("inf"), float("-inf")):
         raise RowError(field, f"{raw!r} is not a finite amount")
-    return -amount if negative else amount
+    if abs(amount) >= MAX_AMOUNT:
+        raise RowError(field, f"{raw!r} is not a plausible amount (at most 1e15)")
+    return amount
 
 
 def parse_int(value: object, field: str) -> int | None:
