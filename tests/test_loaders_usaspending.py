@@ -152,3 +152,22 @@ def test_wrong_json_is_refused_naming_keys(tmp_path: Path) -> None:
     with pytest.raises(WrongShape) as caught:
         open_usaspending(wrong)
     assert "Recipient Name" in str(caught.value)
+
+
+def test_bom_crlf_and_quoted_newlines_are_taken(embedded_store: GraphStore,
+                                                tmp_path: Path) -> None:
+    """A spreadsheet's re-save: UTF-8 BOM, CRLF line ends, a description with a line break."""
+    messy = tmp_path / "messy.csv"
+    _copy_with(minnesota(), messy, {
+        0: {"prime_award_base_transaction_description":
+            "ACCESS TO LICENSE PLATE\r\nREADER DATABASE"},
+    }, limit=5)
+    messy.write_bytes(b"\xef\xbb\xbf" + messy.read_bytes().replace(b"\r\n", b"\n")
+                      .replace(b"\n", b"\r\n"))
+    summary, rejects = load(embedded_store, [open_usaspending(messy)], tmp_path)
+    assert (summary.rows, summary.loaded, rejects) == (5, 5, [])
+    contract = embedded_store.get_node("contract:70cdcr18p00000017")
+    assert contract is not None
+    assert contract.properties["description"] == "ACCESS TO LICENSE PLATE READER DATABASE"
+    tags = embedded_store.neighbours(contract.id, ["OF_TECHNOLOGY"], "out")
+    assert [n.id for _, n in tags] == ["technology:license-plate-readers"]
