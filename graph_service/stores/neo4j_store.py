@@ -264,16 +264,23 @@ class Neo4jStore(Neo4jQueries, GraphStore):
 
     def _lock_nodes(self, tx: ManagedTransaction, ids: list[str]) -> dict[str, Node]:
         """Existing nodes among `ids`, write-locked (in id order, against deadlocks) so a
-        concurrent batch cannot merge into them between this read and our write."""
+        concurrent batch cannot merge into them between this read and our write.
+
+        Ids not stored yet are claimed too: MERGE on the unique id takes the constraint's lock
+        and leaves a bare `(:Entity {id})` placeholder, so a concurrent batch creating the same
+        new node waits for our commit and then merges into it instead of overwriting it. A
+        placeholder is either written over by this batch or rolled back with it (a tie to a
+        missing node fails the whole transaction)."""
         found: dict[str, Node] = {}
         query = (
-            f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
+            f"UNWIND $ids AS id MERGE (n:{ENTITY} {{id: id}}) "
             f"SET n._lock = true REMOVE n._lock RETURN {_NODE_ROW}"
         )
         for chunk in _chunks(ids):
             for record in tx.run(query, ids=list(chunk)):
                 node_id, labels, props = record.values()
-                found[node_id] = self._node(node_id, labels, props)
+                if "name" in props:  # not a placeholder claimed just now
+                    found[node_id] = self._node(node_id, labels, props)
         return found
 
     def _read_edges(
