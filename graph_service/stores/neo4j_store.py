@@ -54,6 +54,8 @@ from graph_service.text import fold
 _CHUNK = 2000
 # Nodes per page when streaming everything out.
 _PAGE = 2000
+# How long a managed transaction is retried (transient errors, lost connections).
+_RETRY_SECONDS = 5.0
 _NODE_FIELDS = ("id", "name", "aliases", "sources", "first_seen", "last_seen")
 _EDGE_FIELDS = ("status", "sources", "first_seen", "last_seen")
 _NODE_ROW = "n.id, labels(n), properties(n)"
@@ -84,8 +86,12 @@ class Neo4jStore(Neo4jQueries, GraphStore):
         ]
         auth = (user, password) if password is not None else None
         try:
+            # Managed transactions retry for 30 s by default, also when the server is down:
+            # past the API's query timeout, so callers saw "timed out" instead of "store
+            # unavailable". 5 s still covers retries of transient errors (deadlocks).
             self._driver: Driver = GraphDatabase.driver(
-                url, auth=auth, notifications_min_severity="OFF"
+                url, auth=auth, notifications_min_severity="OFF",
+                max_transaction_retry_time=_RETRY_SECONDS,
             )
         except (DriverError, ValueError) as exc:
             raise StoreUnavailable(f"cannot use the Neo4j URL {url!r}: {exc}") from exc
