@@ -33,6 +33,10 @@ PORT = int(os.environ.get("SURVGRAPH_FAULTS_NEO4J_PORT", "7691"))
 PASSWORD = "survgraph-test"
 URL = f"bolt://127.0.0.1:{PORT}"
 KEY = "faults-key"
+
+# Marked like every Neo4j test (skipped only with SURVGRAPH_SKIP_NEO4J=1), although the server
+# it stops and starts is its own.
+pytestmark = pytest.mark.neo4j
 REACH = ('{ companiesReaching(domain: "domain:immigration-enforcement") '
          "{ totalCount nodes { subject { id } } } }")
 
