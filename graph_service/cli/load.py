@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -14,7 +15,6 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
-from rich.markup import escape
 from rich.table import Table
 
 from graph_service.cli.common import console, opened_store
@@ -74,8 +74,8 @@ def print_summary(summary: LoadSummary, rejects: Path | None) -> None:
     written = summary.written
     console.print(
         f"rows: {summary.rows} read, {summary.loaded} loaded, {summary.rejected} rejected; "
-        f"merged: {summary.merged} company mentions into known companies; records: {summary.nodes} nodes, "
-        f"{summary.edges} ties"
+        f"merged: {summary.merged} company mentions into known companies; "
+        f"records: {summary.nodes} nodes, {summary.edges} ties"
         + ("" if summary.dry_run else
            f" ({written.nodes_created} nodes new, {written.nodes_updated} updated; "
            f"{written.edges_created} ties new, {written.edges_updated} updated)")
