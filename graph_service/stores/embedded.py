@@ -218,6 +218,10 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
                 ]
             for chunk in _chunks(stale):
                 db.execute(f"DELETE FROM lookup WHERE id IN ({_marks(len(chunk))})", chunk)  # noqa: S608
+            # Rows in key order touch each B-tree page once instead of once per row.
+            rows.sort()
+            terms.sort()
+            lookups.sort()
             db.executemany("INSERT OR REPLACE INTO nodes VALUES (?,?,?,?)", rows)
             db.executemany("INSERT OR IGNORE INTO terms VALUES (?,?)", terms)
             db.executemany("INSERT OR IGNORE INTO lookup VALUES (?,?,?,?)", lookups)
@@ -234,6 +238,7 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
                         continue
                     result.edges_updated += 1
                 edge_rows.append((*edge.key, _edge_body(merged_edge)))
+            edge_rows.sort()
             db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?)", edge_rows)
         return result
 
@@ -320,6 +325,30 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
                     edge = _edge_from_row(row)
                     found[edge.key] = edge
         return [found[key] for key in sorted(found)]
+
+    def count_edges(
+        self, ids: Sequence[str], types: Sequence[str], direction: Direction, limit: int
+    ) -> int:
+        """How many ties `edges(ids, types, direction)` would read, counted on the indexes
+        (no bodies) and only up to about `limit`: the reach search sizes its next layer."""
+        total = 0
+        columns = {"out": ["src"], "in": ["dst"], "both": ["src", "dst"]}[direction]
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            for column in columns:
+                sql = (
+                    "SELECT COUNT(*) FROM (SELECT 1 FROM edges "  # noqa: S608 - fixed names
+                    f"WHERE {column} IN ({_marks(len(chunk))}) "
+                    f"AND type IN ({_marks(len(types))}) LIMIT ?)"
+                )
+                total += self._db.execute(sql, [*chunk, *types, limit - total + 1]).fetchone()[0]
+                if total > limit:
+                    return total
+        return total
+
+    def ids_of_kind(self, kind: str) -> list[str]:
+        """Every id of one kind, from the kind index (the reach search's forward start)."""
+        return [row[0] for row in self._db.execute(
+            "SELECT id FROM nodes WHERE kind = ? ORDER BY id", [kind])]
 
     def reach(
         self,

@@ -7,14 +7,19 @@ and not the number of round trips. Paths are ordered by `Path.key` so every stor
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from graph_service.domain_model import DomainModel, ReachRule
 from graph_service.records import Edge, Node
 from graph_service.stores.base import Direction, Path, ReachAnswer
+
+# "auto": each layer from the cheaper end; "backward"/"forward": one end only (for tests).
+Strategy = Literal["auto", "backward", "forward"]
+# Layer costs are counted up to this many ties first, then 8x more until one side fits.
+_FIRST_COST_CAP = 256
 
 # How many candidate paths to enumerate per subject before sorting; beyond it the set is cut.
 _PATH_ENUMERATION_CAP = 2000
@@ -68,7 +73,17 @@ def _other_end(edge: Edge, node_id: str) -> str:
 
 
 class _RuleSearch:
-    """Backward breadth-first search from the target over one unrolled rule."""
+    """The state graph of one unrolled rule, searched from both ends.
+
+    A state is (node id, position in the unrolled rule). The backward side walks from the
+    target, the forward side from every subject of the rule's kind; each layer goes to the
+    side whose next layer reads fewer ties (counted by the store when it can), and the search
+    stops when a side runs dry or the two depths add up to `max_hops`. Every move on a chain
+    within `max_hops` is then recorded by one side or the other (a move leaves a state the
+    forward side expanded, or enters one the backward side expanded), so the distances to the
+    target, computed afterwards over the recorded moves, are those the backward search alone
+    finds for every state a subject's chains touch: same subjects, paths, ties and contracts.
+    """
 
     def __init__(
         self,
@@ -78,6 +93,7 @@ class _RuleSearch:
         target: str,
         as_of: str | None,
         max_hops: int,
+        strategy: Strategy = "auto",
     ) -> None:
         self.store, self.model, self.rule = store, model, rule
         self.steps = compile_rule(rule)
@@ -85,54 +101,178 @@ class _RuleSearch:
         self.dist: dict[State, int] = {}
         self.moves: dict[State, list[Move]] = defaultdict(list)
         self.nodes: dict[str, Node] = {}
-        self._search(target)
+        self._seen: set[tuple[State, tuple[str, str, str] | None, State]] = set()
+        self._search(target, strategy)
+        self._distances(target)
 
-    def _settle(self, state: State, distance: int, frontier: list[State]) -> None:
+    # -- recording -----------------------------------------------------------------------------
+
+    def _move(self, before: State, edge: Edge | None, after: State) -> None:
+        mark = (before, None if edge is None else edge.key, after)
+        if mark not in self._seen:
+            self._seen.add(mark)
+            self.moves[before].append((edge, after))
+
+    def _settle_back(self, state: State, depth: int, reached: dict[State, int],
+                     frontier: list[State]) -> None:
         """Record a state, then the states that reach it by skipping optional steps."""
-        if state in self.dist:
-            return
-        while True:
-            self.dist[state] = distance
+        while state not in reached:
+            reached[state] = depth
             frontier.append(state)
             node_id, pos = state
             if pos == 0 or not self.steps[pos - 1].optional:
                 return
             previous = (node_id, pos - 1)
-            self.moves[previous].append((None, state))
-            if previous in self.dist:
-                return
+            self._move(previous, None, state)
             state = previous
 
-    def _search(self, target: str) -> None:
-        frontier: list[State] = []
-        self._settle((target, len(self.steps)), 0, frontier)
-        distance = 0
-        while frontier and distance < self.max_hops:
-            by_pos: dict[int, list[str]] = defaultdict(list)
-            for node_id, pos in frontier:
-                if pos > 0:
-                    by_pos[pos].append(node_id)
-            found: list[tuple[Edge, State, State]] = []
-            for pos, ids in sorted(by_pos.items()):
-                step = self.steps[pos - 1]
-                # Walking backwards: a subject-side "out" step arrives through an incoming tie.
-                lookup: Direction = "in" if step.direction == "out" else "out"
-                members = set(ids)
-                for edge in self.store.edges(ids, step.types, lookup):
-                    here = edge.target if lookup == "in" else edge.source
-                    if here not in members or not edge_in_force(edge, self.as_of):
-                        continue
-                    there = _other_end(edge, here)
-                    found.append((edge, (there, pos - 1), (here, pos)))
-            self._load_nodes({there for _, (there, _pos), _ in found})
-            next_frontier: list[State] = []
-            for edge, before, after in found:
-                if not node_in_force(self.nodes.get(before[0]), self.as_of):
+    def _settle_forward(self, state: State, depth: int, reached: dict[State, int],
+                        frontier: list[State]) -> None:
+        """Record a state, then the states it reaches by skipping optional steps."""
+        while state not in reached:
+            reached[state] = depth
+            frontier.append(state)
+            node_id, pos = state
+            if pos == len(self.steps) or not self.steps[pos].optional:
+                return
+            following = (node_id, pos + 1)
+            self._move(state, None, following)
+            state = following
+
+    # -- the two sides -------------------------------------------------------------------------
+
+    def _layer_requests(self, frontier: list[State], forward: bool
+                        ) -> list[tuple[int, AtomicStep, Direction, list[str]]]:
+        """Per position: the step taken, the tie direction to read, the node ids."""
+        by_pos: dict[int, list[str]] = defaultdict(list)
+        for node_id, pos in frontier:
+            if (pos < len(self.steps)) if forward else (pos > 0):
+                by_pos[pos].append(node_id)
+        requests: list[tuple[int, AtomicStep, Direction, list[str]]] = []
+        for pos, ids in sorted(by_pos.items()):
+            step = self.steps[pos] if forward else self.steps[pos - 1]
+            # Walking backwards: a subject-side "out" step arrives through an incoming tie.
+            same = step.direction == "out"
+            lookup: Direction = ("out" if same else "in") if forward else ("in" if same else "out")
+            requests.append((pos, step, lookup, ids))
+        return requests
+
+    def _cost(self, frontier: list[State], forward: bool, cap: int) -> int:
+        """Ties the next layer would read (at most `cap`); the state count without a counter."""
+        counter = getattr(self.store, "count_edges", None)
+        if counter is None:
+            return len(frontier)
+        total = 0
+        for _pos, step, lookup, ids in self._layer_requests(frontier, forward):
+            total += int(counter(ids, step.types, lookup, cap - total + 1))
+            if total > cap:
+                break
+        return total
+
+    def _cheaper_ahead(self, back: list[State], ahead: list[State]) -> bool:
+        """Whether the forward layer reads fewer ties; counting stops soon past the smaller."""
+        cap = _FIRST_COST_CAP
+        while True:
+            cost_back, cost_ahead = self._cost(back, False, cap), self._cost(ahead, True, cap)
+            if cost_back <= cap or cost_ahead <= cap:
+                return cost_ahead < cost_back
+            cap *= 8
+
+    def _expand_back(self, frontier: list[State], depth: int, reached: dict[State, int]
+                     ) -> list[State]:
+        found: list[tuple[Edge, State, State]] = []
+        for pos, step, lookup, ids in self._layer_requests(frontier, False):
+            members = set(ids)
+            for edge in self.store.edges(ids, step.types, lookup):
+                here = edge.target if lookup == "in" else edge.source
+                if here not in members or not edge_in_force(edge, self.as_of):
                     continue
-                self.moves[before].append((edge, after))
-                self._settle(before, distance + 1, next_frontier)
-            frontier = next_frontier
-            distance += 1
+                found.append((edge, (_other_end(edge, here), pos - 1), (here, pos)))
+        self._load_nodes({before[0] for _, before, _ in found})
+        next_frontier: list[State] = []
+        for edge, before, after in found:
+            if not node_in_force(self.nodes.get(before[0]), self.as_of):
+                continue
+            self._move(before, edge, after)
+            self._settle_back(before, depth + 1, reached, next_frontier)
+        return next_frontier
+
+    def _expand_forward(self, frontier: list[State], depth: int, reached: dict[State, int]
+                        ) -> list[State]:
+        self._load_nodes({node_id for node_id, _ in frontier})
+        next_frontier: list[State] = []
+        for pos, step, lookup, ids in self._layer_requests(frontier, True):
+            members = {i for i in ids if node_in_force(self.nodes.get(i), self.as_of)}
+            for edge in self.store.edges(sorted(members), step.types, lookup):
+                here = edge.source if lookup == "out" else edge.target
+                if here not in members or not edge_in_force(edge, self.as_of):
+                    continue
+                after = (_other_end(edge, here), pos + 1)
+                self._move((here, pos), edge, after)
+                self._settle_forward(after, depth + 1, reached, next_frontier)
+        return next_frontier
+
+    def _subject_ids(self) -> list[str] | None:
+        lister = getattr(self.store, "ids_of_kind", None)
+        return None if lister is None else list(lister(self.rule.from_kind))
+
+    def _search(self, target: str, strategy: Strategy) -> None:
+        back: dict[State, int] = {}
+        back_frontier: list[State] = []
+        self._settle_back((target, len(self.steps)), 0, back, back_frontier)
+        ahead: dict[State, int] = {}
+        ahead_frontier: list[State] = []
+        subjects = None if strategy == "backward" else self._subject_ids()
+        if subjects is None:
+            strategy = "backward"
+        else:
+            for subject in subjects:
+                self._settle_forward((subject, 0), 0, ahead, ahead_frontier)
+        back_depth = ahead_depth = 0
+        while back_depth + ahead_depth < self.max_hops:
+            live_back = any(pos > 0 for _, pos in back_frontier)
+            live_ahead = any(pos < len(self.steps) for _, pos in ahead_frontier)
+            if not live_back or (strategy != "backward" and not live_ahead):
+                return  # a side ran dry: everything it can reach is recorded
+            if strategy == "auto":
+                go_ahead = self._cheaper_ahead(back_frontier, ahead_frontier)
+            else:
+                go_ahead = strategy == "forward"
+            if go_ahead:
+                ahead_frontier = self._expand_forward(ahead_frontier, ahead_depth, ahead)
+                ahead_depth += 1
+            else:
+                back_frontier = self._expand_back(back_frontier, back_depth, back)
+                back_depth += 1
+
+    def _distances(self, target: str) -> None:
+        """Ties to the target from every state, over the recorded moves (skips cost nothing),
+        up to max_hops; moves into states that cannot reach the target in time are dropped."""
+        arriving: dict[State, list[tuple[State, int]]] = defaultdict(list)
+        for before, moves in self.moves.items():
+            for edge, after in moves:
+                arriving[after].append((before, 0 if edge is None else 1))
+        start: State = (target, len(self.steps))
+        self.dist = {start: 0}
+        queue: deque[State] = deque([start])
+        while queue:
+            state = queue.popleft()
+            distance = self.dist[state]
+            for before, cost in arriving.get(state, []):
+                reached = distance + cost
+                if reached > self.max_hops or self.dist.get(before, reached + 1) <= reached:
+                    continue
+                self.dist[before] = reached
+                if cost == 0:
+                    queue.appendleft(before)
+                else:
+                    queue.append(before)
+        kept: dict[State, list[Move]] = defaultdict(list)
+        for before, moves in self.moves.items():
+            useful = [(edge, after) for edge, after in moves if after in self.dist]
+            if useful:
+                kept[before] = useful
+        self.moves = kept
 
     def _load_nodes(self, ids: set[str]) -> None:
         """Fetch contracts when dates matter (as_of); other kinds are read from their ids."""
@@ -198,8 +338,10 @@ def reach(
     as_of: str | None = None,
     max_hops: int | None = None,
     paths_per_subject: int = 3,
+    strategy: Strategy = "auto",
 ) -> list[ReachAnswer]:
-    """Answer a reach question by searching backwards from the target, rule by rule."""
+    """Answer a reach question rule by rule, each rule's state graph searched from whichever
+    end is cheaper layer by layer (`strategy` forces one end: the answers are the same)."""
     target_kind = model.kind_for_id(to)
     if target_kind is None:
         return []
@@ -207,7 +349,7 @@ def reach(
     chains: dict[str, dict[tuple[str, str, str], Edge]] = defaultdict(dict)
     for rule in model.rules_between(set(from_kinds), target_kind):
         hops = rule.max_length if max_hops is None else min(max_hops, rule.max_length)
-        search = _RuleSearch(store, model, rule, to, as_of, hops)
+        search = _RuleSearch(store, model, rule, to, as_of, hops, strategy)
         for subject in search.subjects():
             if subject == to:
                 continue
