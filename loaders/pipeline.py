@@ -47,6 +47,8 @@ from loaders.tagging import Tagger
 from loaders.values import RowError, text
 
 DEFAULT_BATCH_SIZE = 2000
+_CLEAN_CACHE = 100_000  # distinct cell texts remembered by a picker
+_MISS: Any = object()
 CATALOG_SOURCE = "source:survgraph-catalogs"
 
 
@@ -403,11 +405,25 @@ class CsvFile(InputFile):
         absent = dict.fromkeys(c for c in columns if c not in self.columns)
         fetch = operator.itemgetter(*(self.columns[c] for c in present)) if present else None
 
+        # Most cells repeat (agency names, codes, cities, dates): clean each distinct text once.
+        # Bounded so memory does not grow with the file.
+        cleaned: dict[str, str | None] = {}
+
+        def clean(value: str) -> str | None:
+            if len(cleaned) >= _CLEAN_CACHE:
+                cleaned.clear()
+            result = cleaned[value] = text(value)
+            return result
+
         def pick(row: list[str]) -> dict[str, str | None]:
             values = fetch(row) if fetch is not None else ()
             if len(present) == 1:
                 values = (values,)
-            picked = {c: text(v) for c, v in zip(present, values, strict=True)}
+            get = cleaned.get
+            picked = {
+                c: v if (v := get(raw, _MISS)) is not _MISS else clean(raw)
+                for c, raw in zip(present, values, strict=True)
+            }
             picked.update(absent)
             return picked
 

@@ -26,7 +26,17 @@ LEGAL_SUFFIXES = frozenset({
 })
 
 
+# ASCII folding in one C-level pass: periods and apostrophes vanish, '&' reads "and", every other
+# punctuation mark separates words (the same rules as the general path below).
+_ASCII_FOLD: dict[int, str | None] = {i: " " for i in range(128) if not chr(i).isalnum()}
+_ASCII_FOLD.update({ord("."): None, ord("'"): None})
+_ASCII_FOLD[ord("&")] = " and "
+_ASCII_TABLE = str.maketrans(_ASCII_FOLD)
+
+
 def _fold_words(text: str) -> list[str]:
+    if text.isascii():  # most names: no accents to strip, casefold is lower
+        return text.lower().translate(_ASCII_TABLE).split()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     # Periods inside initialisms join letters ("l.l.c." -> "llc"); other punctuation separates.
@@ -40,7 +50,9 @@ def normalize_name(name: str) -> str:
     iowa'. Case, accents, punctuation, a leading/trailing 'the' and legal suffixes go; one word
     always stays. Idempotent: normalize_name(normalize_name(x)) == normalize_name(x)."""
     words = _fold_words(name)
-    for _ in range(3):  # folding can expose new characters; three rounds reach a fixpoint
+    # Folding can expose new characters; three rounds reach a fixpoint. ASCII folding is one
+    # already (only lower-case letters and digits are left).
+    for _ in range(0 if name.isascii() else 3):
         again = _fold_words(" ".join(words))
         if again == words:
             break
