@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path as FilePath
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -53,14 +54,14 @@ def graphs(draw: st.DrawFn) -> Batch:
     nodes = []
     for kind, ids in IDS.items():
         for node_id in ids:
-            props: dict[str, str | float] = {}
+            props: dict[str, Any] = {}
             if kind == "Contract":
                 names = {"from": "start_date", "to": "end_date"}
                 props = {names[k]: v for k, v in _window(draw).items()}
                 props["obligated"] = float(draw(st.integers(1, 1000)))
             nodes.append(Node(node_id, kind, node_id, [], props, [f"source:s-{node_id[-1]}"]))
     picked = draw(st.lists(st.sampled_from(CANDIDATES), min_size=5, max_size=40, unique=True))
-    edges = []
+    edges: list[Edge] = []
     for rel_type, source, target in picked:
         window = _window(draw) if draw(st.booleans()) else {}
         props = {f"valid_{k}": v for k, v in window.items()}

@@ -345,6 +345,28 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
                     return total
         return total
 
+    def edge_keys(
+        self, ids: Sequence[str], types: Sequence[str], direction: Direction
+    ) -> list[tuple[str, str, str]]:
+        """The keys `edges(ids, types, direction)` would return, read from the indexes alone
+        (no body is decoded): the reach search walks on keys and reads bodies of answers only."""
+        found: dict[tuple[str, str, str], None] = {}  # ordered as read: a stable order
+        columns = {"out": ["src"], "in": ["dst"], "both": ["src", "dst"]}[direction]
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            for column in columns:
+                sql = (
+                    "SELECT src, type, dst FROM edges "  # noqa: S608 - fixed column names
+                    f"WHERE {column} IN ({_marks(len(chunk))}) AND type IN ({_marks(len(types))})"
+                )
+                found.update(dict.fromkeys(self._db.execute(sql, [*chunk, *types])))
+        return list(found)
+
+    def edges_by_key(
+        self, keys: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], Edge]:
+        """The stored ties with these keys."""
+        return self._read_edges(self._db, keys)
+
     def ids_of_kind(self, kind: str) -> list[str]:
         """Every id of one kind, from the kind index (the reach search's forward start)."""
         return [row[0] for row in self._db.execute(

@@ -65,7 +65,10 @@ def node_in_force(node: Node | None, as_of: str | None) -> bool:
 
 
 State = tuple[str, int]  # (node id, position in the unrolled rule)
-Move = tuple[Edge | None, State]  # None: skip an optional step without moving
+EdgeKey = tuple[str, str, str]  # (source, type, target), as Edge.key
+Move = tuple[EdgeKey | None, State]  # None: skip an optional step without moving
+# A chain's tail from some state: the node ids after it, the tie types, the tie keys.
+_Suffix = tuple[tuple[str, ...], tuple[str, ...], tuple[EdgeKey, ...]]
 
 
 def _other_end(edge: Edge, node_id: str) -> str:
@@ -101,17 +104,47 @@ class _RuleSearch:
         self.dist: dict[State, int] = {}
         self.moves: dict[State, list[Move]] = defaultdict(list)
         self.nodes: dict[str, Node] = {}
-        self._seen: set[tuple[State, tuple[str, str, str] | None, State]] = set()
+        self.ties: dict[EdgeKey, Edge] = {}  # bodies read so far (keys alone may be read)
+        self._seen: set[tuple[State, EdgeKey | None, State]] = set()
+        self._best: dict[int, dict[State, list[_Suffix]]] = {}  # per limit, per state
         self._search(target, strategy)
         self._distances(target)
 
     # -- recording -----------------------------------------------------------------------------
 
-    def _move(self, before: State, edge: Edge | None, after: State) -> None:
-        mark = (before, None if edge is None else edge.key, after)
+    def _move(self, before: State, key: EdgeKey | None, after: State) -> None:
+        mark = (before, key, after)
         if mark not in self._seen:
             self._seen.add(mark)
-            self.moves[before].append((edge, after))
+            self.moves[before].append((key, after))
+
+    def _read(self, ids: Sequence[str], types: Sequence[str], lookup: Direction) -> list[EdgeKey]:
+        """The keys of the ties in force at the ids. Without a date only keys are needed, and a
+        store that can read them from its indexes alone (`edge_keys`) skips the bodies."""
+        lean = getattr(self.store, "edge_keys", None)
+        if self.as_of is None and lean is not None:
+            return list(lean(ids, types, lookup))
+        keys: list[EdgeKey] = []
+        for edge in self.store.edges(ids, types, lookup):
+            if edge_in_force(edge, self.as_of):
+                self.ties[edge.key] = edge
+                keys.append(edge.key)
+        return keys
+
+    def load_ties(self, keys: set[EdgeKey]) -> None:
+        """Read the bodies of these ties (the ones an answer shows) if not read yet."""
+        missing = sorted(keys - self.ties.keys())
+        if not missing:
+            return
+        reader = getattr(self.store, "edges_by_key", None)
+        if reader is not None:
+            self.ties.update(reader(missing))
+            return
+        wanted = set(missing)
+        types = sorted({key[1] for key in wanted})
+        for edge in self.store.edges(sorted({key[0] for key in wanted}), types, "out"):
+            if edge.key in wanted:
+                self.ties[edge.key] = edge
 
     def _settle_back(self, state: State, depth: int, reached: dict[State, int],
                      frontier: list[State]) -> None:
@@ -180,14 +213,13 @@ class _RuleSearch:
 
     def _expand_back(self, frontier: list[State], depth: int, reached: dict[State, int]
                      ) -> list[State]:
-        found: list[tuple[Edge, State, State]] = []
+        found: list[tuple[EdgeKey, State, State]] = []
         for pos, step, lookup, ids in self._layer_requests(frontier, False):
             members = set(ids)
-            for edge in self.store.edges(ids, step.types, lookup):
-                here = edge.target if lookup == "in" else edge.source
-                if here not in members or not edge_in_force(edge, self.as_of):
-                    continue
-                found.append((edge, (_other_end(edge, here), pos - 1), (here, pos)))
+            for key in self._read(ids, step.types, lookup):
+                here, there = (key[2], key[0]) if lookup == "in" else (key[0], key[2])
+                if here in members:
+                    found.append((key, (there, pos - 1), (here, pos)))
         self._load_nodes({before[0] for _, before, _ in found})
         next_frontier: list[State] = []
         for edge, before, after in found:
@@ -203,12 +235,12 @@ class _RuleSearch:
         next_frontier: list[State] = []
         for pos, step, lookup, ids in self._layer_requests(frontier, True):
             members = {i for i in ids if node_in_force(self.nodes.get(i), self.as_of)}
-            for edge in self.store.edges(sorted(members), step.types, lookup):
-                here = edge.source if lookup == "out" else edge.target
-                if here not in members or not edge_in_force(edge, self.as_of):
+            for key in self._read(sorted(members), step.types, lookup):
+                here, there = (key[0], key[2]) if lookup == "out" else (key[2], key[0])
+                if here not in members:
                     continue
-                after = (_other_end(edge, here), pos + 1)
-                self._move((here, pos), edge, after)
+                after = (there, pos + 1)
+                self._move((here, pos), key, after)
                 self._settle_forward(after, depth + 1, reached, next_frontier)
         return next_frontier
 
@@ -290,31 +322,45 @@ class _RuleSearch:
         )
 
     def shortest_paths(self, subject: str, limit: int) -> list[Path]:
-        found: list[Path] = []
-        start: State = (subject, 0)
+        """The subject's first `limit` shortest chains by Path.key.
 
-        def walk(state: State, nodes: list[str], edges: list[Edge]) -> None:
-            if len(found) >= _PATH_ENUMERATION_CAP:
-                return
-            if self.dist[state] == 0 and state[1] == len(self.steps):
-                found.append(Path(list(nodes), list(edges)))
-                return
-            for edge, after in self.moves.get(state, []):
-                if edge is None:
-                    if self.dist[after] == self.dist[state]:
-                        walk(after, nodes, edges)
-                elif self.dist[after] == self.dist[state] - 1:
-                    walk(after, [*nodes, after[0]], [*edges, edge])
+        Every chain from a state has the same length, so ordering chains by (node ids, tie
+        types) splits at each state: the best `limit` from a state are among its first move
+        followed by the best `limit` from where the move lands. Kept per state (shared by all
+        subjects), this costs states x limit instead of enumerating every shortest chain."""
+        if limit <= 0:
+            return []
+        memo = self._best.setdefault(limit, {})
+        found = self._best_from((subject, 0), limit, memo)
+        return [Path([subject, *nodes], [self.ties[key] for key in keys])
+                for nodes, _types, keys in found]
 
-        walk(start, [subject], [])
-        unique = {path.key: path for path in found}
-        return [unique[key] for key in sorted(unique)][:limit]
+    def _best_from(self, state: State, limit: int, memo: dict[State, list[_Suffix]]
+                   ) -> list[_Suffix]:
+        if state in memo:
+            return memo[state]
+        distance = self.dist[state]
+        if distance == 0 and state[1] == len(self.steps):
+            memo[state] = [((), (), ())]
+            return memo[state]
+        candidates: dict[tuple[str, ...], _Suffix] = {}
+        for key, after in self.moves.get(state, []):
+            if key is None:
+                if self.dist[after] == distance:
+                    for suffix in self._best_from(after, limit, memo):
+                        candidates.setdefault(suffix[0] + suffix[1], suffix)
+            elif self.dist[after] == distance - 1:
+                for nodes, types, keys in self._best_from(after, limit, memo):
+                    longer = ((after[0], *nodes), (key[1], *types), (key, *keys))
+                    candidates.setdefault(longer[0] + longer[1], longer)
+        memo[state] = [candidates[k] for k in sorted(candidates)[:limit]]
+        return memo[state]
 
-    def chain_edges(self, subject: str) -> list[Edge]:
+    def chain_keys(self, subject: str) -> set[EdgeKey]:
         """Every tie on any chain from the subject to the target within max_hops."""
         best: dict[State, int] = {(subject, 0): 0}
         queue: list[State] = [(subject, 0)]
-        edges: dict[tuple[str, str, str], Edge] = {}
+        keys: set[EdgeKey] = set()
         while queue:
             state = queue.pop()
             walked = best[state]
@@ -323,11 +369,11 @@ class _RuleSearch:
                 if cost + self.dist[after] > self.max_hops:
                     continue
                 if edge is not None:
-                    edges[edge.key] = edge
+                    keys.add(edge)
                 if cost < best.get(after, self.max_hops + 1):
                     best[after] = cost
                     queue.append(after)
-        return list(edges.values())
+        return keys
 
 
 def reach(
@@ -350,14 +396,16 @@ def reach(
     for rule in model.rules_between(set(from_kinds), target_kind):
         hops = rule.max_length if max_hops is None else min(max_hops, rule.max_length)
         search = _RuleSearch(store, model, rule, to, as_of, hops, strategy)
-        for subject in search.subjects():
-            if subject == to:
-                continue
+        subjects = [s for s in search.subjects() if s != to]
+        # Chains first: their ties (shortest paths included) are the only bodies read.
+        keys = {subject: search.chain_keys(subject) for subject in subjects}
+        search.load_ties(set().union(*keys.values()))
+        for subject in subjects:
             answer = answers.setdefault(subject, ReachAnswer(subject=subject, paths=[]))
             answer.rules.append(rule.name)
             answer.paths += search.shortest_paths(subject, paths_per_subject)
-            for edge in search.chain_edges(subject):
-                chains[subject][edge.key] = edge
+            for key in keys[subject]:
+                chains[subject][key] = search.ties[key]
     contract_ids = {
         end for edges in chains.values() for e in edges.values() for end in (e.source, e.target)
         if end.startswith("contract:")
