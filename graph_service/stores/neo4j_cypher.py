@@ -25,7 +25,9 @@ _IN_FORCE = """
                 AND (n.end_date IS NULL OR n.end_date >= $as_of)))))"""
 
 
-def rule_walk(rule: ReachRule, hops: int) -> tuple[list[str], str, str] | None:
+def rule_walk(
+    rule: ReachRule, hops: int, from_subjects: bool = False
+) -> tuple[list[str], str, str] | None:
     """The rule unrolled into one MATCH per step, from `s` (a subject) through x1, x2 ... to
     `t` (the target): MATCH clauses, the walk's node list and its relationship list.
 
@@ -34,7 +36,8 @@ def rule_walk(rule: ReachRule, hops: int) -> tuple[list[str], str, str] | None:
     forbid. A `min..max` step becomes `min` mandatory clauses and `max - min` optional ones
     (`*0..1`), capped so the walk fits in `hops`; an optional clause may only be used when
     the one before it in the same step was, so each walk is matched once. None when the rule
-    cannot fit in `hops`."""
+    cannot fit in `hops`. `from_subjects` makes the planner start from a scan of the subjects'
+    label (a hint) instead of the target, which it prefers even when that end fans out."""
     slack = hops - rule.min_length
     if slack < 0:
         return None
@@ -55,6 +58,8 @@ def rule_walk(rule: ReachRule, hops: int) -> tuple[list[str], str, str] | None:
         span = "*0..1" if optional else ""
         arrow = f"-[{rel}:{types}{span}]->" if direction == "out" else f"<-[{rel}:{types}{span}]-"
         clauses.append(f"MATCH ({here}){arrow}({there})")
+        if index == 0 and from_subjects:
+            clauses[-1] += f" USING SCAN s:{identifier(rule.from_kind)}"
         if optional:
             rels.append(rel)
             walk.append(f"CASE WHEN size({rel}) = 0 THEN [] ELSE [{there}] END")
@@ -71,14 +76,14 @@ def rule_walk(rule: ReachRule, hops: int) -> tuple[list[str], str, str] | None:
     return clauses, " + ".join(walk), " + ".join(rels)
 
 
-def reach_statement(rule: ReachRule, hops: int) -> str | None:
+def reach_statement(rule: ReachRule, hops: int, from_subjects: bool = False) -> str | None:
     """Per subject: its shortest walks under this rule (best `$per_subject` by Path.key, ties
     as keys), every tie on any walk within `$hops` (with properties: the shortest walks' ties
     are among them), and the contracts on those walks.
 
     Contracts count on `$as_of` when their period covers it, ties when their validity does;
     like the embedded traversal, every node but the target is held to that."""
-    compiled = rule_walk(rule, hops)
+    compiled = rule_walk(rule, hops, from_subjects)
     if compiled is None:
         return None
     clauses, walk, rels = compiled
@@ -111,6 +116,12 @@ CALL (found) {{
 }}
 RETURN subject, best, chain, contracts
 ORDER BY subject"""
+
+
+def relationship_counts_statement(rel_types: list[str]) -> str:
+    """Ties of each type, as one list in that order, from the count store (no scan)."""
+    counts = ", ".join(f"COUNT {{ ()-[:{identifier(t)}]->() }}" for t in rel_types)
+    return f"RETURN [{counts}] AS counts"
 
 
 def shortest_paths_statement(max_hops: int) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph_service.domain_model import DomainModel, load_model
+from graph_service.domain_model import DomainModel, ReachRule, load_model
 from graph_service.neo4j_schema import (
     ENTITY,
     SEARCH,
@@ -411,9 +411,12 @@ class Neo4jStore(Neo4jQueries, GraphStore):
         answers: dict[str, ReachAnswer] = {}
         chains: dict[str, dict[tuple[str, str, str], Edge]] = defaultdict(dict)
         contracts: dict[str, Node] = {}
-        for rule in self.model.rules_between(set(from_kinds), target_kind):
+        rules = self.model.rules_between(set(from_kinds), target_kind)
+        counts = self._relationship_counts(sorted({t for r in rules for s in r.steps
+                                                   for t in s.types}))
+        for rule in rules:
             hops = rule.max_length if max_hops is None else min(max_hops, rule.max_length)
-            statement = neo4j_cypher.reach_statement(rule, hops)
+            statement = neo4j_cypher.reach_statement(rule, hops, _from_subjects(rule, counts))
             if statement is None:
                 continue
             rows = self._read(
@@ -433,6 +436,12 @@ class Neo4jStore(Neo4jQueries, GraphStore):
         for subject, answer in answers.items():
             _finish(answer, list(chains[subject].values()), contracts, paths_per_subject)
         return [answers[s] for s in sorted(answers)]
+
+    def _relationship_counts(self, rel_types: list[str]) -> dict[str, int]:
+        if not rel_types:
+            return {}
+        [[counts]] = self._read(neo4j_cypher.relationship_counts_statement(rel_types))
+        return dict(zip(rel_types, counts, strict=True))
 
     def shortest_paths(
         self, source: str, target: str, max_hops: int = 6, limit: int = 10
@@ -507,3 +516,19 @@ class Neo4jStore(Neo4jQueries, GraphStore):
 
 
 __all__ = ["Neo4jStore"]
+
+
+
+def _from_subjects(rule: ReachRule, counts: dict[str, int]) -> bool:
+    """Start the rule's walk from its subjects when the ties they reach first are fewer than
+    those of a later step (the planner, anchored on the target's unique id, would otherwise
+    fan out backwards through that step: every contract of the domain's agencies)."""
+    ahead, widest, started = 0, 0, False
+    for step in rule.steps:
+        size = sum(counts.get(t, 0) for t in step.types)
+        if started:
+            widest = max(widest, size)
+        else:  # optional steps up to and including the first mandatory one
+            ahead += size
+            started = step.min > 0
+    return ahead < widest
