@@ -18,8 +18,9 @@ from graph_service.stores.base import Direction, Path, ReachAnswer
 
 # "auto": each layer from the cheaper end; "backward"/"forward": one end only (for tests).
 Strategy = Literal["auto", "backward", "forward"]
-# Layer costs are counted up to this many ties first, then 8x more until one side fits.
+# Layer costs are counted up to this many ties first, then 4x more until one side fits.
 _FIRST_COST_CAP = 256
+_COST_SAMPLE = 64  # ids per position whose ties are counted to size a layer
 
 # How many candidate paths to enumerate per subject before sorting; beyond it the set is cut.
 _PATH_ENUMERATION_CAP = 2000
@@ -107,6 +108,7 @@ class _RuleSearch:
         self.ties: dict[EdgeKey, Edge] = {}  # bodies read so far (keys alone may be read)
         self._seen: set[tuple[State, EdgeKey | None, State]] = set()
         self._best: dict[int, dict[State, list[_Suffix]]] = {}  # per limit, per state
+        self._costs: dict[bool, tuple[list[State], int, int]] = {}  # frontier, count, cap
         self._search(target, strategy)
         self._distances(target)
 
@@ -191,25 +193,40 @@ class _RuleSearch:
         return requests
 
     def _cost(self, frontier: list[State], forward: bool, cap: int) -> int:
-        """Ties the next layer would read (at most `cap`); the state count without a counter."""
+        """About how many ties the next layer would read (counting stops past `cap`): ties
+        counted at an evenly spread sample of each position's ids, scaled up. Only the search
+        order depends on it, never the answer. The state count without a counter."""
         counter = getattr(self.store, "count_edges", None)
         if counter is None:
             return len(frontier)
         total = 0
         for _pos, step, lookup, ids in self._layer_requests(frontier, forward):
-            total += int(counter(ids, step.types, lookup, cap - total + 1))
+            sample = ids[:: max(1, len(ids) // _COST_SAMPLE)]
+            scale = len(ids) / len(sample)
+            counted = int(counter(sample, step.types, lookup, int((cap - total) / scale) + 1))
+            total += round(counted * scale)
             if total > cap:
                 break
         return total
 
     def _cheaper_ahead(self, back: list[State], ahead: list[State]) -> bool:
-        """Whether the forward layer reads fewer ties; counting stops soon past the smaller."""
+        """Whether the forward layer reads fewer ties. Both are counted up to a cap that grows
+        4x until one side fits under it, so counting costs a few times the smaller layer; a
+        side's count is kept until that side moves (its frontier list is replaced)."""
         cap = _FIRST_COST_CAP
         while True:
-            cost_back, cost_ahead = self._cost(back, False, cap), self._cost(ahead, True, cap)
+            cost_back, cost_ahead = self._counted(back, False, cap), self._counted(ahead, True, cap)
             if cost_back <= cap or cost_ahead <= cap:
                 return cost_ahead < cost_back
-            cap *= 8
+            cap *= 4
+
+    def _counted(self, frontier: list[State], forward: bool, cap: int) -> int:
+        known = self._costs.get(forward)
+        if known is not None and known[0] is frontier and (known[1] <= known[2] or known[2] >= cap):
+            return known[1]  # exact, or already known to exceed this cap
+        cost = self._cost(frontier, forward, cap)
+        self._costs[forward] = (frontier, cost, cap)
+        return cost
 
     def _expand_back(self, frontier: list[State], depth: int, reached: dict[State, int]
                      ) -> list[State]:
