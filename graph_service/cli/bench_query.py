@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -50,7 +51,11 @@ def bench_query(
 
                 seconds = load(store, contracts, advance)
                 progress.update(task, description=f"{name}: measuring")
-                reports.append(measure(store, name, contracts, repeat, seconds).as_dict())
+                before = os.getloadavg()[0]
+                report = measure(store, name, contracts, repeat, seconds).as_dict()
+                # Other jobs on the machine inflate every figure: say how busy it was.
+                report["load_average"] = [round(before, 2), round(os.getloadavg()[0], 2)]
+                reports.append(report)
                 if name == "neo4j":
                     store.clear()
     if as_json:
@@ -58,7 +63,8 @@ def bench_query(
         return
     for report in reports:
         console.print(f"[b]{report['store']}[/b], {report['contracts']} contracts "
-                      f"(loaded in {report['load_seconds']} s), answers {report['answers']}")
+                      f"(loaded in {report['load_seconds']} s), answers {report['answers']}, "
+                      f"load average {report['load_average'][0]} -> {report['load_average'][1]}")
         for key, figures in report["latencies"].items():
             console.print(f"  {key:26} p50 {figures['p50_ms']:>9} ms   "
                           f"p95 {figures['p95_ms']:>9} ms")
