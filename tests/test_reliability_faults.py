@@ -101,7 +101,13 @@ def test_neo4j_stopped_while_serving_then_back(own_neo4j: str) -> None:
         while client.get("/readyz").status_code != 200:  # the same app, not restarted
             assert time.monotonic() < deadline, "the API did not recover within 60 s"
             time.sleep(0.5)
+        # A freshly started server answers its first heavy queries slowly (cold page cache,
+        # JIT); recovery means the same app answers again, without a restart, within a minute.
         status, recovered = ask(client, REACH)
+        while "errors" in recovered and time.monotonic() < deadline + 60:
+            assert recovered["errors"][0]["extensions"]["code"] in ("TIMEOUT", "STORE_UNAVAILABLE")
+            time.sleep(1)
+            status, recovered = ask(client, REACH)
         assert status == 200 and recovered == healthy
     with Neo4jStore(own_neo4j, password=PASSWORD) as after:
         assert list(jsonl_lines(after)) == before  # nothing lost, the outage write not applied
