@@ -49,7 +49,11 @@ def rule_walk(
         atoms += [(types, step.direction, True, index > 0) for index in range(optional)]
     count = len(atoms)
     names = ["s", *(f"x{i}" for i in range(1, count)), "t"]
-    clauses = [f"MATCH (t:{ENTITY} {{id: $to}})"]
+    forward = from_subjects and count > 0
+    # Forward: no seek on the target (an unlabelled `t` filtered by id). The planner then joins
+    # the subjects' side with the ties into the target's kind; forcing a pure forward walk
+    # (WITH horizons) was slower: every skip combination of the optional steps is a row.
+    clauses = [] if forward else [f"MATCH (t:{ENTITY} {{id: $to}})"]
     rels, walk, guards = [], ["[s]"], []
     for index, (types, direction, optional, follows) in enumerate(atoms):
         here, there, rel = names[index], names[index + 1], f"r{index + 1}"
@@ -58,7 +62,7 @@ def rule_walk(
         span = "*0..1" if optional else ""
         arrow = f"-[{rel}:{types}{span}]->" if direction == "out" else f"<-[{rel}:{types}{span}]-"
         clauses.append(f"MATCH ({here}){arrow}({there})")
-        if index == 0 and from_subjects:
+        if index == 0 and forward:
             clauses[-1] += f" USING SCAN s:{identifier(rule.from_kind)}"
         if optional:
             rels.append(rel)
@@ -68,6 +72,8 @@ def rule_walk(
         else:
             rels.append(f"[{rel}]")
             walk.append(f"[{there}]")
+    if forward:
+        guards.append("t.id = $to")
     if guards:
         clauses.append("WHERE " + " AND ".join(guards))
     if count == 0:
