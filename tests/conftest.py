@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from graph_service.stores.base import GraphStore
 from graph_service.stores.embedded import EmbeddedStore
+from visualizations.browser import ChromiumMissing, chromium
 
 NEO4J_URI_VARIABLE = "SURVGRAPH_TEST_NEO4J_URI"
 
@@ -86,3 +88,18 @@ def store(request: pytest.FixtureRequest) -> GraphStore:
     fixture = "embedded_store" if request.param == "embedded" else "neo4j_store"
     store: GraphStore = request.getfixturevalue(fixture)
     return store
+
+
+# Headless Chromium for the browser tests: fails (never skips) when missing, unless
+# SURVGRAPH_SKIP_BROWSER=1 says to skip on purpose.
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if os.environ.get("SURVGRAPH_SKIP_BROWSER") == "1":
+        pytest.skip("SURVGRAPH_SKIP_BROWSER=1: browser tests skipped on purpose")
+    try:
+        with chromium() as launched:
+            yield launched
+    except ChromiumMissing as exc:
+        pytest.fail(f"{exc}; set SURVGRAPH_SKIP_BROWSER=1 only to skip on purpose",
+                    pytrace=False)

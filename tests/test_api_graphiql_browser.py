@@ -4,7 +4,6 @@ chromium is missing, unless SURVGRAPH_SKIP_BROWSER=1. A screenshot goes to test-
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -19,22 +18,11 @@ from graph_service.api.app import create_app
 from graph_service.config import Settings
 from graph_service.stores.embedded import EmbeddedStore
 from loaders.seed import seed_batch
-from visualizations.browser import ChromiumMissing, chromium, offline_page
+from visualizations.browser import offline_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if os.environ.get("SURVGRAPH_SKIP_BROWSER") == "1":
-        pytest.skip("SURVGRAPH_SKIP_BROWSER=1: browser tests skipped on purpose")
-    try:
-        with chromium() as launched:
-            yield launched
-    except ChromiumMissing as exc:
-        pytest.fail(f"{exc}; set SURVGRAPH_SKIP_BROWSER=1 only to skip on purpose",
-                    pytrace=False)
 
 
 @pytest.fixture

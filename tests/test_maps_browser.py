@@ -4,7 +4,6 @@ Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -23,10 +22,8 @@ from graph_service.records import Batch, Edge, Node
 from graph_service.stores.embedded import EmbeddedStore
 from loaders.seed import seed_batch
 from visualizations.browser import (
-    ChromiumMissing,
     PageLog,
     canvas_ink,
-    chromium,
     offline_page,
     open_and_draw,
 )
@@ -37,17 +34,6 @@ from visualizations.sample_graphs import alpr_batch
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if os.environ.get("SURVGRAPH_SKIP_BROWSER") == "1":
-        pytest.skip("SURVGRAPH_SKIP_BROWSER=1: browser tests skipped on purpose")
-    try:
-        with chromium() as launched:
-            yield launched
-    except ChromiumMissing as exc:
-        pytest.fail(f"{exc}; set SURVGRAPH_SKIP_BROWSER=1 only to skip on purpose",
-                    pytrace=False)
 
 
 def shot(page: Page, name: str) -> None:
