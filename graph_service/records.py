@@ -115,10 +115,16 @@ class Edge:
 
 @dataclass(slots=True)
 class Batch:
-    """Nodes and relationships written together: wholly or not at all."""
+    """Nodes and relationships written together: wholly or not at all.
+
+    `validated` is set only by code that has already run `validate_node` / `validate_edge` on
+    every record and merged duplicates (the load pipeline checks each row to reject it alone);
+    stores then skip checking the same records a second time. Anything else leaves it False.
+    """
 
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
+    validated: bool = False
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)
@@ -268,25 +274,46 @@ def _check_value(spec: PropertySpec, key: str, value: Value) -> None:
         raise ValidationError(f"{key}: {value!r} is not one of {', '.join(spec.enum)}", key)
 
 
+def _check_properties(specs: dict[str, PropertySpec], owner: str,
+                      properties: dict[str, Value]) -> None:
+    for key, value in properties.items():
+        spec = specs.get(key)
+        if spec is None:
+            raise ValidationError(f"{owner} has no property {key!r}", key)
+        # The common valid cases inline: bulk loads check millions of values.
+        if value is None or (
+            type(value) is str and spec.type == "string" and spec.enum is None
+            and len(value) <= MAX_TEXT and "\x00" not in value
+        ):
+            continue
+        _check_value(spec, key, value)
+
+
+def _check_names(key: str, values: list[str]) -> None:
+    if type(values) is not list:
+        raise ValidationError(f"{key}: expected list, got {values!r}", key)
+    for item in values:
+        if type(item) is not str:
+            raise ValidationError(f"{key}: expected list, got {values!r}", key)
+        if len(item) > MAX_TEXT or "\x00" in item:
+            _check_text(key, item)
+
+
 def validate_node(model: DomainModel, node: Node) -> None:
-    if node.kind not in model.kinds:
+    kind_spec = model.kinds.get(node.kind)
+    if kind_spec is None:
         raise ValidationError(f"unknown kind {node.kind!r}", "kind")
     if not _ID.match(node.id):
         raise ValidationError(f"id {node.id!r} is not of the form '<prefix>:<slug>'", "id")
     _check_text("id", node.id)
     if model.kind_for_id(node.id) != node.kind:
-        expected = model.kinds[node.kind].prefix
-        raise ValidationError(f"id {node.id!r} must start with '{expected}:'", "id")
+        raise ValidationError(f"id {node.id!r} must start with '{kind_spec.prefix}:'", "id")
     if not isinstance(node.name, str) or not node.name.strip():
         raise ValidationError("name is required", "name")
     _check_text("name", node.name)
-    for key, value in node.properties.items():
-        spec = model.kinds[node.kind].properties.get(key)
-        if spec is None:
-            raise ValidationError(f"{node.kind} has no property {key!r}", key)
-        _check_value(spec, key, value)
-    for key in ("aliases", "sources"):
-        _check_value(model.node_properties[key], key, getattr(node, key))
+    _check_properties(kind_spec.properties, node.kind, node.properties)
+    _check_names("aliases", node.aliases)
+    _check_names("sources", node.sources)
     for key in ("first_seen", "last_seen"):
         _check_value(model.node_properties[key], key, getattr(node, key))
 
@@ -307,9 +334,22 @@ def validate_edge(model: DomainModel, edge: Edge, kinds: dict[str, str] | None =
             raise ValidationError(
                 f"{edge.type} {end} must be {' or '.join(allowed)}, got {node_id!r}", end
             )
-    for key, value in edge.properties.items():
-        prop = model.relationship_properties.get(key)
-        if prop is None or key in _EDGE_FIELDS:
-            raise ValidationError(f"{edge.type} has no property {key!r}", key)
-        _check_value(prop, key, value)
-    _check_value(model.relationship_properties["sources"], "sources", edge.sources)
+    if not _EDGE_FIELDS.isdisjoint(edge.properties):
+        key = next(k for k in edge.properties if k in _EDGE_FIELDS)
+        raise ValidationError(f"{edge.type} has no property {key!r}", key)
+    _check_properties(model.relationship_properties, edge.type, edge.properties)
+    _check_names("sources", edge.sources)
+
+
+def prepare_batch(model: DomainModel, batch: Batch) -> tuple[Batch, dict[str, str]]:
+    """What every store does before writing: merge duplicates and check each record against the
+    schema (unless the batch says that was done); returns the batch and its node ids' kinds."""
+    if not batch.validated:
+        batch = collapse(batch)
+    kinds = {n.id: n.kind for n in batch.nodes}
+    if not batch.validated:
+        for node in batch.nodes:
+            validate_node(model, node)
+        for edge in batch.edges:
+            validate_edge(model, edge, kinds)
+    return batch, kinds

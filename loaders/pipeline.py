@@ -552,8 +552,8 @@ class _BatchBuffer:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def batch(self) -> Batch:
-        return Batch(list(self.nodes.values()), list(self.edges.values()))
+    def batch(self, validated: bool = False) -> Batch:
+        return Batch(list(self.nodes.values()), list(self.edges.values()), validated)
 
 
 ProgressHook = Callable[[str, int, int], None]  # (file label, bytes done, bytes total)
@@ -619,10 +619,13 @@ class Pipeline:
             return
         for out in head:
             buffer.add("", 0, out)
+        # Rows built with validation on were each checked as built (so one could be rejected
+        # alone); the store need not check them again.
+        validated = self.ctx.validate_rows
         batch = buffer.batch()
         fresh = [n for n in batch.nodes if not _covered(self._written.get(n.id), n)]
         try:
-            self._write(Batch(fresh, batch.edges))
+            self._write(Batch(fresh, batch.edges, validated))
             for node in fresh:
                 if node.kind in _REMEMBERED_KINDS:
                     old = self._written.get(node.id)
@@ -636,7 +639,7 @@ class Pipeline:
                 for extra in (*head, out):
                     single.add(label, number, extra)
                 try:
-                    self._write(single.batch())
+                    self._write(single.batch(validated))
                 except (ValueError, ValidationError) as row_exc:
                     files[label].loaded -= 1
                     files[label].rejected += 1

@@ -19,11 +19,9 @@ from graph_service.records import (
     Batch,
     Edge,
     Node,
-    collapse,
     merge_edges,
     merge_nodes,
-    validate_edge,
-    validate_node,
+    prepare_batch,
 )
 from graph_service.stores import traversal
 from graph_service.stores.base import (
@@ -182,12 +180,7 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
     # -- writing -------------------------------------------------------------------------------
 
     def upsert(self, batch: Batch) -> WriteResult:
-        batch = collapse(batch)
-        for node in batch.nodes:
-            validate_node(self.model, node)
-        kinds = {n.id: n.kind for n in batch.nodes}
-        for edge in batch.edges:
-            validate_edge(self.model, edge, kinds)
+        batch, kinds = prepare_batch(self.model, batch)
         result = WriteResult()
         with self._write() as db:
             existing = self._read_nodes(db, [n.id for n in batch.nodes])

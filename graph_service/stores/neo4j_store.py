@@ -30,11 +30,9 @@ from graph_service.records import (
     Batch,
     Edge,
     Node,
-    collapse,
     merge_edges,
     merge_nodes,
-    validate_edge,
-    validate_node,
+    prepare_batch,
 )
 from graph_service.stores import neo4j_cypher
 from graph_service.stores.base import (
@@ -206,12 +204,7 @@ class Neo4jStore(Neo4jQueries, GraphStore):
     # -- writing -------------------------------------------------------------------------------
 
     def upsert(self, batch: Batch) -> WriteResult:
-        batch = collapse(batch)
-        for node in batch.nodes:
-            validate_node(self.model, node)
-        kinds = {n.id: n.kind for n in batch.nodes}
-        for edge in batch.edges:
-            validate_edge(self.model, edge, kinds)
+        batch, kinds = prepare_batch(self.model, batch)
         if not len(batch):
             return WriteResult()
         with self._session() as session:
