@@ -4,44 +4,29 @@ chromium is missing, unless SURVGRAPH_SKIP_BROWSER=1. A screenshot goes to test-
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser
 
 from graph_service.api.app import create_app
 from graph_service.config import Settings
 from graph_service.stores.embedded import EmbeddedStore
 from loaders.seed import seed_batch
+from tests.served_app import serving
 from visualizations.browser import offline_page
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     store = EmbeddedStore(tmp_path / "graphiql.db")
     store.upsert(seed_batch())
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    app = create_app(Settings(store="unused"), store=store)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(create_app(Settings(store="unused"), store=store)) as url:
+        yield url
     store.close()
 
 

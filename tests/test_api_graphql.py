@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from graph_service.config import Settings
 from graph_service.records import Batch, Edge, Node
 from graph_service.stores.base import GraphStore
 from loaders.seed import seed_batch
+from tests.served_app import free_port
 
 KEY = "test-key-0123456789"
 DOMAIN = "domain:immigration-enforcement"
@@ -247,13 +247,6 @@ def test_internal_failures_are_masked(store: GraphStore) -> None:
         body = gql(broken, '{ search(text: "x") { id } }')
     assert body["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert "secret" not in str(body) and "RuntimeError" not in str(body)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def test_unreachable_store_is_reported_not_raised() -> None:

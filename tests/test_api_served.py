@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ import pytest
 from graph_service.stores.base import GraphStore
 from loaders.seed import seed_batch
 from tests.conftest import neo4j_credentials, neo4j_uri
+from tests.served_app import free_port
 
 SURVGRAPH = [sys.executable, "-m", "graph_service.cli"]
 QUERY = """query($d: ID!) {
@@ -29,13 +29,6 @@ QUERY = """query($d: ID!) {
   agencies(orderBy: {field: NAME}) { totalCount nodes { id parent { id } } }
 }"""
 VARIABLES = {"d": "domain:immigration-enforcement"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])

@@ -4,15 +4,11 @@ Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page
 from typer.testing import CliRunner
@@ -21,6 +17,7 @@ from graph_service.cli.main import app as cli
 from graph_service.records import Batch, Edge, Node
 from graph_service.stores.embedded import EmbeddedStore
 from loaders.seed import seed_batch
+from tests.served_app import serving
 from visualizations.browser import (
     PageLog,
     canvas_ink,
@@ -33,7 +30,6 @@ from visualizations.sample_graphs import alpr_batch
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
 
 
 def shot(page: Page, name: str) -> None:
@@ -174,13 +170,6 @@ def test_big_overview_draws_with_ties_on_the_canvas(browser: Browser, tmp_path: 
         assert_clean(log)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture()
 def served(tmp_path: Path) -> Iterator[str]:
     store = EmbeddedStore(tmp_path / "served.db")
@@ -188,16 +177,8 @@ def served(tmp_path: Path) -> Iterator[str]:
     app = FastAPI()
     app.state.store = store
     app.include_router(router)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as url:
+        yield url
     store.close()
 
 

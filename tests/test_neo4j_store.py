@@ -3,7 +3,6 @@ server, and a clear error when the server is not there."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -14,24 +13,19 @@ from graph_service.cli.main import app
 from graph_service.records import Batch, Edge, Node
 from graph_service.stores import open_store
 from graph_service.stores.base import GraphStore, StoreUnavailable
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.served_app import free_port
 
 
 def test_an_unreachable_server_is_a_clear_error() -> None:
     from graph_service.stores.neo4j_store import Neo4jStore
 
-    url = f"bolt://127.0.0.1:{_free_port()}"
+    url = f"bolt://127.0.0.1:{free_port()}"
     with pytest.raises(StoreUnavailable, match=f"Neo4j at {url}"):
         Neo4jStore(url, password="whatever")
 
 
 def test_the_cli_reports_an_unreachable_server() -> None:
-    url = f"bolt://127.0.0.1:{_free_port()}"
+    url = f"bolt://127.0.0.1:{free_port()}"
     result = CliRunner().invoke(app, ["--store", url, "stats"])
     assert result.exit_code == 2
     assert f"Neo4j at {url}" in result.output

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,10 @@ import httpx
 from graph_service.bench.serve_load import QUERY_MIX
 from graph_service.stores.embedded import EmbeddedStore
 from loaders.seed import seed_batch
+from tests.served_app import free_port
 
 SURVGRAPH = [sys.executable, "-m", "graph_service.cli"]
 KEY = "served-key-must-not-be-logged-7c1e"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def test_served_api_holds_load_and_never_logs_the_key(tmp_path: Path) -> None:
