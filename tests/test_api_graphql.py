@@ -14,6 +14,7 @@ from graph_service.config import Settings
 from graph_service.records import Batch, Edge, Node
 from graph_service.stores.base import GraphStore
 from loaders.seed import seed_batch
+from tests.loader_helpers import REPO, shared_data
 from tests.served_app import free_port
 
 KEY = "test-key-0123456789"
@@ -177,6 +178,31 @@ def test_load_graph_lines(client: TestClient) -> None:
     wrong = gql(client, 'mutation { load(format: "usaspending", content: "a,b\\n1,2") '
                 '{ rows } }', key=KEY)
     assert "not a USAspending" in wrong["errors"][0]["message"]
+
+
+def test_load_csv_through_its_mapping(client: TestClient) -> None:
+    """An analyst's spreadsheet through GraphQL: the real freezer.csv head and the shipped
+    mapping, sent as text; a bad amount is rejected by row and field, the rest is loaded."""
+    head = (shared_data() / "torn-apart" / "freezer.csv").read_text(encoding="utf-8")
+    lines = head.splitlines()[:6]
+    lines.append(lines[1].replace("HSCEDM14F00011", "BROKEN-ROW-7").replace(
+        "5135635.83", "lots", 1))
+    mapping = (REPO / "loaders" / "mappings" / "torn-apart-freezer.yaml").read_text()
+    query = """mutation($c: String!, $m: String) {
+        load(format: "csv", content: $c, mapping: $m, filename: "freezer-head.csv") {
+        rows loaded rejected rejects { file row field } } }"""
+    loaded = data(gql(client, query, {"c": "\n".join(lines), "m": mapping}, key=KEY))["load"]
+    assert (loaded["rows"], loaded["loaded"], loaded["rejected"]) == (6, 5, 1)
+    assert loaded["rejects"] == [{"file": "freezer-head.csv", "row": 7,
+                                  "field": "current_total_value"}]
+    contract = data(gql(client, '{ node(id: "contract:hscedm14f00011") { id name } }'))
+    assert contract["node"] == {"id": "contract:hscedm14f00011", "name": "HSCEDM14F00011"}
+    missing = gql(client, query, {"c": "\n".join(lines), "m": None}, key=KEY)
+    assert "needs a mapping" in missing["errors"][0]["message"]
+    broken = gql(client, query, {"c": "\n".join(lines), "m": "nodes: [1, 2"}, key=KEY)
+    message = broken["errors"][0]["message"]
+    assert message.startswith("mapping: not valid YAML") and "tmp" not in message
+    assert data(gql(client, '{ node(id: "contract:broken-row-7") { id } }'))["node"] is None
 
 
 # -- guards -------------------------------------------------------------------------------------

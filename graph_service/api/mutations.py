@@ -26,8 +26,9 @@ from graph_service.stores.base import GraphStore, WriteResult
 
 MAX_RECORDS = 10_000
 # seed: YAML like loaders/seed/seed_graph.yaml; the others run the bulk-load pipeline
-# (loaders/pipeline.py: validation, a Source per file, rejected rows reported, batches).
-LOAD_FORMATS = ("graph", "usaspending", "atlas", "seed")
+# (loaders/pipeline.py: validation, a Source per file, rejected rows reported, batches);
+# csv needs a mapping (YAML, docs/loading.md), as `survgraph load csv --mapping` does.
+LOAD_FORMATS = ("graph", "usaspending", "atlas", "csv", "seed")
 
 
 @strawberry.input(description="A node to create or merge into (by id)")
@@ -159,18 +160,30 @@ def _safe_name(filename: str | None, fmt: str, content: str) -> str:
     return name
 
 
-def _pipeline_load(store: GraphStore, fmt: str, content: str, filename: str | None
-                   ) -> LoadResult:
+def _pipeline_load(store: GraphStore, fmt: str, content: str, filename: str | None,
+                   mapping: str | None = None) -> LoadResult:
+    from loaders.mapping import MappedCsv, MappingError, read_mapping
     from loaders.pipeline import Pipeline, WrongShape
 
     with tempfile.TemporaryDirectory(prefix="survgraph-load-") as folder:
         path = Path(folder) / _safe_name(filename, fmt, content)
         path.write_text(content, encoding="utf-8")
         try:
-            if fmt == "graph":
+            if fmt == "csv":
+                if not mapping:
+                    raise ApiError("format 'csv' needs a mapping: the YAML text that maps "
+                                   "its columns to nodes and ties (docs/loading.md)")
+                mapping_path = Path(folder) / "mapping.yaml"
+                mapping_path.write_text(mapping, encoding="utf-8")
+                try:
+                    item: Any = MappedCsv(path, read_mapping(mapping_path))
+                except MappingError as exc:
+                    # Name the argument, not the temporary file the text was put in.
+                    raise ApiError(str(exc).replace(str(mapping_path), "mapping")) from exc
+            elif fmt == "graph":
                 from loaders.graph_jsonl import GraphJsonl
 
-                item: Any = GraphJsonl(path)
+                item = GraphJsonl(path)
             elif fmt == "usaspending":
                 from loaders.usaspending import open_usaspending
 
@@ -225,17 +238,23 @@ class Mutation:
 
     @strawberry.mutation(description="Load a document (needs an API key). Formats: 'graph' "
                          "(JSON lines of `survgraph export`), 'usaspending' (bulk CSV or API "
-                         "JSON), 'atlas' (Atlas of Surveillance CSV), 'seed' (YAML like "
-                         "loaders/seed/seed_graph.yaml). Bad rows are reported, not written.")
+                         "JSON), 'atlas' (Atlas of Surveillance CSV), 'csv' (any spreadsheet, "
+                         "with `mapping`: the YAML text mapping its columns, docs/loading.md), "
+                         "'seed' (YAML like loaders/seed/seed_graph.yaml). Bad rows are "
+                         "reported, not written.")
     async def load(
-        self, info: Info, format: str, content: str, filename: str | None = None
+        self, info: Info, format: str, content: str, filename: str | None = None,
+        mapping: str | None = None,
     ) -> LoadResult:
         require_writer(info)
         if format not in LOAD_FORMATS:
             raise ApiError(f"unknown format {format!r}: use one of {', '.join(LOAD_FORMATS)}")
+        if mapping is not None and format != "csv":
+            raise ApiError(f"a mapping applies to format 'csv' only, not {format!r}")
         store = context_of(info).store
         if format != "seed":
-            return await asyncio.to_thread(_pipeline_load, store, format, content, filename)
+            return await asyncio.to_thread(_pipeline_load, store, format, content, filename,
+                                           mapping)
         batch = _seed(content)
         _check_size(len(batch))
         result = await _write(store, batch)
