@@ -62,6 +62,22 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(200)
 
 
+def labels_outside(page: Page) -> list[str]:
+    """Nodes whose drawn box (shape and label, as vis-network measures it) leaves the map area."""
+    outside: list[str] = page.evaluate("""() => {
+        const net = window.survgraphMap.network, map = document.getElementById("map");
+        const width = map.clientWidth, height = map.clientHeight, out = [];
+        for (const id of net.body.data.nodes.getIds()) {
+          const box = net.getBoundingBox(id);
+          const a = net.canvasToDOM({x: box.left, y: box.top});
+          const b = net.canvasToDOM({x: box.right, y: box.bottom});
+          if (a.x < 0 || a.y < 0 || b.x > width || b.y > height) out.push(id);
+        }
+        return out;
+    }""")
+    return outside
+
+
 @pytest.fixture()
 def seed_map(tmp_path: Path) -> Path:
     """The issue's check: `survgraph load seed` then `survgraph map ego company:microsoft`."""
@@ -83,6 +99,7 @@ def test_seed_ego_map_draws_offline_and_cites_the_article(browser: Browser,
         assert page.evaluate("() => window.survgraphMap.network.body.data.nodes.length") \
             == expected == 15
         assert canvas_ink(page) > 500, "the canvas is blank"
+        assert labels_outside(page) == [], "a label is cut off at the edge of the map"
         legend = page.locator("#legend-kinds li")
         assert legend.count() == 8 and legend.first.is_visible()
         assert "Company" in page.locator("#legend-kinds").inner_text()
@@ -205,4 +222,5 @@ def test_served_index_search_opens_maps_and_expands(browser: Browser, served: st
         settle(page)
         shot(page, "map-reach-immigration-served")
         assert canvas_ink(page) > 300
+        assert labels_outside(page) == [], "a label is cut off at the edge of the map"
         assert_clean(log)

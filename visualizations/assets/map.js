@@ -132,16 +132,24 @@
     document.body.setAttribute("data-drawn", "1");
   });
   function settled() { window.survgraphMap.settled = true; document.body.setAttribute("data-settled", "1"); }
+  function fitAll() {
+    network.fit({ maxZoomLevel: 1.2 });
+    // vis-network measures labels when it first draws them, so the first fit sees shapes
+    // only and a long label at the edge is cut off: fit again once every box has its label.
+    network.once("afterDrawing", function () {
+      network.fit({ maxZoomLevel: 1.2 });
+      settled();
+    });
+    network.redraw();
+  }
   if (meta.physics) {
     // The precomputed layout seeds a short settle; then the picture holds still.
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({ physics: { enabled: false } });
-      network.fit({ maxZoomLevel: 1.2 });
-      settled();
+      fitAll();
     });
   } else {
-    network.fit({ maxZoomLevel: 1.2 });
-    settled();
+    fitAll();
   }
 
   // -- legend and filters --------------------------------------------------------------------
