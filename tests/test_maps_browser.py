@@ -4,6 +4,8 @@ Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
+import json
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -112,6 +114,36 @@ def test_seed_ego_map_draws_offline_and_cites_the_article(browser: Browser,
         assert "Microsoft commande un examen des droits de l'homme" in text
         assert "Foley Hoag" in text  # the excerpt that supports the tie
         shot(page, "map-ego-microsoft")
+        assert_clean(log)
+
+
+def test_map_saves_its_picture_and_its_data_offline(browser: Browser, seed_map: Path,
+                                                    tmp_path: Path) -> None:
+    with offline_page(browser) as (page, log):
+        open_and_draw(page, seed_map.as_uri())
+        settle(page)
+        page.locator('input[data-filter="Agency"]').uncheck()  # hidden nodes say so
+        with page.expect_download() as saved:
+            page.locator("#save-json").click()
+        assert saved.value.suggested_filename.endswith(".json")
+        document = json.loads(Path(saved.value.path()).read_text(encoding="utf-8"))
+        nodes = {n["id"]: n for n in document["nodes"]}
+        assert len(nodes) == 15 and "company:microsoft" in nodes
+        drawn = page.evaluate("() => window.survgraphMap.network.getPositions()")
+        assert {n["kind"] for n in nodes.values() if n["hidden"]} == {"Agency"}
+        assert set(drawn) == {i for i, n in nodes.items() if not n["hidden"]}
+        for node_id, at in drawn.items():  # where they stand now, not the precomputed layout
+            assert (nodes[node_id]["x"], nodes[node_id]["y"]) == (round(at["x"]), round(at["y"]))
+        assert all(t["sources"] for t in document["ties"] if t["status"] == "reported")
+        assert set(document["sources"]) >= {s for t in document["ties"] for s in t["sources"]}
+        with page.expect_download() as picture:
+            page.locator("#save-png").click()
+        png = Path(picture.value.path()).read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", png[16:24])
+        canvas = page.evaluate("() => { const c = document.querySelector('#map canvas');"
+                               " return [c.width, c.height]; }")
+        assert [width, height] == canvas and len(png) > 5_000
         assert_clean(log)
 
 

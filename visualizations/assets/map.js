@@ -152,6 +152,51 @@
     fitAll();
   }
 
+  // -- saving the picture and the data ---------------------------------------------------------
+  // Both are made in the page (no server, no network): a PNG of the canvas as drawn on white,
+  // and the map as JSON with each node's current position, so a layout can be kept or reused.
+  function fileStem() { return "survgraph-" + (slug(meta.title || "map") || "map"); }
+  function download(name, blob) {
+    var url = URL.createObjectURL(blob);
+    var link = el("a", { href: url, download: name });
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+  function mapDocument() {
+    var at = network.getPositions();
+    return {
+      title: meta.title, subtitle: meta.subtitle, mode: meta.mode, focus: meta.focus,
+      nodes: data.nodes.map(function (n) {
+        var p = at[n.id] || { x: n.x, y: n.y };
+        return { id: n.id, kind: n.kind, name: n.name, x: Math.round(p.x), y: Math.round(p.y),
+                 hidden: hiddenKinds.has(n.kind) };
+      }),
+      ties: data.edges.map(function (r, i) {
+        var t = tie(i);
+        return { from: t.from, to: t.to, type: t.type, status: t.status, sources: t.sources,
+                 properties: t.props || {} };
+      }),
+      sources: data.sources
+    };
+  }
+  document.getElementById("save-png").addEventListener("click", function () {
+    var drawn = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = drawn.width;
+    out.height = drawn.height;
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.drawImage(drawn, 0, 0);
+    out.toBlob(function (blob) { download(fileStem() + ".png", blob); }, "image/png");
+  });
+  document.getElementById("save-json").addEventListener("click", function () {
+    var text = JSON.stringify(mapDocument(), null, 1);
+    download(fileStem() + ".json", new Blob([text], { type: "application/json" }));
+  });
+
   // -- legend and filters --------------------------------------------------------------------
   var hiddenKinds = new Set(), hiddenTypes = new Set();
   function swatch(shape, color) {
