@@ -1,4 +1,5 @@
-"""A graphql-core executor with a short path for plain scalar fields.
+"""Cheaper field resolution: a graphql-core executor with a short path for plain scalar fields,
+and direct calls of our own resolvers.
 
 Most fields of an answer (ids, names, types, statuses) are strawberry "basic" fields: a plain
 attribute of the Python object, no resolver, no argument, no extension. graphql-core still
@@ -6,12 +7,21 @@ builds a resolve-info object, a path, and runs the generic completion for each o
 costs about ten times the attribute read. Here such a field is read and coerced directly;
 anything unusual (a null on a non-null field, a value the scalar refuses, an exception) goes
 through graphql-core's own path so that errors stay exactly as before.
+
+A field with a resolver costs, in strawberry, an argument conversion pass, an extension chain
+and two wrapper calls around the function, even when it takes no argument. For resolvers
+that need none of that (no field extension, no exception handler, synchronous, arguments that
+are plain scalars passed through unchanged), `install_direct_resolvers` gives graphql-core a
+resolve function that calls ours with the same parameters strawberry would pass; graphql-core
+still handles its errors and completes its value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
+import strawberry
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
@@ -23,6 +33,8 @@ from graphql import (
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.base import StrawberryOptional
+from strawberry.types.field import StrawberryField
 
 _DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 
@@ -96,3 +108,54 @@ def _read_leaf(plan: LeafPlan, source: Any) -> Any:
     except Exception:  # graphql-core reports it, with its location
         return _SKIP
     return _SKIP if coerced is None or coerced is Undefined else coerced
+
+
+_PLAIN_ARGUMENTS = (int, float, str, bool)
+
+
+def _plain(argument: Any) -> bool:
+    """An argument strawberry passes through unchanged: a builtin scalar, same name."""
+    kind = argument.type
+    if isinstance(kind, StrawberryOptional):
+        kind = kind.of_type
+    return kind in _PLAIN_ARGUMENTS and argument.graphql_name in (None, argument.python_name)
+
+
+def _direct(field: StrawberryField, info_class: type) -> Callable[..., Any] | None:
+    """A resolve function calling the field's resolver as strawberry would, or None."""
+    resolver = field.base_resolver
+    if resolver is None or field.extensions or field.is_async:
+        return None
+    if not all(_plain(argument) for argument in field.arguments):
+        return None
+    func = resolver.wrapped_func
+    if not callable(func):  # a staticmethod or classmethod object: leave it to strawberry
+        return None
+    as_self = resolver.self_parameter is not None
+    source_names = [p.name for p in (resolver.root_parameter, resolver.parent_parameter) if p]
+    info_name = resolver.info_parameter.name if resolver.info_parameter else None
+
+    def resolve(source: Any, info: Any, **kwargs: Any) -> Any:
+        for name in source_names:
+            kwargs[name] = source
+        if info_name is not None:
+            kwargs[info_name] = info_class(_raw_info=info, _field=field)
+        return func(source, **kwargs) if as_self else func(**kwargs)
+
+    return resolve
+
+
+def install_direct_resolvers(schema: strawberry.Schema) -> None:
+    """Swap strawberry's resolver wrappers for direct calls where nothing is lost."""
+    if schema.schema_converter.exception_handlers:
+        return
+    info_class = schema.config.info_class
+    for graphql_type in schema._schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType):
+            continue
+        for field_def in graphql_type.fields.values():
+            definition = (field_def.extensions or {}).get(_DEFINITION)
+            if isinstance(definition, StrawberryField):
+                direct = _direct(definition, info_class)
+                if direct is not None:
+                    field_def.resolve = direct

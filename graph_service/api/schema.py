@@ -12,7 +12,7 @@ import strawberry
 
 from graph_service.api.context import ApiError, context_of, page_size
 from graph_service.api.execute import GuardedSchema
-from graph_service.api.fast_execution import FastExecutionContext
+from graph_service.api.fast_execution import FastExecutionContext, install_direct_resolvers
 from graph_service.api.guards import guard_extensions
 from graph_service.api.mutations import Mutation
 from graph_service.api.prefetch import connection_nodes, field_selections, prefetch
@@ -316,6 +316,8 @@ class Query:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Every kind's type is listed: some (SourceNode) are reached only through the interface.
-    return GuardedSchema(query=Query, mutation=Mutation, types=list(TYPES.values()),
-                         extensions=guard_extensions(settings),
-                         execution_context_class=FastExecutionContext)
+    schema = GuardedSchema(query=Query, mutation=Mutation, types=list(TYPES.values()),
+                           extensions=guard_extensions(settings),
+                           execution_context_class=FastExecutionContext)
+    install_direct_resolvers(schema)
+    return schema
