@@ -22,6 +22,8 @@ class Context:
     settings: Settings
     can_write: bool = False
     loaders: Loaders = field(init=False)
+    # Per place in the query (ids of its field nodes): is the selection below it ids only?
+    id_only: dict[tuple[int, ...], bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)

@@ -39,12 +39,13 @@ class Hop:
         return (node_id, self.types, self.direction)
 
 
-def _touches(edge: Edge, node_id: str, direction: Direction) -> bool:
+def _ends(edge: Edge, direction: Direction) -> tuple[str, ...]:
+    """The nodes from which the tie is seen in `direction` (both ends for "both")."""
     if direction == "out":
-        return edge.source == node_id
+        return (edge.source,)
     if direction == "in":
-        return edge.target == node_id
-    return node_id in (edge.source, edge.target)
+        return (edge.target,)
+    return (edge.source,) if edge.source == edge.target else (edge.source, edge.target)
 
 
 def other_end(edge: Edge, node_id: str) -> str:
@@ -111,9 +112,8 @@ class Loaders:
             ties = await asyncio.to_thread(self.store.edges, ids, types, direction)
             by_node: dict[str, list[Edge]] = defaultdict(list)
             for tie in ties:
-                for end in {tie.source, tie.target}:
-                    if _touches(tie, end, direction):
-                        by_node[end].append(tie)
+                for end in _ends(tie, direction):
+                    by_node[end].append(tie)
             for node_id in ids:
                 self.known_ties[(node_id, types, direction)] = by_node.get(node_id, [])
 

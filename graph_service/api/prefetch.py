@@ -116,3 +116,16 @@ async def prefetch(info: Info, nodes: Sequence[Node], selections: Sequence[Selec
             if below:
                 found = (loaders.known_nodes[i] for i in ids)
                 level.extend((node, below) for node in found if node is not None)
+
+
+async def prefetch_subjects(info: Info, ids: Sequence[str]) -> None:
+    """Reach answers: read their subjects (when the connection's nodes ask for `subject`) and
+    what is selected below them."""
+    below = [s for field in selected(connection_nodes(info)) if field.name == "subject"
+             for s in field.selections]
+    if not below:
+        return
+    loaders = context_of(info).loaders
+    await loaders.fetch_nodes(ids)
+    found = (loaders.known_nodes[i] for i in ids)
+    await prefetch(info, [node for node in found if node is not None], below)

@@ -15,7 +15,12 @@ from graph_service.api.execute import GuardedSchema
 from graph_service.api.fast_execution import FastExecutionContext, install_direct_resolvers
 from graph_service.api.guards import guard_extensions
 from graph_service.api.mutations import Mutation
-from graph_service.api.prefetch import connection_nodes, field_selections, prefetch
+from graph_service.api.prefetch import (
+    connection_nodes,
+    field_selections,
+    prefetch,
+    prefetch_subjects,
+)
 from graph_service.api.types import (
     MODEL,
     TYPES,
@@ -197,6 +202,7 @@ async def _reach(
         paths_per_subject,
     )
     page = [Reach(answer=a) for a in answers[offset : offset + size]]
+    await prefetch_subjects(info, [r.answer.subject for r in page])
     return connection(page, offset, len(answers))
 
 

@@ -28,6 +28,7 @@ _KindEnum = enum.Enum(  # type: ignore[misc]
     "Kind", {name.upper(): name for name in MODEL.kinds}
 )
 Kind = strawberry.enum(_KindEnum, name="Kind", description="Node kinds of schema/model.yaml")
+_KINDS = {name: Kind(name) for name in MODEL.kinds}  # a dict lookup is cheaper than Kind(name)
 if TYPE_CHECKING:
     KindValue = enum.Enum
 else:
@@ -78,7 +79,7 @@ def wrap(node: Node) -> NodeInterface:
     """The GraphQL object for a node of any kind (common fields as plain attributes: the
     cheapest fields for strawberry to resolve, and the most often asked)."""
     return TYPES[node.kind](
-        record=node, id=strawberry.ID(node.id), kind=Kind(node.kind), name=node.name,
+        record=node, id=strawberry.ID(node.id), kind=_KINDS[node.kind], name=node.name,
         aliases=list(node.aliases),
     )
 
@@ -97,12 +98,19 @@ _ID_FIELDS = frozenset({"id", "kind", "__typename"})
 
 def asks_only_ids(info: Info) -> bool:
     """True when the field's selection is only id/kind/__typename (no fragments), so nodes
-    known to exist need not be read: their kind follows from their id's prefix."""
-    return all(
-        isinstance(selection, SelectedField) and selection.name in _ID_FIELDS
-        for field in info.selected_fields
-        for selection in field.selections
-    )
+    known to exist need not be read: their kind follows from their id's prefix.
+
+    The answer depends only on the field's place in the query, so it is worked out once per
+    request and place (a reach answer asks it for every path and every tie)."""
+    known = context_of(info).id_only
+    place = tuple(map(id, info._raw_info.field_nodes))
+    if place not in known:
+        known[place] = all(
+            isinstance(selection, SelectedField) and selection.name in _ID_FIELDS
+            for field in info.selected_fields
+            for selection in field.selections
+        )
+    return known[place]
 
 
 def _bare(node_id: str) -> Node:
@@ -147,7 +155,7 @@ def follow(info: Info, node_id: str, hop: Hop, first: int | None) -> Any:
     if ties is not None:
         nodes = [loaders.known_nodes.get(i, _UNKNOWN)
                  for i in chosen_ids(ties, node_id, hop, size, MODEL.kind_for_id)]
-        if _UNKNOWN not in nodes:
+        if not any(node is _UNKNOWN for node in nodes):
             return _shown(hop, cast(list[Node | None], nodes))
     return _follow_later(info, node_id, hop, size)
 
@@ -304,22 +312,12 @@ def known_nodes(info: Info, ids: Sequence[str]) -> list[Any]:
 @strawberry.type(name="Edge", description="A tie between two nodes, with its evidence")
 class EdgeType:
     record: strawberry.Private[Edge]
-
-    @strawberry.field
-    def type(self) -> str:
-        return self.record.type
-
-    @strawberry.field(name="from")
-    def from_(self) -> strawberry.ID:
-        return strawberry.ID(self.record.source)
-
-    @strawberry.field
-    def to(self) -> strawberry.ID:
-        return strawberry.ID(self.record.target)
-
-    @strawberry.field(description="reported (a source states it) or inferred (a rule derived it)")
-    def status(self) -> str:
-        return self.record.status
+    # Plain attributes (not resolvers): the fields every path shows cost least this way.
+    type: str
+    from_: strawberry.ID = strawberry.field(name="from")
+    to: strawberry.ID
+    status: str = strawberry.field(
+        description="reported (a source states it) or inferred (a rule derived it)")
 
     @strawberry.field(description="rule, matched, amount, valid_from, valid_to, role, note ...")
     def properties(self) -> JSON:
@@ -340,6 +338,11 @@ class EdgeType:
         return found[0] if found else None
 
 
+def edge_type(edge: Edge) -> EdgeType:
+    return EdgeType(record=edge, type=edge.type, from_=strawberry.ID(edge.source),
+                    to=strawberry.ID(edge.target), status=edge.status)
+
+
 @strawberry.type(description="A tie of a node and the node at its other end")
 class Neighbour:
     edge: EdgeType
@@ -356,7 +359,7 @@ class PathType:
 
     @strawberry.field
     def edges(self) -> list[EdgeType]:
-        return [EdgeType(record=e) for e in self.record.edges]
+        return [edge_type(e) for e in self.record.edges]
 
     @strawberry.field
     def length(self) -> int:
@@ -407,7 +410,7 @@ class NodeInterface:
             [k.value for k in kinds] if kinds else None,
             page_size(info, first),
         )
-        return [Neighbour(edge=EdgeType(record=e), node=wrap(n)) for e, n in pairs]
+        return [Neighbour(edge=edge_type(e), node=wrap(n)) for e, n in pairs]
 
 
 @strawberry.type(description=MODEL.kinds["Company"].description)
@@ -603,11 +606,19 @@ class Reach:
     answer: strawberry.Private[ReachAnswer]
 
     @strawberry.field
-    async def subject(self, info: Info) -> NodeInterface:
-        found = await load_nodes(info, [self.answer.subject])
-        if not found:
+    def subject(self, info: Info) -> NodeInterface:
+        node = context_of(info).loaders.known_nodes.get(self.answer.subject, _UNKNOWN)
+        if node is _UNKNOWN:
+            return cast(NodeInterface, self._load_subject(info))
+        return self._shown_subject(cast(Node | None, node))
+
+    async def _load_subject(self, info: Info) -> NodeInterface:
+        return self._shown_subject(await context_of(info).loaders.nodes.load(self.answer.subject))
+
+    def _shown_subject(self, node: Node | None) -> NodeInterface:
+        if node is None:
             raise ApiError(f"node {self.answer.subject} disappeared while answering")
-        return found[0]
+        return wrap(node)
 
     @strawberry.field(description="The shortest evidence paths, subject first, target last")
     def paths(self) -> list[PathType]:
