@@ -18,18 +18,22 @@ still handles its errors and completes its value.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import strawberry
 from graphql import (
     GraphQLField,
     GraphQLLeafType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     Undefined,
+    is_abstract_type,
     is_leaf_type,
 )
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -76,7 +80,23 @@ def _make_plan(field_def: GraphQLField) -> LeafPlan | None:
     return LeafPlan(strawberry_field.python_name, inner, nullable)
 
 
+class _Bail(Exception):
+    """This value needs graphql-core's full completion: an awaitable, an error, a null where
+    none may be, a resolver we do not call directly."""
+
+
 class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor, with a synchronous completion loop for answers built from
+    plain objects and direct resolvers.
+
+    `complete_value` first tries `_complete`, a tight recursive walk over the same collected
+    fields (graphql-core's own, memoized `collect_subfields`, so fragments, aliases and
+    @skip/@include mean the same). Anything unusual raises `_Bail`; the field nodes on the
+    way are then remembered as slow for this request and graphql-core completes the value
+    itself, calling the resolvers again (queries' resolvers only read), so errors, nulls and
+    awaitables are handled exactly as before.
+    """
+
     def execute_field(
         self,
         parent_type: GraphQLObjectType,
@@ -87,13 +107,150 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> Any:
         field_def = parent_type.fields.get(field_details_list[0].node.name.value)
         plan = leaf_plan(field_def) if field_def is not None else None
-        if plan is not None:
+        if plan is not None and not self._middleware():
             value = _read_leaf(plan, source)
             if value is not _SKIP:
                 return value
         return super().execute_field(
             parent_type, source, field_details_list, path, position_context
         )
+
+    def complete_value(
+        self,
+        return_type: Any,
+        field_details_list: Any,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        slow: set[int] = self.__dict__.setdefault("_slow_nodes", set())
+        if not self._middleware() and id(field_details_list[0].node) not in slow:
+            try:
+                return self._complete(return_type, field_details_list, path, result)
+            except _Bail:
+                slow.add(id(field_details_list[0].node))
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
+
+    def _middleware(self) -> bool:
+        """Whether a schema extension wraps resolvers (then every field takes the full path:
+        the extension must see each resolver call)."""
+        return bool(getattr(self.middleware_manager, "middlewares", None))
+
+    def _complete(self, return_type: Any, details: Any, path: Path, result: Any) -> Any:
+        if isinstance(return_type, GraphQLNonNull):
+            value = self._complete(return_type.of_type, details, path, result)
+            if value is None:
+                raise _Bail
+            return value
+        if result is None:
+            return None
+        if isinstance(result, Exception) or self.is_awaitable(result):
+            _close(result)
+            raise _Bail
+        if isinstance(return_type, GraphQLList):
+            if not isinstance(result, list | tuple):
+                raise _Bail
+            item_type = return_type.of_type
+            return [self._complete(item_type, details, Path(path, index, None), item)
+                    for index, item in enumerate(result)]
+        if is_leaf_type(return_type):
+            return _coerce(return_type, result)
+        if is_abstract_type(return_type):
+            return_type = self._runtime_type(return_type, result)
+        if not isinstance(return_type, GraphQLObjectType):
+            raise _Bail
+        # strawberry's is_type_of is an isinstance check that ignores its info argument
+        if return_type.is_type_of is not None and (
+                return_type.is_type_of(result, cast(Any, None)) is not True):
+            raise _Bail
+        return self._complete_object(return_type, details, path, result)
+
+    def _runtime_type(self, abstract: Any, result: Any) -> GraphQLObjectType:
+        definition = getattr(type(result), "__strawberry_definition__", None)
+        runtime = self.schema.type_map.get(getattr(definition, "name", ""))
+        if not isinstance(runtime, GraphQLObjectType) or not self.schema.is_sub_type(
+            abstract, runtime
+        ):
+            raise _Bail
+        return runtime
+
+    def _complete_object(
+        self, parent_type: GraphQLObjectType, details: Any, path: Path, source: Any
+    ) -> dict[str, Any]:
+        grouped, defer_usages, _ = self.collect_subfields(parent_type, details)
+        if defer_usages:
+            raise _Bail
+        slow: set[int] = self.__dict__["_slow_nodes"]
+        out: dict[str, Any] = {}
+        for response_name, field_details in grouped.items():
+            node = field_details[0].node
+            if id(node) in slow:
+                raise _Bail
+            try:
+                value = self._field(parent_type, field_details, node,
+                                    Path(path, response_name, parent_type.name), source)
+            except _Bail:
+                slow.add(id(node))
+                raise
+            if value is not Undefined:
+                out[response_name] = value
+        return out
+
+    def _field(self, parent_type: GraphQLObjectType, details: Any, node: Any, path: Path,
+               source: Any) -> Any:
+        name = node.name.value
+        if name == "__typename":
+            return parent_type.name
+        field_def = parent_type.fields.get(name)
+        if field_def is None:
+            return Undefined
+        plan = leaf_plan(field_def)
+        if plan is not None:
+            value = _read_leaf(plan, source)
+            if value is _SKIP:
+                raise _Bail
+            return value
+        resolve = field_def.resolve
+        if getattr(resolve, "_is_default", False):
+            definition = field_def.extensions[_DEFINITION]
+            value = getattr(source, definition.python_name, _SKIP)
+        elif getattr(resolve, "_direct", False):
+            value = self._call(resolve, field_def, details, node, parent_type, path, source)
+        else:
+            raise _Bail
+        return self._complete(field_def.type, details, path, value)
+
+    def _call(self, resolve: Callable[..., Any], field_def: GraphQLField, details: Any,
+              node: Any, parent_type: GraphQLObjectType, path: Path, source: Any) -> Any:
+        info = self.build_resolve_info(field_def, [d.node for d in details], parent_type, path)
+        try:
+            args = (get_argument_values(field_def, node, self.variable_values,
+                                        details[0].fragment_variable_values,
+                                        self.hide_suggestions)
+                    if field_def.args or node.arguments else {})
+            return resolve(source, info, **args)
+        except Exception as exc:
+            raise _Bail from exc
+
+
+def _close(value: Any) -> None:
+    """A coroutine left unawaited would warn: it is run again on graphql-core's path."""
+    close = getattr(value, "close", None)
+    if inspect.iscoroutine(value) and close is not None:
+        close()
+
+
+def _coerce(leaf: GraphQLLeafType, value: Any) -> Any:
+    try:
+        coerced = leaf.coerce_output_value(value)
+    except Exception as exc:  # graphql-core reports it, with its location
+        raise _Bail from exc
+    if coerced is None or coerced is Undefined:
+        raise _Bail
+    return coerced
 
 
 def _read_leaf(plan: LeafPlan, source: Any) -> Any:
@@ -142,6 +299,7 @@ def _direct(field: StrawberryField, info_class: type) -> Callable[..., Any] | No
             kwargs[info_name] = info_class(_raw_info=info, _field=field)
         return func(source, **kwargs) if as_self else func(**kwargs)
 
+    resolve._direct = True  # type: ignore[attr-defined]  # FastExecutionContext calls it
     return resolve
 
 
