@@ -40,6 +40,10 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.base import StrawberryOptional
 from strawberry.types.field import StrawberryField
 
+from graph_service.api.context import Context, checked_first
+from graph_service.api.loaders import Hop
+from graph_service.api.types import HOPS, UNKNOWN, follow_known
+
 _DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
 
 
@@ -218,10 +222,30 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             definition = field_def.extensions[_DEFINITION]
             value = getattr(source, definition.python_name, _SKIP)
         elif getattr(resolve, "_direct", False):
-            value = self._call(resolve, field_def, details, node, parent_type, path, source)
+            hop = getattr(resolve, "hop", None)
+            value = UNKNOWN if hop is None else self._follow(hop, field_def, details, source)
+            if value is UNKNOWN:
+                value = self._call(resolve, field_def, details, node, parent_type, path, source)
         else:
             raise _Bail
         return self._complete(field_def.type, details, path, value)
+
+    def _follow(self, hop: Hop, field_def: GraphQLField, details: Any, source: Any) -> Any:
+        """A neighbour field answered from what the request has read ahead (no resolve info,
+        no Info object), else UNKNOWN; an invalid `first` is left to the resolver to report."""
+        ctx = self.context_value
+        record = getattr(source, "record", None)
+        if not isinstance(ctx, Context) or record is None:
+            return UNKNOWN
+        size = 1
+        if not hop.to_one:
+            try:
+                args = get_argument_values(field_def, details[0].node, self.variable_values,
+                                           details[0].fragment_variable_values)
+                size = checked_first(ctx.settings, args.get("first"))
+            except Exception:  # the resolver raises it again, with its location
+                return UNKNOWN
+        return follow_known(ctx, record.id, hop, size)
 
     def _call(self, resolve: Callable[..., Any], field_def: GraphQLField, details: Any,
               node: Any, parent_type: GraphQLObjectType, path: Path, source: Any) -> Any:
@@ -300,6 +324,7 @@ def _direct(field: StrawberryField, info_class: type) -> Callable[..., Any] | No
         return func(source, **kwargs) if as_self else func(**kwargs)
 
     resolve._direct = True  # type: ignore[attr-defined]  # FastExecutionContext calls it
+    resolve.hop = HOPS.get(func)  # type: ignore[attr-defined]  # a neighbour field's ties
     return resolve
 
 

@@ -15,7 +15,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField
 
-from graph_service.api.context import ApiError, context_of, page_size
+from graph_service.api.context import ApiError, Context, context_of, page_size
 from graph_service.api.loaders import Hop, chosen_ids, chosen_pairs
 from graph_service.domain_model import load_model
 from graph_service.records import Edge, Node
@@ -141,7 +141,7 @@ async def neighbour_pairs(
 
 # Resolver function -> the ties it follows (prefetch.py reads the selected fields' hops).
 HOPS: dict[Callable[..., Any], Hop] = {}
-_UNKNOWN = object()
+UNKNOWN: Any = object()
 
 
 def follow(info: Info, node_id: str, hop: Hop, first: int | None) -> Any:
@@ -150,14 +150,21 @@ def follow(info: Info, node_id: str, hop: Hop, first: int | None) -> Any:
     When its ties and nodes are already known (prefetched) the answer comes at once;
     otherwise this returns an awaitable reading them through the batching loaders."""
     size = 1 if hop.to_one else page_size(info, first)
-    loaders = context_of(info).loaders
+    known = follow_known(context_of(info), node_id, hop, size)
+    return _follow_later(info, node_id, hop, size) if known is UNKNOWN else known
+
+
+def follow_known(ctx: Context, node_id: str, hop: Hop, size: int) -> Any:
+    """`follow`'s answer from what the request has read already, else UNKNOWN."""
+    loaders = ctx.loaders
     ties = loaders.known_ties.get(hop.key(node_id))
-    if ties is not None:
-        nodes = [loaders.known_nodes.get(i, _UNKNOWN)
-                 for i in chosen_ids(ties, node_id, hop, size, MODEL.kind_for_id)]
-        if not any(node is _UNKNOWN for node in nodes):
-            return _shown(hop, cast(list[Node | None], nodes))
-    return _follow_later(info, node_id, hop, size)
+    if ties is None:
+        return UNKNOWN
+    nodes = [loaders.known_nodes.get(i, UNKNOWN)
+             for i in chosen_ids(ties, node_id, hop, size, MODEL.kind_for_id)]
+    if any(node is UNKNOWN for node in nodes):
+        return UNKNOWN
+    return _shown(hop, nodes)
 
 
 async def _follow_later(info: Info, node_id: str, hop: Hop, size: int) -> Any:
@@ -607,8 +614,8 @@ class Reach:
 
     @strawberry.field
     def subject(self, info: Info) -> NodeInterface:
-        node = context_of(info).loaders.known_nodes.get(self.answer.subject, _UNKNOWN)
-        if node is _UNKNOWN:
+        node = context_of(info).loaders.known_nodes.get(self.answer.subject, UNKNOWN)
+        if node is UNKNOWN:
             return cast(NodeInterface, self._load_subject(info))
         return self._shown_subject(cast(Node | None, node))
 
