@@ -194,8 +194,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if id(node) in slow:
                 raise _Bail
             try:
-                value = self._field(parent_type, field_details, node,
-                                    Path(path, response_name, parent_type.name), source)
+                value = self._field(parent_type, field_details, node, path, response_name,
+                                    source)
             except _Bail:
                 slow.add(id(node))
                 raise
@@ -203,8 +203,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 out[response_name] = value
         return out
 
-    def _field(self, parent_type: GraphQLObjectType, details: Any, node: Any, path: Path,
-               source: Any) -> Any:
+    def _field(self, parent_type: GraphQLObjectType, details: Any, node: Any, parent: Path,
+               response_name: str, source: Any) -> Any:
         name = node.name.value
         if name == "__typename":
             return parent_type.name
@@ -212,11 +212,12 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if field_def is None:
             return Undefined
         plan = leaf_plan(field_def)
-        if plan is not None:
+        if plan is not None:  # the most common case: no path, no info needed
             value = _read_leaf(plan, source)
             if value is _SKIP:
                 raise _Bail
             return value
+        path = Path(parent, response_name, parent_type.name)
         resolve = field_def.resolve
         if getattr(resolve, "_is_default", False):
             definition = field_def.extensions[_DEFINITION]

@@ -16,7 +16,7 @@ from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField
 
 from graph_service.api.context import ApiError, Context, context_of, page_size
-from graph_service.api.loaders import Hop, chosen_ids, chosen_pairs
+from graph_service.api.loaders import Hop, chosen_ids, chosen_pairs, other_end
 from graph_service.domain_model import load_model
 from graph_service.records import Edge, Node
 from graph_service.stores.base import Direction as TieDirection
@@ -160,6 +160,11 @@ def follow_known(ctx: Context, node_id: str, hop: Hop, size: int) -> Any:
     ties = loaders.known_ties.get(hop.key(node_id))
     if ties is None:
         return UNKNOWN
+    if hop.to_one:  # the commonest neighbour field, kept free of intermediate lists
+        if not ties:
+            return None
+        node = loaders.known_nodes.get(min(other_end(tie, node_id) for tie in ties), UNKNOWN)
+        return node if node is UNKNOWN or node is None else wrap(node)
     nodes = [loaders.known_nodes.get(i, UNKNOWN)
              for i in chosen_ids(ties, node_id, hop, size, MODEL.kind_for_id)]
     if any(node is UNKNOWN for node in nodes):
