@@ -22,6 +22,8 @@ class Context:
     settings: Settings
     can_write: bool = False
     loaders: Loaders = field(init=False)
+    # Per place in the query (ids of its field nodes): is the selection below it ids only?
+    id_only: dict[tuple[int, ...], bool] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)
@@ -36,7 +38,11 @@ def context_of(info: strawberry.Info[Any, Any]) -> Context:
 
 def page_size(info: strawberry.Info[Any, Any], first: int | None, default: int = 100) -> int:
     """`first` as asked, defaulting to `default` and refused above the configured maximum."""
-    limit = context_of(info).settings.max_first
+    return checked_first(context_of(info).settings, first, default)
+
+
+def checked_first(settings: Settings, first: int | None, default: int = 100) -> int:
+    limit = settings.max_first
     value = default if first is None else first
     if value < 0:
         raise ApiError("first must not be negative")

@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -36,14 +37,21 @@ INTERNAL = "internal error: the server could not answer this request (details ar
 
 def guard_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories: strawberry builds fresh extensions per request (the parse and validation
-    caches are shared at module level by strawberry itself)."""
+    caches are shared at module level by strawberry itself).
+
+    The depth and alias limiters are validation rules. Each QueryDepthLimiter or
+    MaxAliasesLimiter builds a new rule class, and the validation cache is keyed by the rule
+    classes: built per request, they made every request validate again. Their rules are built
+    once here, and each request gets an extension adding those same classes."""
+    depth_rules = QueryDepthLimiter(max_depth=settings.max_depth).validation_rules
+    alias_rules = MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
     extensions: list[Callable[[], SchemaExtension]] = [
         # Parsing and validating the same query text again is wasted work: cache both.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(depth_rules),
+        lambda: AddValidationRules(alias_rules),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)

@@ -12,8 +12,15 @@ import strawberry
 
 from graph_service.api.context import ApiError, context_of, page_size
 from graph_service.api.execute import GuardedSchema
+from graph_service.api.fast_execution import FastExecutionContext, install_direct_resolvers
 from graph_service.api.guards import guard_extensions
 from graph_service.api.mutations import Mutation
+from graph_service.api.prefetch import (
+    connection_nodes,
+    field_selections,
+    prefetch,
+    prefetch_subjects,
+)
 from graph_service.api.types import (
     MODEL,
     TYPES,
@@ -171,6 +178,7 @@ async def _list(
         ctx.store.list_nodes, kind, _filter(flt), _order(order), size, offset
     )
     ctx.loaders.prime(page.nodes)
+    await prefetch(info, page.nodes, connection_nodes(info))
     return connection([wrap(n) for n in page.nodes], offset, page.total_count)
 
 
@@ -194,6 +202,7 @@ async def _reach(
         paths_per_subject,
     )
     page = [Reach(answer=a) for a in answers[offset : offset + size]]
+    await prefetch_subjects(info, [r.answer.subject for r in page])
     return connection(page, offset, len(answers))
 
 
@@ -221,6 +230,7 @@ class Query:
             page_size(info, first),
         )
         ctx.loaders.prime(found)
+        await prefetch(info, found, field_selections(info))
         return [wrap(n) for n in found]
 
     @strawberry.field(description="Entities of fromKinds joined to `to` by the schema's reach "
@@ -312,5 +322,8 @@ class Query:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Every kind's type is listed: some (SourceNode) are reached only through the interface.
-    return GuardedSchema(query=Query, mutation=Mutation, types=list(TYPES.values()),
-                         extensions=guard_extensions(settings))
+    schema = GuardedSchema(query=Query, mutation=Mutation, types=list(TYPES.values()),
+                           extensions=guard_extensions(settings),
+                           execution_context_class=FastExecutionContext)
+    install_direct_resolvers(schema)
+    return schema

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -15,9 +15,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types.nodes import SelectedField
 
-from graph_service.api.context import ApiError, context_of, page_size
+from graph_service.api.context import ApiError, Context, context_of, page_size
+from graph_service.api.loaders import Hop, chosen_ids, chosen_pairs, other_end
 from graph_service.domain_model import load_model
 from graph_service.records import Edge, Node
+from graph_service.stores.base import Direction as TieDirection
 from graph_service.stores.base import Path, ReachAnswer
 
 MODEL = load_model()
@@ -26,6 +28,7 @@ _KindEnum = enum.Enum(  # type: ignore[misc]
     "Kind", {name.upper(): name for name in MODEL.kinds}
 )
 Kind = strawberry.enum(_KindEnum, name="Kind", description="Node kinds of schema/model.yaml")
+_KINDS = {name: Kind(name) for name in MODEL.kinds}  # a dict lookup is cheaper than Kind(name)
 if TYPE_CHECKING:
     KindValue = enum.Enum
 else:
@@ -76,7 +79,7 @@ def wrap(node: Node) -> NodeInterface:
     """The GraphQL object for a node of any kind (common fields as plain attributes: the
     cheapest fields for strawberry to resolve, and the most often asked)."""
     return TYPES[node.kind](
-        record=node, id=strawberry.ID(node.id), kind=Kind(node.kind), name=node.name,
+        record=node, id=strawberry.ID(node.id), kind=_KINDS[node.kind], name=node.name,
         aliases=list(node.aliases),
     )
 
@@ -90,21 +93,24 @@ def _as_date(value: object) -> date | None:
     return None
 
 
-def _other(edge: Edge, node_id: str) -> str:
-    return edge.target if edge.source == node_id else edge.source
-
-
 _ID_FIELDS = frozenset({"id", "kind", "__typename"})
 
 
 def asks_only_ids(info: Info) -> bool:
     """True when the field's selection is only id/kind/__typename (no fragments), so nodes
-    known to exist need not be read: their kind follows from their id's prefix."""
-    return all(
-        isinstance(selection, SelectedField) and selection.name in _ID_FIELDS
-        for field in info.selected_fields
-        for selection in field.selections
-    )
+    known to exist need not be read: their kind follows from their id's prefix.
+
+    The answer depends only on the field's place in the query, so it is worked out once per
+    request and place (a reach answer asks it for every path and every tie)."""
+    known = context_of(info).id_only
+    place = tuple(map(id, info._raw_info.field_nodes))
+    if place not in known:
+        known[place] = all(
+            isinstance(selection, SelectedField) and selection.name in _ID_FIELDS
+            for field in info.selected_fields
+            for selection in field.selections
+        )
+    return known[place]
 
 
 def _bare(node_id: str) -> Node:
@@ -128,44 +134,79 @@ async def neighbour_pairs(
     """Ties of one node and the nodes at their other end, ordered by (other id, type)."""
     ctx = context_of(info)
     ties = await ctx.loaders.edges.load((node_id, types, direction))  # type: ignore[arg-type]
-    pairs = sorted(
-        ((tie, _other(tie, node_id)) for tie in ties
-         if kinds is None or MODEL.kind_for_id(_other(tie, node_id)) in kinds),
-        key=lambda pair: (pair[1], pair[0].type, pair[0].source),
-    )[:first]
+    pairs = chosen_pairs(ties, node_id, kinds, first, MODEL.kind_for_id)
     nodes = await ctx.loaders.nodes.load_many([other for _, other in pairs])
     return [(tie, node) for (tie, _), node in zip(pairs, nodes, strict=True) if node is not None]
 
 
-async def neighbours(
-    info: Info,
-    node_id: str,
-    types: tuple[str, ...],
-    direction: str,
-    first: int | None = None,
-    kinds: Sequence[str] | None = None,
-) -> list[Any]:
-    pairs = await neighbour_pairs(info, node_id, types, direction, kinds, page_size(info, first))
-    seen: set[str] = set()
-    out = []
-    for _, node in pairs:
-        if node.id not in seen:
-            seen.add(node.id)
-            out.append(wrap(node))
-    return out
+# Resolver function -> the ties it follows (prefetch.py reads the selected fields' hops).
+HOPS: dict[Callable[..., Any], Hop] = {}
+UNKNOWN: Any = object()
 
 
-async def neighbour(
-    info: Info, node_id: str, types: tuple[str, ...], direction: str
-) -> Any | None:
-    """The one node a to-one tie leads to (the smallest id, should there be several)."""
+def follow(info: Info, node_id: str, hop: Hop, first: int | None) -> Any:
+    """What a typed neighbour field shows: a list of nodes, or one node or None (to-one).
+
+    When its ties and nodes are already known (prefetched) the answer comes at once;
+    otherwise this returns an awaitable reading them through the batching loaders."""
+    size = 1 if hop.to_one else page_size(info, first)
+    known = follow_known(context_of(info), node_id, hop, size)
+    return _follow_later(info, node_id, hop, size) if known is UNKNOWN else known
+
+
+def follow_known(ctx: Context, node_id: str, hop: Hop, size: int) -> Any:
+    """`follow`'s answer from what the request has read already, else UNKNOWN."""
+    loaders = ctx.loaders
+    ties = loaders.known_ties.get(hop.key(node_id))
+    if ties is None:
+        return UNKNOWN
+    if hop.to_one:  # the commonest neighbour field, kept free of intermediate lists
+        if not ties:
+            return None
+        node = loaders.known_nodes.get(min(other_end(tie, node_id) for tie in ties), UNKNOWN)
+        return node if node is UNKNOWN or node is None else wrap(node)
+    nodes = [loaders.known_nodes.get(i, UNKNOWN)
+             for i in chosen_ids(ties, node_id, hop, size, MODEL.kind_for_id)]
+    if any(node is UNKNOWN for node in nodes):
+        return UNKNOWN
+    return _shown(hop, nodes)
+
+
+async def _follow_later(info: Info, node_id: str, hop: Hop, size: int) -> Any:
     loaders = context_of(info).loaders
-    ties = await loaders.edges.load((node_id, types, direction))  # type: ignore[arg-type]
-    if not ties:
-        return None
-    other = min(_other(tie, node_id) for tie in ties)
-    found = await loaders.nodes.load(other)
-    return wrap(found) if found is not None else None
+    ties = await loaders.edges.load(hop.key(node_id))
+    ids = chosen_ids(ties, node_id, hop, size, MODEL.kind_for_id)
+    return _shown(hop, list(await loaders.nodes.load_many(ids)))
+
+
+def _shown(hop: Hop, nodes: list[Node | None]) -> Any:
+    found = [wrap(node) for node in nodes if node is not None]
+    if hop.to_one:
+        return found[0] if found else None
+    return found
+
+
+def _many(types: tuple[str, ...], direction: TieDirection, description: str,
+          kinds: tuple[str, ...] | None = None) -> Any:
+    """A neighbour list field following `types` (ordered by the other end's id)."""
+    hop = Hop(types, direction, kinds)
+
+    def resolve(root: NodeInterface, info: Info, first: int | None = None) -> Any:
+        return follow(info, root.record.id, hop, first)
+
+    HOPS[resolve] = hop
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def _one(types: tuple[str, ...], direction: TieDirection, description: str) -> Any:
+    """A to-one neighbour field (the smallest id, should there be several ties)."""
+    hop = Hop(types, direction, to_one=True)
+
+    def resolve(root: NodeInterface, info: Info) -> Any:
+        return follow(info, root.record.id, hop, None)
+
+    HOPS[resolve] = hop
+    return strawberry.field(resolver=resolve, description=description)
 
 
 def _text(key: str) -> Any:
@@ -283,22 +324,12 @@ def known_nodes(info: Info, ids: Sequence[str]) -> list[Any]:
 @strawberry.type(name="Edge", description="A tie between two nodes, with its evidence")
 class EdgeType:
     record: strawberry.Private[Edge]
-
-    @strawberry.field
-    def type(self) -> str:
-        return self.record.type
-
-    @strawberry.field(name="from")
-    def from_(self) -> strawberry.ID:
-        return strawberry.ID(self.record.source)
-
-    @strawberry.field
-    def to(self) -> strawberry.ID:
-        return strawberry.ID(self.record.target)
-
-    @strawberry.field(description="reported (a source states it) or inferred (a rule derived it)")
-    def status(self) -> str:
-        return self.record.status
+    # Plain attributes (not resolvers): the fields every path shows cost least this way.
+    type: str
+    from_: strawberry.ID = strawberry.field(name="from")
+    to: strawberry.ID
+    status: str = strawberry.field(
+        description="reported (a source states it) or inferred (a rule derived it)")
 
     @strawberry.field(description="rule, matched, amount, valid_from, valid_to, role, note ...")
     def properties(self) -> JSON:
@@ -319,6 +350,11 @@ class EdgeType:
         return found[0] if found else None
 
 
+def edge_type(edge: Edge) -> EdgeType:
+    return EdgeType(record=edge, type=edge.type, from_=strawberry.ID(edge.source),
+                    to=strawberry.ID(edge.target), status=edge.status)
+
+
 @strawberry.type(description="A tie of a node and the node at its other end")
 class Neighbour:
     edge: EdgeType
@@ -335,7 +371,7 @@ class PathType:
 
     @strawberry.field
     def edges(self) -> list[EdgeType]:
-        return [EdgeType(record=e) for e in self.record.edges]
+        return [edge_type(e) for e in self.record.edges]
 
     @strawberry.field
     def length(self) -> int:
@@ -386,7 +422,7 @@ class NodeInterface:
             [k.value for k in kinds] if kinds else None,
             page_size(info, first),
         )
-        return [Neighbour(edge=EdgeType(record=e), node=wrap(n)) for e, n in pairs]
+        return [Neighbour(edge=edge_type(e), node=wrap(n)) for e, n in pairs]
 
 
 @strawberry.type(description=MODEL.kinds["Company"].description)
@@ -399,25 +435,14 @@ class Company(NodeInterface):
     country: str | None = _text("country")
     website: str | None = _text("website")
 
-    @strawberry.field(description="Contracts awarded to this company (AWARDED_TO)")
-    async def contracts(self, info: Info, first: int | None = None) -> list[Contract]:
-        return await neighbours(info, self.record.id, ("AWARDED_TO",), "in", first)
-
-    @strawberry.field(description="Products it offers (OFFERS)")
-    async def products(self, info: Info, first: int | None = None) -> list[Product]:
-        return await neighbours(info, self.record.id, ("OFFERS",), "out", first)
-
-    @strawberry.field(description="Its parent company (SUBSIDIARY_OF)")
-    async def parent(self, info: Info) -> Company | None:
-        return await neighbour(info, self.record.id, ("SUBSIDIARY_OF",), "out")
-
-    @strawberry.field(description="Its subsidiaries (SUBSIDIARY_OF)")
-    async def subsidiaries(self, info: Info, first: int | None = None) -> list[Company]:
-        return await neighbours(info, self.record.id, ("SUBSIDIARY_OF",), "in", first)
-
-    @strawberry.field(description="Agencies it is reported to supply (SUPPLIES)")
-    async def supplies(self, info: Info, first: int | None = None) -> list[Agency]:
-        return await neighbours(info, self.record.id, ("SUPPLIES",), "out", first)
+    contracts: list[Contract] = _many(
+        ("AWARDED_TO",), "in", "Contracts awarded to this company (AWARDED_TO)")
+    products: list[Product] = _many(("OFFERS",), "out", "Products it offers (OFFERS)")
+    parent: Company | None = _one(("SUBSIDIARY_OF",), "out", "Its parent company (SUBSIDIARY_OF)")
+    subsidiaries: list[Company] = _many(
+        ("SUBSIDIARY_OF",), "in", "Its subsidiaries (SUBSIDIARY_OF)")
+    supplies: list[Agency] = _many(
+        ("SUPPLIES",), "out", "Agencies it is reported to supply (SUPPLIES)")
 
 
 @strawberry.type(description=MODEL.kinds["Product"].description)
@@ -425,25 +450,12 @@ class Product(NodeInterface):
     description: str | None = _text("description")
     website: str | None = _text("website")
 
-    @strawberry.field(description="Companies offering it (OFFERS)")
-    async def companies(self, info: Info, first: int | None = None) -> list[Company]:
-        return await neighbours(info, self.record.id, ("OFFERS",), "in", first)
-
-    @strawberry.field(description="Contracts covering it (COVERS)")
-    async def contracts(self, info: Info, first: int | None = None) -> list[Contract]:
-        return await neighbours(info, self.record.id, ("COVERS",), "in", first)
-
-    @strawberry.field(description="Its technology categories (OF_TECHNOLOGY)")
-    async def technologies(self, info: Info, first: int | None = None) -> list[Technology]:
-        return await neighbours(info, self.record.id, ("OF_TECHNOLOGY",), "out", first)
-
-    @strawberry.field(description="Agencies reported to use it (USED_BY)")
-    async def used_by(self, info: Info, first: int | None = None) -> list[Agency]:
-        return await neighbours(info, self.record.id, ("USED_BY",), "out", first)
-
-    @strawberry.field(description="Communities it affects (AFFECTS)")
-    async def affects(self, info: Info, first: int | None = None) -> list[Community]:
-        return await neighbours(info, self.record.id, ("AFFECTS",), "out", first)
+    companies: list[Company] = _many(("OFFERS",), "in", "Companies offering it (OFFERS)")
+    contracts: list[Contract] = _many(("COVERS",), "in", "Contracts covering it (COVERS)")
+    technologies: list[Technology] = _many(
+        ("OF_TECHNOLOGY",), "out", "Its technology categories (OF_TECHNOLOGY)")
+    used_by: list[Agency] = _many(("USED_BY",), "out", "Agencies reported to use it (USED_BY)")
+    affects: list[Community] = _many(("AFFECTS",), "out", "Communities it affects (AFFECTS)")
 
 
 @strawberry.type(description=MODEL.kinds["Technology"].description)
@@ -451,19 +463,12 @@ class Technology(NodeInterface):
     description: str | None = _text("description")
     atlas_name: str | None = _text("atlas_name")
 
-    @strawberry.field(description="Products of this technology (OF_TECHNOLOGY)")
-    async def products(self, info: Info, first: int | None = None) -> list[Product]:
-        return await neighbours(info, self.record.id, ("OF_TECHNOLOGY",), "in", first, ["Product"])
-
-    @strawberry.field(description="Contracts of this technology (OF_TECHNOLOGY)")
-    async def contracts(self, info: Info, first: int | None = None) -> list[Contract]:
-        return await neighbours(
-            info, self.record.id, ("OF_TECHNOLOGY",), "in", first, ["Contract"]
-        )
-
-    @strawberry.field(description="Agencies reported to use it (USED_BY)")
-    async def used_by(self, info: Info, first: int | None = None) -> list[Agency]:
-        return await neighbours(info, self.record.id, ("USED_BY",), "out", first)
+    products: list[Product] = _many(
+        ("OF_TECHNOLOGY",), "in", "Products of this technology (OF_TECHNOLOGY)", kinds=("Product",))
+    contracts: list[Contract] = _many(
+        ("OF_TECHNOLOGY",), "in", "Contracts of this technology (OF_TECHNOLOGY)",
+        kinds=("Contract",))
+    used_by: list[Agency] = _many(("USED_BY",), "out", "Agencies reported to use it (USED_BY)")
 
 
 @strawberry.type(description=MODEL.kinds["Agency"].description)
@@ -476,50 +481,27 @@ class Agency(NodeInterface):
     county: str | None = _text("county")
     state: str | None = _text("state")
 
-    @strawberry.field(description="The agency it is part of (PART_OF)")
-    async def parent(self, info: Info) -> Agency | None:
-        return await neighbour(info, self.record.id, ("PART_OF",), "out")
-
-    @strawberry.field(description="Agencies part of it (PART_OF)")
-    async def children(self, info: Info, first: int | None = None) -> list[Agency]:
-        return await neighbours(info, self.record.id, ("PART_OF",), "in", first)
-
-    @strawberry.field(description="Contracts it awarded or funded (AWARDED_BY, FUNDED_BY)")
-    async def contracts(self, info: Info, first: int | None = None) -> list[Contract]:
-        return await neighbours(info, self.record.id, ("AWARDED_BY", "FUNDED_BY"), "in", first)
-
-    @strawberry.field(description="Mission areas it operates in (OPERATES_IN)")
-    async def domains(self, info: Info, first: int | None = None) -> list[Domain]:
-        return await neighbours(info, self.record.id, ("OPERATES_IN",), "out", first)
-
-    @strawberry.field(description="Products reported in use there (USED_BY)")
-    async def products_used(self, info: Info, first: int | None = None) -> list[Product]:
-        return await neighbours(info, self.record.id, ("USED_BY",), "in", first, ["Product"])
-
-    @strawberry.field(description="Companies reported to supply it (SUPPLIES)")
-    async def suppliers(self, info: Info, first: int | None = None) -> list[Company]:
-        return await neighbours(info, self.record.id, ("SUPPLIES",), "in", first)
-
-    @strawberry.field(description="Agencies it shares data with (SHARES_DATA_WITH)")
-    async def shares_data_with(self, info: Info, first: int | None = None) -> list[Agency]:
-        return await neighbours(info, self.record.id, ("SHARES_DATA_WITH",), "both", first)
-
-    @strawberry.field(description="Communities it affects (AFFECTS)")
-    async def affects(self, info: Info, first: int | None = None) -> list[Community]:
-        return await neighbours(info, self.record.id, ("AFFECTS",), "out", first)
+    parent: Agency | None = _one(("PART_OF",), "out", "The agency it is part of (PART_OF)")
+    children: list[Agency] = _many(("PART_OF",), "in", "Agencies part of it (PART_OF)")
+    contracts: list[Contract] = _many(
+        ("AWARDED_BY", "FUNDED_BY"), "in", "Contracts it awarded or funded (AWARDED_BY, FUNDED_BY)")
+    domains: list[Domain] = _many(
+        ("OPERATES_IN",), "out", "Mission areas it operates in (OPERATES_IN)")
+    products_used: list[Product] = _many(
+        ("USED_BY",), "in", "Products reported in use there (USED_BY)", kinds=("Product",))
+    suppliers: list[Company] = _many(
+        ("SUPPLIES",), "in", "Companies reported to supply it (SUPPLIES)")
+    shares_data_with: list[Agency] = _many(
+        ("SHARES_DATA_WITH",), "both", "Agencies it shares data with (SHARES_DATA_WITH)")
+    affects: list[Community] = _many(("AFFECTS",), "out", "Communities it affects (AFFECTS)")
 
 
 @strawberry.type(description=MODEL.kinds["Domain"].description)
 class Domain(NodeInterface):
     description: str | None = _text("description")
 
-    @strawberry.field(description="Agencies operating in it (OPERATES_IN)")
-    async def agencies(self, info: Info, first: int | None = None) -> list[Agency]:
-        return await neighbours(info, self.record.id, ("OPERATES_IN",), "in", first)
-
-    @strawberry.field(description="Communities it affects (AFFECTS)")
-    async def affects(self, info: Info, first: int | None = None) -> list[Community]:
-        return await neighbours(info, self.record.id, ("AFFECTS",), "out", first)
+    agencies: list[Agency] = _many(("OPERATES_IN",), "in", "Agencies operating in it (OPERATES_IN)")
+    affects: list[Community] = _many(("AFFECTS",), "out", "Communities it affects (AFFECTS)")
 
 
 @strawberry.type(description=MODEL.kinds["Contract"].description)
@@ -540,41 +522,22 @@ class Contract(NodeInterface):
     naics_description: str | None = _text("naics_description")
     award_type: str | None = _text("award_type")
 
-    @strawberry.field(description="The company it was awarded to (AWARDED_TO)")
-    async def recipient(self, info: Info) -> Company | None:
-        return await neighbour(info, self.record.id, ("AWARDED_TO",), "out")
-
-    @strawberry.field(description="The agency that awarded it (AWARDED_BY)")
-    async def awarding_agency(self, info: Info) -> Agency | None:
-        return await neighbour(info, self.record.id, ("AWARDED_BY",), "out")
-
-    @strawberry.field(description="The agency that funded it (FUNDED_BY)")
-    async def funding_agency(self, info: Info) -> Agency | None:
-        return await neighbour(info, self.record.id, ("FUNDED_BY",), "out")
-
-    @strawberry.field(description="Products it covers (COVERS)")
-    async def products(self, info: Info, first: int | None = None) -> list[Product]:
-        return await neighbours(info, self.record.id, ("COVERS",), "out", first)
-
-    @strawberry.field(description="Its technology categories (OF_TECHNOLOGY)")
-    async def technologies(self, info: Info, first: int | None = None) -> list[Technology]:
-        return await neighbours(info, self.record.id, ("OF_TECHNOLOGY",), "out", first)
-
-    @strawberry.field(description="The IDV it is an order of (CHILD_OF)")
-    async def parent_award(self, info: Info) -> Contract | None:
-        return await neighbour(info, self.record.id, ("CHILD_OF",), "out")
-
-    @strawberry.field(description="Orders under this IDV (CHILD_OF)")
-    async def orders(self, info: Info, first: int | None = None) -> list[Contract]:
-        return await neighbours(info, self.record.id, ("CHILD_OF",), "in", first)
-
-    @strawberry.field(description="The prime award of this subaward (SUBCONTRACT_OF)")
-    async def prime_contract(self, info: Info) -> Contract | None:
-        return await neighbour(info, self.record.id, ("SUBCONTRACT_OF",), "out")
-
-    @strawberry.field(description="Subawards under it (SUBCONTRACT_OF)")
-    async def subcontracts(self, info: Info, first: int | None = None) -> list[Contract]:
-        return await neighbours(info, self.record.id, ("SUBCONTRACT_OF",), "in", first)
+    recipient: Company | None = _one(
+        ("AWARDED_TO",), "out", "The company it was awarded to (AWARDED_TO)")
+    awarding_agency: Agency | None = _one(
+        ("AWARDED_BY",), "out", "The agency that awarded it (AWARDED_BY)")
+    funding_agency: Agency | None = _one(
+        ("FUNDED_BY",), "out", "The agency that funded it (FUNDED_BY)")
+    products: list[Product] = _many(("COVERS",), "out", "Products it covers (COVERS)")
+    technologies: list[Technology] = _many(
+        ("OF_TECHNOLOGY",), "out", "Its technology categories (OF_TECHNOLOGY)")
+    parent_award: Contract | None = _one(
+        ("CHILD_OF",), "out", "The IDV it is an order of (CHILD_OF)")
+    orders: list[Contract] = _many(("CHILD_OF",), "in", "Orders under this IDV (CHILD_OF)")
+    prime_contract: Contract | None = _one(
+        ("SUBCONTRACT_OF",), "out", "The prime award of this subaward (SUBCONTRACT_OF)")
+    subcontracts: list[Contract] = _many(
+        ("SUBCONTRACT_OF",), "in", "Subawards under it (SUBCONTRACT_OF)")
 
 
 @strawberry.type(description=MODEL.kinds["Community"].description)
@@ -582,13 +545,10 @@ class Community(NodeInterface):
     description: str | None = _text("description")
     place: str | None = _text("place")
 
-    @strawberry.field(description="Domains, agencies and products that affect it (AFFECTS)")
-    async def affected_by(self, info: Info, first: int | None = None) -> list[NodeInterface]:
-        return await neighbours(info, self.record.id, ("AFFECTS",), "in", first)
-
-    @strawberry.field(description="Who advocates for it (ADVOCATES_FOR)")
-    async def advocates(self, info: Info, first: int | None = None) -> list[NodeInterface]:
-        return await neighbours(info, self.record.id, ("ADVOCATES_FOR",), "in", first)
+    affected_by: list[NodeInterface] = _many(
+        ("AFFECTS",), "in", "Domains, agencies and products that affect it (AFFECTS)")
+    advocates: list[NodeInterface] = _many(
+        ("ADVOCATES_FOR",), "in", "Who advocates for it (ADVOCATES_FOR)")
 
 
 @strawberry.type(description=MODEL.kinds["Organization"].description)
@@ -596,38 +556,22 @@ class Organization(NodeInterface):
     org_type: str | None = _text("org_type")
     website: str | None = _text("website")
 
-    @strawberry.field(description="What it reviews (REVIEWS)")
-    async def reviews(self, info: Info, first: int | None = None) -> list[NodeInterface]:
-        return await neighbours(info, self.record.id, ("REVIEWS",), "out", first)
-
-    @strawberry.field(description="Whom it pressures (PRESSURES)")
-    async def pressures(self, info: Info, first: int | None = None) -> list[NodeInterface]:
-        return await neighbours(info, self.record.id, ("PRESSURES",), "out", first)
-
-    @strawberry.field(description="Communities it advocates for (ADVOCATES_FOR)")
-    async def advocates_for(self, info: Info, first: int | None = None) -> list[Community]:
-        return await neighbours(info, self.record.id, ("ADVOCATES_FOR",), "out", first)
-
-    @strawberry.field(description="People who speak for it (SPEAKS_FOR)")
-    async def spokespeople(self, info: Info, first: int | None = None) -> list[Person]:
-        return await neighbours(info, self.record.id, ("SPEAKS_FOR",), "in", first)
+    reviews: list[NodeInterface] = _many(("REVIEWS",), "out", "What it reviews (REVIEWS)")
+    pressures: list[NodeInterface] = _many(("PRESSURES",), "out", "Whom it pressures (PRESSURES)")
+    advocates_for: list[Community] = _many(
+        ("ADVOCATES_FOR",), "out", "Communities it advocates for (ADVOCATES_FOR)")
+    spokespeople: list[Person] = _many(
+        ("SPEAKS_FOR",), "in", "People who speak for it (SPEAKS_FOR)")
 
 
 @strawberry.type(description=MODEL.kinds["Person"].description)
 class Person(NodeInterface):
     role: str | None = _text("role")
 
-    @strawberry.field(description="Whom they speak for (SPEAKS_FOR)")
-    async def speaks_for(self, info: Info, first: int | None = None) -> list[NodeInterface]:
-        return await neighbours(info, self.record.id, ("SPEAKS_FOR",), "out", first)
-
-    @strawberry.field(description="What they review (REVIEWS)")
-    async def reviews(self, info: Info, first: int | None = None) -> list[NodeInterface]:
-        return await neighbours(info, self.record.id, ("REVIEWS",), "out", first)
-
-    @strawberry.field(description="Whom they pressure (PRESSURES)")
-    async def pressures(self, info: Info, first: int | None = None) -> list[NodeInterface]:
-        return await neighbours(info, self.record.id, ("PRESSURES",), "out", first)
+    speaks_for: list[NodeInterface] = _many(
+        ("SPEAKS_FOR",), "out", "Whom they speak for (SPEAKS_FOR)")
+    reviews: list[NodeInterface] = _many(("REVIEWS",), "out", "What they review (REVIEWS)")
+    pressures: list[NodeInterface] = _many(("PRESSURES",), "out", "Whom they pressure (PRESSURES)")
 
 
 @strawberry.type(
@@ -674,11 +618,19 @@ class Reach:
     answer: strawberry.Private[ReachAnswer]
 
     @strawberry.field
-    async def subject(self, info: Info) -> NodeInterface:
-        found = await load_nodes(info, [self.answer.subject])
-        if not found:
+    def subject(self, info: Info) -> NodeInterface:
+        node = context_of(info).loaders.known_nodes.get(self.answer.subject, UNKNOWN)
+        if node is UNKNOWN:
+            return cast(NodeInterface, self._load_subject(info))
+        return self._shown_subject(cast(Node | None, node))
+
+    async def _load_subject(self, info: Info) -> NodeInterface:
+        return self._shown_subject(await context_of(info).loaders.nodes.load(self.answer.subject))
+
+    def _shown_subject(self, node: Node | None) -> NodeInterface:
+        if node is None:
             raise ApiError(f"node {self.answer.subject} disappeared while answering")
-        return found[0]
+        return wrap(node)
 
     @strawberry.field(description="The shortest evidence paths, subject first, target last")
     def paths(self) -> list[PathType]:
