@@ -157,3 +157,21 @@ def test_many_equally_short_paths_keep_the_reference_order(store: EmbeddedStore)
             assert len(expected) == 3
             got = traversal.reach(store, MODEL, ["Product"], "domain:d", None, max_hops, paths)
             assert got == expected, (paths, max_hops)
+
+
+def test_the_garbage_collector_is_back_on_after_a_search(store: EmbeddedStore) -> None:
+    import gc
+
+    assert gc.isenabled()
+    traversal.reach(store, MODEL, ["Product"], "domain:n0")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), traversal._gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a search that fails")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        traversal.reach(store, MODEL, ["Product"], "domain:n0")
+        assert not gc.isenabled()  # left off, as the caller had it
+    finally:
+        gc.enable()
