@@ -433,7 +433,7 @@ _gc_state = {"pausers": 0, "was_on": False}
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Hold off the cyclic garbage collector while a search builds its many small tuples:
     each collection would walk all of them again (about a third of the time at 1M
     contracts). Reference counting still frees everything; the collector is back on when
@@ -464,7 +464,7 @@ def reach(
 ) -> list[ReachAnswer]:
     """Answer a reach question rule by rule, each rule's state graph searched from whichever
     end is cheaper layer by layer (`strategy` forces one end: the answers are the same)."""
-    with _gc_paused():
+    with gc_paused():
         return _reach(store, model, from_kinds, to, as_of, max_hops, paths_per_subject,
                       strategy)
 
