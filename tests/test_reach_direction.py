@@ -165,7 +165,7 @@ def test_the_garbage_collector_is_back_on_after_a_search(store: EmbeddedStore) -
     assert gc.isenabled()
     traversal.reach(store, MODEL, ["Product"], "domain:n0")
     assert gc.isenabled()
-    with pytest.raises(RuntimeError), traversal._gc_paused():
+    with pytest.raises(RuntimeError), traversal.gc_paused():
         assert not gc.isenabled()
         raise RuntimeError("a search that fails")
     assert gc.isenabled()
