@@ -20,6 +20,12 @@ TERMS = "_terms"  # folded name and aliases, a list
 SEARCH = "_search"  # the same terms joined by newlines, text-indexed for CONTAINS
 SORT_NAME = "_fold"  # folded name, the search tie-breaker
 INTERNAL_PROPERTIES = (TERMS, SEARCH, SORT_NAME)
+# The store's generation: a node of its own label (never an Entity) whose token every write
+# transaction replaces, so a reach answer cached under the old token is never served again.
+META = "SurvgraphMeta"
+BUMP_GENERATION = f"MERGE (g:{META} {{key: 'generation'}}) SET g.token = randomUUID()"
+# Every token (MERGE without a constraint may, racing, make two nodes: both change each time).
+READ_GENERATION = f"MATCH (g:{META} {{key: 'generation'}}) RETURN g.token ORDER BY g.token"
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 

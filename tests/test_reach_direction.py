@@ -116,3 +116,62 @@ def test_the_forward_end_is_taken_when_it_is_cheaper(store: EmbeddedStore) -> No
     assert [a.subject for a in answers] == ["product:p"]
     assert answers[0].contracts == ["contract:k7"]
     assert sum(read) < 20, read
+
+
+def test_many_equally_short_paths_keep_the_reference_order(store: EmbeddedStore) -> None:
+    """Products with many equally short chains whose ids interleave: contracts awarded and
+    funded by the same agency, agencies under two departments, a department also reached
+    through a sub-agency. The best-paths pass stops early once the first `k` are settled and
+    must still give the reference's first k (it fails if it stops inside a run of ties to
+    one node, or before the candidates found so far are known to come first)."""
+    store.clear()
+    nodes = [Node("domain:d", "Domain", "D")]
+    edges = []
+
+    def tie(rel: str, source: str, target: str) -> None:
+        edges.append(Edge(rel, source, target, "reported", {}, []))
+
+    for dept in range(2):
+        nodes.append(Node(f"agency:dept{dept}", "Agency", "Dept"))
+        tie("OPERATES_IN", f"agency:dept{dept}", "domain:d")
+    for a in range(4):
+        nodes += [Node(f"agency:a{a}", "Agency", "A"), Node(f"agency:sub{a}", "Agency", "S")]
+        tie("PART_OF", f"agency:a{a}", "agency:dept0")
+        tie("PART_OF", f"agency:a{a}", "agency:dept1")
+        tie("PART_OF", f"agency:sub{a}", f"agency:a{(a + 1) % 4}")
+    for p in range(3):
+        nodes.append(Node(f"product:p{p}", "Product", "P"))
+    for k in range(12):
+        cid = f"contract:k{(k * 7) % 12:02d}"
+        nodes.append(Node(cid, "Contract", "K", [], {"obligated": 1.0}, []))
+        tie("COVERS", cid, f"product:p{k % 3}")
+        tie("AWARDED_BY", cid, f"agency:a{k % 4}")
+        tie("FUNDED_BY", cid, f"agency:a{k % 4}")
+        tie("FUNDED_BY", cid, f"agency:a{(k + 1) % 4}")
+        tie("AWARDED_BY", cid, f"agency:sub{k % 4}")
+    store.upsert(Batch(nodes, edges))
+    for paths in (1, 2, 3, 4, 5, 7, 20):
+        for max_hops in (None, 5, 4):
+            expected = reach_reference.reach(store, MODEL, ["Product"], "domain:d", None,
+                                             max_hops, paths)
+            assert len(expected) == 3
+            got = traversal.reach(store, MODEL, ["Product"], "domain:d", None, max_hops, paths)
+            assert got == expected, (paths, max_hops)
+
+
+def test_the_garbage_collector_is_back_on_after_a_search(store: EmbeddedStore) -> None:
+    import gc
+
+    assert gc.isenabled()
+    traversal.reach(store, MODEL, ["Product"], "domain:n0")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), traversal.gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a search that fails")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        traversal.reach(store, MODEL, ["Product"], "domain:n0")
+        assert not gc.isenabled()  # left off, as the caller had it
+    finally:
+        gc.enable()

@@ -66,6 +66,6 @@ def bench_query(
                       f"(loaded in {report['load_seconds']} s), answers {report['answers']}, "
                       f"load average {report['load_average'][0]} -> {report['load_average'][1]}")
         for key, figures in report["latencies"].items():
-            console.print(f"  {key:26} p50 {figures['p50_ms']:>9} ms   "
+            console.print(f"  {key:30} p50 {figures['p50_ms']:>9} ms   "
                           f"p95 {figures['p95_ms']:>9} ms")
         console.print(f"  GraphQL / direct (p50): {report['graphql_over_direct_p50']}")

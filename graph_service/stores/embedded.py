@@ -34,6 +34,7 @@ from graph_service.stores.base import (
     WriteResult,
 )
 from graph_service.stores.embedded_queries import EmbeddedQueries
+from graph_service.stores.reach_cache import CachedReach
 from graph_service.text import fold
 
 # SQLite allows 32766 host parameters; stay far below it and keep statements small.
@@ -110,7 +111,15 @@ def _edge_from_row(row: tuple[str, str, str, bytes]) -> Edge:
                 data["first_seen"], data["last_seen"])
 
 
-class EmbeddedStore(EmbeddedQueries, GraphStore):
+def _bump_generation(db: sqlite3.Connection) -> None:
+    """Count one more write, in the writing transaction (other processes see it too)."""
+    db.execute(
+        "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
+        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
     """A graph in one SQLite file. Safe for many threads (a connection each) and processes."""
 
     def __init__(self, path: str | FilePath, model: DomainModel | None = None) -> None:
@@ -233,12 +242,14 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
                 edge_rows.append((*edge.key, _edge_body(merged_edge)))
             edge_rows.sort()
             db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?)", edge_rows)
+            _bump_generation(db)
         return result
 
     def clear(self) -> None:
         with self._write() as db:
             for table in ("nodes", "terms", "lookup", "edges"):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            _bump_generation(db)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -365,13 +376,18 @@ class EmbeddedStore(EmbeddedQueries, GraphStore):
         return [row[0] for row in self._db.execute(
             "SELECT id FROM nodes WHERE kind = ? ORDER BY id", [kind])]
 
-    def reach(
+    def reach_generation(self) -> str | None:
+        """The write count in `meta`, bumped by every upsert and clear of any process."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return None if row is None else str(row[0])
+
+    def reach_uncached(
         self,
         from_kinds: Sequence[str],
         to: str,
-        as_of: str | None = None,
-        max_hops: int | None = None,
-        paths_per_subject: int = 3,
+        as_of: str | None,
+        max_hops: int | None,
+        paths_per_subject: int,
     ) -> list[ReachAnswer]:
         return traversal.reach(self, self.model, from_kinds, to, as_of, max_hops,
                                paths_per_subject)

@@ -19,7 +19,9 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavaila
 
 from graph_service.domain_model import DomainModel, ReachRule, load_model
 from graph_service.neo4j_schema import (
+    BUMP_GENERATION,
     ENTITY,
+    READ_GENERATION,
     SEARCH,
     SORT_NAME,
     TERMS,
@@ -45,7 +47,8 @@ from graph_service.stores.base import (
     WriteResult,
 )
 from graph_service.stores.neo4j_queries import Neo4jQueries
-from graph_service.stores.traversal import _finish
+from graph_service.stores.reach_cache import CachedReach
+from graph_service.stores.traversal import _finish, gc_paused
 from graph_service.text import fold
 
 # Rows per UNWIND statement; one transaction still spans the whole batch.
@@ -64,7 +67,7 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
         yield items[start : start + size]
 
 
-class Neo4jStore(Neo4jQueries, GraphStore):
+class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
     """A graph in a Neo4j database; constraints and indexes are ensured on connect."""
 
     def __init__(
@@ -259,6 +262,7 @@ class Neo4jStore(Neo4jQueries, GraphStore):
             )
             for chunk in _chunks(rows):
                 tx.run(query, rows=chunk).consume()
+        tx.run(BUMP_GENERATION).consume()  # last: the one shared lock is held briefly
         return result
 
     def _lock_nodes(self, tx: ManagedTransaction, ids: list[str]) -> dict[str, Node]:
@@ -309,6 +313,8 @@ class Neo4jStore(Neo4jQueries, GraphStore):
             session.run(
                 "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
             ).consume()
+            # A fresh token once all is gone (readers during the clear saw the old one).
+            session.run(BUMP_GENERATION).consume()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -388,16 +394,33 @@ class Neo4jStore(Neo4jQueries, GraphStore):
                     found[edge.key] = edge
         return [found[key] for key in sorted(found)]
 
-    def reach(
+    def reach_generation(self) -> tuple[str, ...]:
+        """The token every write transaction replaces (see neo4j_schema.META)."""
+        return tuple(token for (token,) in self._read(READ_GENERATION))
+
+    def reach_uncached(
         self,
         from_kinds: Sequence[str],
         to: str,
-        as_of: str | None = None,
-        max_hops: int | None = None,
-        paths_per_subject: int = 3,
+        as_of: str | None,
+        max_hops: int | None,
+        paths_per_subject: int,
     ) -> list[ReachAnswer]:
         """One Cypher statement per applicable reach rule; answers combined exactly as the
-        embedded traversal combines them (shortest paths overall, contracts counted once)."""
+        embedded traversal combines them (shortest paths overall, contracts counted once).
+        The garbage collector waits meanwhile: decoding tens of thousands of rows would
+        trigger collections that walk them all again (a third of the client's time)."""
+        with gc_paused():
+            return self._reach_rows(from_kinds, to, as_of, max_hops, paths_per_subject)
+
+    def _reach_rows(
+        self,
+        from_kinds: Sequence[str],
+        to: str,
+        as_of: str | None,
+        max_hops: int | None,
+        paths_per_subject: int,
+    ) -> list[ReachAnswer]:
         target_kind = self.model.kind_for_id(to)
         if target_kind is None:
             return []

@@ -7,8 +7,11 @@ and not the number of round trips. Paths are ordered by `Path.key` so every stor
 
 from __future__ import annotations
 
+import gc
+import threading
 from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -68,6 +71,8 @@ def node_in_force(node: Node | None, as_of: str | None) -> bool:
 State = tuple[str, int]  # (node id, position in the unrolled rule)
 EdgeKey = tuple[str, str, str]  # (source, type, target), as Edge.key
 Move = tuple[EdgeKey | None, State]  # None: skip an optional step without moving
+# One read of a layer: rule position, the step taken, the tie direction, the node ids.
+_Request = tuple[int, AtomicStep, Direction, list[str]]
 # A chain's tail from some state: the node ids after it, the tie types, the tie keys.
 _Suffix = tuple[tuple[str, ...], tuple[str, ...], tuple[EdgeKey, ...]]
 
@@ -103,10 +108,11 @@ class _RuleSearch:
         self.steps = compile_rule(rule)
         self.as_of, self.max_hops = as_of, max_hops
         self.dist: dict[State, int] = {}
-        self.moves: dict[State, list[Move]] = defaultdict(list)
+        # Per state, its recorded moves (a dict: each once, in the order first recorded).
+        self.moves: dict[State, dict[Move, None]] = defaultdict(dict)
         self.nodes: dict[str, Node] = {}
         self.ties: dict[EdgeKey, Edge] = {}  # bodies read so far (keys alone may be read)
-        self._seen: set[tuple[State, EdgeKey | None, State]] = set()
+        self._requests: dict[bool, tuple[list[State], list[_Request]]] = {}
         self._best: dict[int, dict[State, list[_Suffix]]] = {}  # per limit, per state
         self._costs: dict[bool, tuple[list[State], int, int]] = {}  # frontier, count, cap
         self._search(target, strategy)
@@ -115,10 +121,7 @@ class _RuleSearch:
     # -- recording -----------------------------------------------------------------------------
 
     def _move(self, before: State, key: EdgeKey | None, after: State) -> None:
-        mark = (before, key, after)
-        if mark not in self._seen:
-            self._seen.add(mark)
-            self.moves[before].append((key, after))
+        self.moves[before][(key, after)] = None
 
     def _read(self, ids: Sequence[str], types: Sequence[str], lookup: Direction) -> list[EdgeKey]:
         """The keys of the ties in force at the ids. Without a date only keys are needed, and a
@@ -176,20 +179,24 @@ class _RuleSearch:
 
     # -- the two sides -------------------------------------------------------------------------
 
-    def _layer_requests(self, frontier: list[State], forward: bool
-                        ) -> list[tuple[int, AtomicStep, Direction, list[str]]]:
-        """Per position: the step taken, the tie direction to read, the node ids."""
+    def _layer_requests(self, frontier: list[State], forward: bool) -> list[_Request]:
+        """Per position: the step taken, the tie direction to read, the node ids. Kept for
+        the side's current frontier: sizing and expanding a layer ask for it several times."""
+        known = self._requests.get(forward)
+        if known is not None and known[0] is frontier:
+            return known[1]
         by_pos: dict[int, list[str]] = defaultdict(list)
         for node_id, pos in frontier:
             if (pos < len(self.steps)) if forward else (pos > 0):
                 by_pos[pos].append(node_id)
-        requests: list[tuple[int, AtomicStep, Direction, list[str]]] = []
+        requests: list[_Request] = []
         for pos, ids in sorted(by_pos.items()):
             step = self.steps[pos] if forward else self.steps[pos - 1]
             # Walking backwards: a subject-side "out" step arrives through an incoming tie.
             same = step.direction == "out"
             lookup: Direction = ("out" if same else "in") if forward else ("in" if same else "out")
             requests.append((pos, step, lookup, ids))
+        self._requests[forward] = (frontier, requests)
         return requests
 
     def _cost(self, frontier: list[State], forward: bool, cap: int) -> int:
@@ -316,9 +323,9 @@ class _RuleSearch:
                     queue.appendleft(before)
                 else:
                     queue.append(before)
-        kept: dict[State, list[Move]] = defaultdict(list)
+        kept: dict[State, dict[Move, None]] = defaultdict(dict)
         for before, moves in self.moves.items():
-            useful = [(edge, after) for edge, after in moves if after in self.dist]
+            useful = {move: None for move in moves if move[1] in self.dist}
             if useful:
                 kept[before] = useful
         self.moves = kept
@@ -361,27 +368,39 @@ class _RuleSearch:
             memo[state] = [((), (), ())]
             return memo[state]
         candidates: dict[tuple[str, ...], _Suffix] = {}
-        for key, after in self.moves.get(state, []):
+        ties: list[tuple[str, EdgeKey, State]] = []
+        for key, after in self.moves.get(state, ()):
             if key is None:
                 if self.dist[after] == distance:
                     for suffix in self._best_from(after, limit, memo):
                         candidates.setdefault(suffix[0] + suffix[1], suffix)
             elif self.dist[after] == distance - 1:
-                for nodes, types, keys in self._best_from(after, limit, memo):
-                    longer = ((after[0], *nodes), (key[1], *types), (key, *keys))
-                    candidates.setdefault(longer[0] + longer[1], longer)
+                ties.append((after[0], key, after))
+        # A chain's key starts with its next node: taking the ties by their far end, once
+        # `limit` candidates start before the next far end, no later tie can enter the best
+        # `limit`. So only the few first ties are followed (a product's hundred contracts).
+        ties.sort()
+        for index, (node_id, key, after) in enumerate(ties):
+            if (index == 0 or node_id != ties[index - 1][0]) and len(candidates) >= limit \
+                    and sum(1 for k in candidates if k[0] < node_id) >= limit:
+                break
+            for nodes, types, keys in self._best_from(after, limit, memo):
+                longer = ((node_id, *nodes), (key[1], *types), (key, *keys))
+                candidates.setdefault(longer[0] + longer[1], longer)
         memo[state] = [candidates[k] for k in sorted(candidates)[:limit]]
         return memo[state]
 
     def chain_keys(self, subject: str) -> set[EdgeKey]:
         """Every tie on any chain from the subject to the target within max_hops."""
+        if self.max_hops >= len(self.steps):
+            return self._reachable_keys((subject, 0))
         best: dict[State, int] = {(subject, 0): 0}
         queue: list[State] = [(subject, 0)]
         keys: set[EdgeKey] = set()
         while queue:
             state = queue.pop()
             walked = best[state]
-            for edge, after in self.moves.get(state, []):
+            for edge, after in self.moves.get(state, ()):
                 cost = walked + (0 if edge is None else 1)
                 if cost + self.dist[after] > self.max_hops:
                     continue
@@ -391,6 +410,46 @@ class _RuleSearch:
                     best[after] = cost
                     queue.append(after)
         return keys
+
+    def _reachable_keys(self, start: State) -> set[EdgeKey]:
+        """The ties on every recorded move reachable from `start`. Each move goes one rule
+        position further, so no walk has more ties than the rule has steps: when max_hops
+        allows them all, every chain fits and no walked length needs tracking."""
+        seen = {start}
+        stack = [start]
+        keys: set[EdgeKey] = set()
+        while stack:
+            for edge, after in self.moves.get(stack.pop(), ()):
+                if edge is not None:
+                    keys.add(edge)
+                if after not in seen:
+                    seen.add(after)
+                    stack.append(after)
+        return keys
+
+
+_gc_lock = threading.Lock()
+_gc_state = {"pausers": 0, "was_on": False}
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while a search builds its many small tuples:
+    each collection would walk all of them again (about a third of the time at 1M
+    contracts). Reference counting still frees everything; the collector is back on when
+    the last overlapping search ends, if it was on before the first."""
+    with _gc_lock:
+        if _gc_state["pausers"] == 0:
+            _gc_state["was_on"] = gc.isenabled()
+            gc.disable()
+        _gc_state["pausers"] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_state["pausers"] -= 1
+            if _gc_state["pausers"] == 0 and _gc_state["was_on"]:
+                gc.enable()
 
 
 def reach(
@@ -405,6 +464,21 @@ def reach(
 ) -> list[ReachAnswer]:
     """Answer a reach question rule by rule, each rule's state graph searched from whichever
     end is cheaper layer by layer (`strategy` forces one end: the answers are the same)."""
+    with gc_paused():
+        return _reach(store, model, from_kinds, to, as_of, max_hops, paths_per_subject,
+                      strategy)
+
+
+def _reach(
+    store: Expander,
+    model: DomainModel,
+    from_kinds: Sequence[str],
+    to: str,
+    as_of: str | None,
+    max_hops: int | None,
+    paths_per_subject: int,
+    strategy: Strategy,
+) -> list[ReachAnswer]:
     target_kind = model.kind_for_id(to)
     if target_kind is None:
         return []
