@@ -45,7 +45,6 @@ from graph_service.stores.base import (
     WriteResult,
 )
 from graph_service.stores.neo4j_queries import Neo4jQueries
-from graph_service.stores.neo4j_write_behind import WriteBehind
 from graph_service.stores.traversal import _finish
 from graph_service.text import fold
 
@@ -205,24 +204,11 @@ class Neo4jStore(Neo4jQueries, GraphStore):
     # -- writing -------------------------------------------------------------------------------
 
     def upsert(self, batch: Batch) -> WriteResult:
-        return self.write_checked(self.checked(batch))
-
-    def checked(self, batch: Batch) -> Batch:
-        """The batch with duplicates merged and every record checked against the schema (a
-        ValueError names the first bad one), unless the batch says it already was."""
-        return prepare_batch(self.model, batch)[0]
-
-    def write_checked(self, batch: Batch) -> WriteResult:
-        """Write a batch that `checked` returned, in one transaction."""
+        batch = prepare_batch(self.model, batch)[0]
         if not len(batch):
             return WriteResult()
         with self._session() as session:
             return session.execute_write(self._upsert, batch)
-
-    def write_behind(self, depth: int = 1) -> WriteBehind:
-        """A writer that commits batches on a background thread while the caller builds the
-        next ones (bulk loads; see WriteBehind)."""
-        return WriteBehind(self, depth)
 
     def _upsert(self, tx: ManagedTransaction, batch: Batch) -> WriteResult:
         """One statement per kind and per relationship type creates what is new; what existed
