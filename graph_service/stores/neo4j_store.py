@@ -207,106 +207,81 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
     # -- writing -------------------------------------------------------------------------------
 
     def upsert(self, batch: Batch) -> WriteResult:
-        batch, kinds = prepare_batch(self.model, batch)
+        batch = prepare_batch(self.model, batch)[0]
         if not len(batch):
             return WriteResult()
         with self._session() as session:
-            return session.execute_write(self._upsert, batch, kinds)
+            return session.execute_write(self._upsert, batch)
 
-    def _upsert(self, tx: ManagedTransaction, batch: Batch, kinds: dict[str, str]) -> WriteResult:
-        """Read what exists (locking it), merge in Python like the embedded store, write back.
-        Runs inside one transaction: an exception rolls all of it back."""
+    def _upsert(self, tx: ManagedTransaction, batch: Batch) -> WriteResult:
+        """One statement per kind and per relationship type creates what is new; what existed
+        comes back locked, is merged in Python like the embedded store, and is written back if
+        the merge changed it. Runs inside one transaction: an exception rolls all of it back."""
         result = WriteResult()
-        ends = {end for e in batch.edges for end in (e.source, e.target)}
-        existing = self._lock_nodes(tx, sorted(set(kinds) | ends))
-        absent = sorted(end for end in ends if end not in kinds and end not in existing)
-        if absent:
-            raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
-        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for node in batch.nodes:
-            old = existing.get(node.id)
-            merged = merge_nodes(old, node) if old else node
-            if old is None:
-                result.nodes_created += 1
-            elif merged != old:
-                result.nodes_updated += 1
-            else:
-                continue
-            by_kind[merged.kind].append({"id": merged.id, "props": self._node_props(merged)})
-        for kind, rows in sorted(by_kind.items()):
-            query = (
-                f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) "
-                f"SET n = row.props SET n:{self._kinds[kind]}"
-            )
-            for chunk in _chunks(rows):
-                tx.run(query, rows=chunk).consume()
-        old_edges = self._read_edges(tx, batch.edges)
-        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for edge in batch.edges:
-            old_edge = old_edges.get(edge.key)
-            merged_edge = merge_edges(old_edge, edge) if old_edge else edge
-            if old_edge is None:
-                result.edges_created += 1
-            elif merged_edge != old_edge:
-                result.edges_updated += 1
-            else:
-                continue
-            by_type[edge.type].append(
-                {"s": edge.source, "t": edge.target, "props": self._edge_props_of(merged_edge)}
-            )
-        for rel_type, rows in sorted(by_type.items()):
-            query = (
-                f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) "
-                f"MATCH (b:{ENTITY} {{id: row.t}}) "
-                f"MERGE (a)-[r:{self._types[rel_type]}]->(b) SET r = row.props"
-            )
-            for chunk in _chunks(rows):
-                tx.run(query, rows=chunk).consume()
+        self._write_nodes(tx, batch.nodes, result)
+        self._write_edges(tx, batch.edges, result)
         tx.run(BUMP_GENERATION).consume()  # last: the one shared lock is held briefly
         return result
 
-    def _lock_nodes(self, tx: ManagedTransaction, ids: list[str]) -> dict[str, Node]:
-        """Existing nodes among `ids`, write-locked (in id order, against deadlocks) so a
-        concurrent batch cannot merge into them between this read and our write.
+    def _write_nodes(self, tx: ManagedTransaction, nodes: Sequence[Node], result: WriteResult
+                     ) -> None:
+        by_kind: dict[str, list[Node]] = defaultdict(list)
+        for node in nodes:
+            by_kind[node.kind].append(node)
+        incoming = {node.id: node for node in nodes}
+        changed: list[dict[str, Any]] = []
+        # Kinds, then ids, in a fixed order: concurrent batches take their locks in one order.
+        for kind, group in sorted(by_kind.items()):
+            query = neo4j_cypher.create_or_lock_nodes(kind)
+            group.sort(key=lambda node: node.id)
+            for chunk in _chunks(group):
+                rows = [{"id": node.id, "props": self._node_props(node)} for node in chunk]
+                records = tx.run(query, rows=rows)
+                for node_id, labels, props in records:
+                    old = self._node(node_id, labels, props)
+                    merged = merge_nodes(old, incoming[node_id])
+                    if merged != old:
+                        result.nodes_updated += 1
+                        changed.append({"id": node_id, "props": self._node_props(merged)})
+                result.nodes_created += records.consume().counters.nodes_created
+        for chunk in _chunks(changed):
+            tx.run(neo4j_cypher.REWRITE_NODES, rows=list(chunk)).consume()
 
-        Ids not stored yet are claimed too: MERGE on the unique id takes the constraint's lock
-        and leaves a bare `(:Entity {id})` placeholder, so a concurrent batch creating the same
-        new node waits for our commit and then merges into it instead of overwriting it. A
-        placeholder is either written over by this batch or rolled back with it (a tie to a
-        missing node fails the whole transaction)."""
-        found: dict[str, Node] = {}
-        query = (
-            f"UNWIND $ids AS id MERGE (n:{ENTITY} {{id: id}}) "
-            f"SET n._lock = true REMOVE n._lock RETURN {_NODE_ROW}"
-        )
-        for chunk in _chunks(ids):
-            for record in tx.run(query, ids=list(chunk)):
-                node_id, labels, props = record.values()
-                if "name" in props:  # not a placeholder claimed just now
-                    found[node_id] = self._node(node_id, labels, props)
-        return found
-
-    def _read_edges(
-        self, tx: ManagedTransaction, edges: Sequence[Edge]
-    ) -> dict[tuple[str, str, str], Edge]:
-        """The stored versions of these ties. Both ends are sought by id first, so the tie is
-        found from whichever end has fewer ties (Expand(Into)), however busy the other is."""
-        found: dict[tuple[str, str, str], Edge] = {}
-        by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+    def _write_edges(self, tx: ManagedTransaction, edges: Sequence[Edge], result: WriteResult
+                     ) -> None:
+        by_type: dict[str, list[Edge]] = defaultdict(list)
         for edge in edges:
-            by_type[edge.type].append({"s": edge.source, "t": edge.target})
-        for rel_type, rows in sorted(by_type.items()):
-            query = (
-                f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.s}}) "
-                f"MATCH (b:{ENTITY} {{id: row.t}}) "
-                f"CALL (a, b) {{ MATCH (a)-[r:{self._types[rel_type]}]->(b) RETURN r }} "
-                f"RETURN {neo4j_cypher.EDGE_ROW}"
-            )
-            for chunk in _chunks(rows):
-                for record in tx.run(query, rows=list(chunk)):
-                    edge = self._edge(record[0])
-                    found[edge.key] = edge
-        return found
+            by_type[edge.type].append(edge)
+        for rel_type, group in sorted(by_type.items()):
+            query = neo4j_cypher.create_or_lock_edges(rel_type)
+            group.sort(key=lambda edge: (edge.source, edge.target))
+            incoming = {(edge.source, edge.target): edge for edge in group}
+            changed: list[dict[str, Any]] = []
+            for chunk in _chunks(group):
+                rows = [{"s": e.source, "t": e.target, "props": self._edge_props_of(e)}
+                        for e in chunk]
+                records = tx.run(query, rows=rows)
+                found = 0
+                for record in records:
+                    old = self._edge(record[0])
+                    merged = merge_edges(old, incoming[(old.source, old.target)])
+                    found += 1
+                    if merged != old:
+                        result.edges_updated += 1
+                        changed.append({"s": old.source, "t": old.target,
+                                        "props": self._edge_props_of(merged)})
+                created = records.consume().counters.relationships_created
+                result.edges_created += created
+                if found + created < len(rows):
+                    self._fail_on_absent_ends(tx, chunk)
+            for chunk in _chunks(changed):
+                tx.run(neo4j_cypher.rewrite_edges(rel_type), rows=list(chunk)).consume()
+
+    def _fail_on_absent_ends(self, tx: ManagedTransaction, edges: Sequence[Edge]) -> None:
+        """Some ties matched no end node: name the missing ends (the transaction rolls back)."""
+        ends = sorted({end for e in edges for end in (e.source, e.target)})
+        absent = [record[0] for record in tx.run(neo4j_cypher.ABSENT_IDS, ids=ends)]
+        raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
 
     def clear(self) -> None:
         with self._session() as session:
