@@ -19,6 +19,7 @@ import csv
 import gc
 import hashlib
 import io
+import itertools
 import operator
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -50,6 +51,9 @@ DEFAULT_BATCH_SIZE = 2000
 _CLEAN_CACHE = 100_000  # distinct cell texts remembered by a picker
 _MISS: Any = object()
 CATALOG_SOURCE = "source:survgraph-catalogs"
+
+
+Mention = tuple[str | None, str | None, str | None]  # a company's (name, UEI, DUNS) in a record
 
 
 class WrongShape(ValueError):
@@ -287,6 +291,11 @@ class InputFile(abc.ABC):
     def build(self, record: Any, out: RowOutput) -> None:
         """Turn one record into nodes and ties on `out`; raise RowError for a bad record."""
 
+    def company_mentions(self, record: Any) -> list[Mention]:
+        """The (name, UEI, DUNS) of the companies a record names, so that the resolver can ask
+        the store about a whole batch at once; formats without such a list resolve one by one."""
+        return []
+
     def position(self) -> int:
         """Bytes consumed so far, for the progress bar."""
         return self.size
@@ -342,6 +351,8 @@ class CsvFile(InputFile):
     """A CSV file read as lists; `required` columns must all be in the header."""
 
     required: tuple[str, ...] = ()
+    # (name, UEI, DUNS) columns of each company a row names (see company_mentions).
+    company_columns: tuple[tuple[str, str, str], ...] = ()
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
@@ -361,6 +372,8 @@ class CsvFile(InputFile):
                 path, f"not a {self.format_name} file: missing columns {', '.join(missing)}",
                 missing,
             )
+        self._company_cells = [tuple(self.columns.get(c) for c in triple)
+                               for triple in self.company_columns]
 
     def _open(self) -> TextIO:
         raw = self.path.open("rb")
@@ -391,6 +404,12 @@ class CsvFile(InputFile):
                     )
                     continue
                 yield number, row
+
+    def company_mentions(self, record: Any) -> list[Mention]:
+        return [(text(record[n]) if n is not None else None,
+                 text(record[u]) if u is not None else None,
+                 text(record[d]) if d is not None else None)
+                for n, u, d in self._company_cells]
 
     def position(self) -> int:
         try:
@@ -701,7 +720,7 @@ class Pipeline:
         buffer = _BatchBuffer()
         ctx.new_batch()
         last_report = 0.0
-        for number, record in item.records():
+        for number, record in self._read_ahead(item):
             file_summary.rows += 1
             if isinstance(record, RowError):
                 file_summary.rejected += 1
@@ -730,6 +749,21 @@ class Pipeline:
             self._flush(buffer, [source, ctx.static], files)
         if self.progress is not None:
             self.progress(label, item.size, item.size)
+
+
+    def _read_ahead(self, item: InputFile) -> Iterator[tuple[int, Any]]:
+        """The file's records, a batch at a time: before a batch is built, the resolver asks
+        the store in one go about every company it names (one read per batch instead of up to
+        three per new vendor, which over Bolt was half of a load's time)."""
+        records = item.records()
+        while True:
+            chunk = list(itertools.islice(records, self.batch_size))
+            if not chunk:
+                return
+            self.ctx.companies.prefetch(
+                mention for _, record in chunk if not isinstance(record, RowError)
+                for mention in item.company_mentions(record))
+            yield from chunk
 
 
 def slug_id(prefix: str, text: str) -> str:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from graph_service.records import Node
 from graph_service.stores.base import GraphStore
 from graph_service.text import slugify
 from loaders.catalogs import Catalogs, name_key
@@ -87,6 +89,13 @@ class Resolved:
     duns: str | None = None
 
 
+def _identifiers_of(node: Node | None) -> tuple[str | None, str | None]:
+    """A stored company's (UEI, DUNS)."""
+    props = node.properties if node is not None else {}
+    uei, duns = props.get("uei"), props.get("duns")
+    return (uei if isinstance(uei, str) else None, duns if isinstance(duns, str) else None)
+
+
 class CompanyResolver:
     """UEI, then DUNS, then normalized name; caches every answer for the load.
 
@@ -100,12 +109,15 @@ class CompanyResolver:
         self._by_duns: dict[str, str] = {}
         self._by_name: dict[str, str | None] = {}
         self._ids: dict[str, tuple[str | None, str | None]] = {}  # entity -> (uei, duns)
+        # Identifiers the store was asked about and does not hold. Any entity this load
+        # creates lands in _by_uei/_by_duns first, so a miss recorded here never hides it.
+        self._absent: dict[str, set[str]] = {"uei": set(), "duns": set()}
         self.merges = 0
 
     def _lookup(self, prop: str, value: str, cache: dict[str, str]) -> str | None:
         if value in cache:
             return cache[value]
-        if self._store is None:
+        if self._store is None or value in self._absent[prop]:
             return None
         found = self._store.lookup("Company", prop, [value]).get(value)
         if found:
@@ -113,13 +125,46 @@ class CompanyResolver:
             return found[0]
         return None
 
+    def prefetch(self, mentions: Iterable[tuple[str | None, str | None, str | None]]) -> None:
+        """Ask the store once about the (name, UEI, DUNS) mentions of a whole batch of rows.
+
+        `resolve` would otherwise ask per new vendor (a UEI read, a DUNS read, a name read):
+        cheap on SQLite, 2-4 ms each over Bolt. Only the caches are filled, with what the store
+        holds now, so every answer is the one `resolve` would have read itself."""
+        if self._store is None:
+            return
+        wanted: dict[str, set[str]] = {"uei": set(), "duns": set()}
+        names: dict[str, str] = {}  # candidate entity id -> normalized name
+        for name, uei, duns in mentions:
+            if uei and (uei := uei.upper()) not in self._by_uei:
+                wanted["uei"].add(uei)
+            if duns and duns not in self._by_duns:
+                wanted["duns"].add(duns)
+            if name and (norm := normalize_name(name)) not in self._by_name:
+                names[f"company:{entity_slug(norm)}"] = norm
+        found_ids: set[str] = set()
+        for prop, cache in (("uei", self._by_uei), ("duns", self._by_duns)):
+            values = sorted(wanted[prop] - self._absent[prop])
+            if not values:
+                continue
+            found = self._store.lookup("Company", prop, values)
+            for value in values:
+                if found.get(value):
+                    cache[value] = found[value][0]
+                    found_ids.add(found[value][0])
+                else:
+                    self._absent[prop].add(value)
+        nodes = self._store.get_nodes(sorted((found_ids - set(self._ids)) | set(names)))
+        for node_id, norm in names.items():
+            self._by_name[norm] = node_id if node_id in nodes else None
+        for node_id, node in nodes.items():
+            if node_id not in self._ids:  # what this load already knows of it stands
+                self._ids[node_id] = _identifiers_of(node)
+
     def _identifiers(self, node_id: str) -> tuple[str | None, str | None]:
         if node_id not in self._ids:
             node = self._store.get_node(node_id) if self._store is not None else None
-            props = node.properties if node is not None else {}
-            uei, duns = props.get("uei"), props.get("duns")
-            self._ids[node_id] = (uei if isinstance(uei, str) else None,
-                                  duns if isinstance(duns, str) else None)
+            self._ids[node_id] = _identifiers_of(node)
         return self._ids[node_id]
 
     def _by_normalized(self, norm: str) -> str | None:

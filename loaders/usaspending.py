@@ -106,6 +106,8 @@ class PrimeAwardsCsv(CsvFile):
     source_kind = "procurement-record"
     publisher = PUBLISHER
     required = ("contract_award_unique_key", "award_id_piid", "recipient_name")
+    company_columns = (("recipient_name", "recipient_uei", "recipient_duns"),
+                       ("recipient_parent_name", "recipient_parent_uei", "recipient_parent_duns"))
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
@@ -175,6 +177,12 @@ class SubawardsCsv(CsvFile):
     publisher = PUBLISHER
     required = ("prime_award_unique_key", "prime_award_piid", "subaward_number",
                 "subawardee_name")
+    company_columns = (
+        ("prime_awardee_name", "prime_awardee_uei", "prime_awardee_duns"),
+        ("prime_awardee_parent_name", "prime_awardee_parent_uei", "prime_awardee_parent_duns"),
+        ("subawardee_name", "subawardee_uei", "subawardee_duns"),
+        ("subawardee_parent_name", "subawardee_parent_uei", "subawardee_parent_duns"),
+    )
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
