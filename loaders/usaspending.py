@@ -11,7 +11,7 @@ AWARDED_TO the subawardee. Every award cites its USAspending permalink as a Sour
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,12 @@ from loaders.values import RowError, parse_amount, parse_date, parse_int, text
 
 PUBLISHER = "USAspending.gov"
 PERMALINK = "https://www.usaspending.gov/award/{}/"
+
+
+def _triple(get: Callable[[str], str | None], columns: tuple[str, str, str]
+            ) -> tuple[str | None, str | None, str | None]:
+    """A company's (name, UEI, DUNS) from its columns."""
+    return get(columns[0]), get(columns[1]), get(columns[2])
 
 
 def _permalink_source(out: RowOutput, key: str | None, url: str | None, piid: str) -> list[str]:
@@ -106,6 +112,7 @@ class PrimeAwardsCsv(CsvFile):
     source_kind = "procurement-record"
     publisher = PUBLISHER
     required = ("contract_award_unique_key", "award_id_piid", "recipient_name")
+    # (name, UEI, DUNS) columns: the recipient, then its parent.
     company_columns = (("recipient_name", "recipient_uei", "recipient_duns"),
                        ("recipient_parent_name", "recipient_parent_uei", "recipient_parent_duns"))
 
@@ -158,12 +165,11 @@ class PrimeAwardsCsv(CsvFile):
                 "award_type": get("award_type"),
             },
             url=get("usaspending_permalink"),
-            recipient=(get("recipient_name"), get("recipient_uei"), get("recipient_duns")),
+            recipient=_triple(get, self.company_columns[0]),
             recipient_props={"cage": get("cage_code"), "city": get("recipient_city_name"),
                              "state": get("recipient_state_code"),
                              "country": get("recipient_country_code")},
-            parent=(get("recipient_parent_name"), get("recipient_parent_uei"),
-                    get("recipient_parent_duns")),
+            parent=_triple(get, self.company_columns[1]),
             awarding=(get("awarding_agency_name"), get("awarding_agency_code"),
                       get("awarding_sub_agency_name"), get("awarding_sub_agency_code")),
             funding=(get("funding_agency_name"), get("funding_agency_code"),
@@ -177,6 +183,7 @@ class SubawardsCsv(CsvFile):
     publisher = PUBLISHER
     required = ("prime_award_unique_key", "prime_award_piid", "subaward_number",
                 "subawardee_name")
+    # (name, UEI, DUNS) columns: prime awardee, its parent, subawardee, its parent.
     company_columns = (
         ("prime_awardee_name", "prime_awardee_uei", "prime_awardee_duns"),
         ("prime_awardee_parent_name", "prime_awardee_parent_uei", "prime_awardee_parent_duns"),
@@ -230,11 +237,9 @@ class SubawardsCsv(CsvFile):
                 "naics_description": get("prime_award_naics_description"),
             },
             url=url,
-            recipient=(get("prime_awardee_name"), get("prime_awardee_uei"),
-                       get("prime_awardee_duns")),
+            recipient=_triple(get, self.company_columns[0]),
             recipient_props={},
-            parent=(get("prime_awardee_parent_name"), get("prime_awardee_parent_uei"),
-                    get("prime_awardee_parent_duns")),
+            parent=_triple(get, self.company_columns[1]),
             awarding=(get("prime_award_awarding_agency_name"),
                       get("prime_award_awarding_agency_code"),
                       get("prime_award_awarding_sub_agency_name"),
@@ -253,12 +258,11 @@ class SubawardsCsv(CsvFile):
             description=get("subaward_description"),
             award_type=get("subaward_type"),
             naics=(get("prime_award_naics_code"), get("prime_award_naics_description")),
-            recipient=(get("subawardee_name"), get("subawardee_uei"), get("subawardee_duns")),
+            recipient=_triple(get, self.company_columns[2]),
             recipient_props={"city": get("subawardee_city_name"),
                              "state": get("subawardee_state_code"),
                              "country": get("subawardee_country_code")},
-            parent=(get("subawardee_parent_name"), get("subawardee_parent_uei"),
-                    get("subawardee_parent_duns")),
+            parent=_triple(get, self.company_columns[3]),
         )
 
 

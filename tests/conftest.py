@@ -52,13 +52,18 @@ def _neo4j_required(request: pytest.FixtureRequest) -> None:
         neo4j_uri()
 
 
-@pytest.fixture(scope="session")
-def neo4j_session_store() -> Iterator[GraphStore]:
-    """One connected Neo4jStore for the whole run (constraints ensured once)."""
+def connect_test_neo4j() -> GraphStore:
+    """A new Neo4jStore connected to the test server."""
     from graph_service.stores.neo4j_store import Neo4jStore
 
     user, password = neo4j_credentials()
-    store = Neo4jStore(neo4j_uri(), user=user, password=password)
+    return Neo4jStore(neo4j_uri(), user=user, password=password)
+
+
+@pytest.fixture(scope="session")
+def neo4j_session_store() -> Iterator[GraphStore]:
+    """One connected Neo4jStore for the whole run (constraints ensured once)."""
+    store = connect_test_neo4j()
     try:
         yield store
     finally:

@@ -16,7 +16,7 @@ from graph_service.records import Batch, Edge, Node
 from graph_service.stores.base import GraphStore
 from graph_service.stores.embedded import EmbeddedStore
 from graph_service.stores.reach_cache import CachedReach, ReachCache, question_key
-from tests.conftest import neo4j_credentials, neo4j_uri
+from tests.conftest import connect_test_neo4j
 
 DOMAIN = "domain:d"
 
@@ -49,14 +49,8 @@ def _cache(store: GraphStore) -> ReachCache:
 @pytest.fixture
 def other(store: GraphStore) -> Iterator[GraphStore]:
     """A second store object on the same data (another process would see it this way)."""
-    second: GraphStore
-    if isinstance(store, EmbeddedStore):
-        second = EmbeddedStore(store.path)
-    else:
-        from graph_service.stores.neo4j_store import Neo4jStore
-
-        user, password = neo4j_credentials()
-        second = Neo4jStore(neo4j_uri(), user=user, password=password)
+    second = EmbeddedStore(store.path) if isinstance(store, EmbeddedStore) \
+        else connect_test_neo4j()
     try:
         yield second
     finally:

@@ -373,6 +373,7 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
         """The token every write transaction replaces (see neo4j_schema.META)."""
         return tuple(token for (token,) in self._read(READ_GENERATION))
 
+    @gc_paused()
     def reach_uncached(
         self,
         from_kinds: Sequence[str],
@@ -385,17 +386,6 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
         embedded traversal combines them (shortest paths overall, contracts counted once).
         The garbage collector waits meanwhile: decoding tens of thousands of rows would
         trigger collections that walk them all again (a third of the client's time)."""
-        with gc_paused():
-            return self._reach_rows(from_kinds, to, as_of, max_hops, paths_per_subject)
-
-    def _reach_rows(
-        self,
-        from_kinds: Sequence[str],
-        to: str,
-        as_of: str | None,
-        max_hops: int | None,
-        paths_per_subject: int,
-    ) -> list[ReachAnswer]:
         target_kind = self.model.kind_for_id(to)
         if target_kind is None:
             return []
