@@ -1,70 +1,84 @@
-"""Export the whole graph: canonical JSON lines (re-loadable), GraphML and GEXF (for Gephi)."""
+"""Export the graph or the answer being looked at: canonical JSON lines (re-loadable), GraphML,
+standard GEXF 1.3 (for Gephi) and a citation bundle (CSV of ties and their sources).
+
+The whole graph is the default; `graph_service.export_scope` reads the narrower scopes (around a
+node, a reach answer, the paths between two nodes) and `graph_service.export_formats` writes them.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, get_args
 
-import networkx as nx
-
-from graph_service.records import Edge, Node
+from graph_service.export_formats import (
+    citation_chunks,
+    gexf_chunks,
+    graphml_chunks,
+    jsonl_chunks,
+)
+from graph_service.export_scope import Scope, whole_scope
 from graph_service.stores.base import GraphStore
 
-ExportFormat = Literal["jsonl", "graphml", "gexf"]
+ExportFormat = Literal["jsonl", "graphml", "gexf", "citations"]
+FORMATS: tuple[str, ...] = get_args(ExportFormat)
+SUFFIX = {"jsonl": ".jsonl", "graphml": ".graphml", "gexf": ".gexf", "citations": ".csv"}
 
 
 def jsonl_lines(store: GraphStore) -> Iterator[str]:
-    """Nodes ordered by id, then ties ordered by (from, type, to): one JSON object a line.
-
-    Each line is `{"record": "node", ...Node.to_dict()}` or `{"record": "edge", ...}`;
-    `survgraph load graph` reads the same lines back."""
+    """Every node ordered by id, then every tie ordered by (from, type, to): one JSON object a
+    line, `{"record": "node", ...Node.to_dict()}` or `{"record": "edge", ...}`. `survgraph load
+    graph` reads the same lines back (the whole-graph export round-trips exactly)."""
     for node in store.iter_nodes():
         yield json.dumps({"record": "node", **node.to_dict()}, ensure_ascii=False, sort_keys=True)
     for edge in store.iter_edges():
         yield json.dumps({"record": "edge", **edge.to_dict()}, ensure_ascii=False, sort_keys=True)
 
 
-def _flat(value: Any) -> str | int | float | bool:
-    """GraphML and GEXF hold scalars only: lists and missing values become strings."""
-    if isinstance(value, bool | int | float | str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _node_attributes(node: Node) -> dict[str, str | int | float | bool]:
-    attributes = {"kind": node.kind, "label": node.name, "aliases": _flat(node.aliases),
-                  "sources": _flat(node.sources)}
-    attributes.update({key: _flat(value) for key, value in node.properties.items()
-                       if value is not None})
-    return attributes
-
-
-def _edge_attributes(edge: Edge) -> dict[str, str | int | float | bool]:
-    attributes = {"type": edge.type, "status": edge.status, "sources": _flat(edge.sources)}
-    attributes.update({key: _flat(value) for key, value in edge.properties.items()
-                       if value is not None})
-    return attributes
-
-
-def to_networkx(store: GraphStore) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
-    for node in store.iter_nodes():
-        graph.add_node(node.id, **_node_attributes(node))
-    for edge in store.iter_edges():
-        graph.add_edge(edge.source, edge.target, key=edge.type, **_edge_attributes(edge))
-    return graph
-
-
-def export(store: GraphStore, fmt: ExportFormat, path: Path) -> None:
+def chunks(store: GraphStore, scope: Scope, fmt: ExportFormat) -> Iterator[str]:
+    """The text of `scope` in `fmt`."""
     if fmt == "jsonl":
-        with path.open("w", encoding="utf-8") as handle:
-            for line in jsonl_lines(store):
-                handle.write(line + "\n")
-    elif fmt == "graphml":
-        nx.write_graphml(to_networkx(store), path)
-    elif fmt == "gexf":
-        nx.write_gexf(to_networkx(store), path)
-    else:
-        raise ValueError(f"unknown export format {fmt!r}: use jsonl, graphml or gexf")
+        # The whole graph streams straight from the store, in the canonical order.
+        return (line + "\n" for line in jsonl_lines(store)) if scope.whole else jsonl_chunks(scope)
+    if fmt == "graphml":
+        return graphml_chunks(scope)
+    if fmt == "gexf":
+        return gexf_chunks(scope)
+    if fmt == "citations":
+        return citation_chunks(scope)
+    raise ValueError(f"unknown export format {fmt!r}: use {', '.join(FORMATS)}")
+
+
+def render(store: GraphStore, scope: Scope, fmt: ExportFormat) -> str:
+    return "".join(chunks(store, scope, fmt))
+
+
+def write_output(path: Path, pieces: Iterable[str]) -> int:
+    """Write text to `path` through a temporary file beside it, renamed over it at the end, so
+    a reader never sees half a file and a failed export leaves any earlier file as it was.
+    Every file an export writes goes through here (one place to add a shared path guard).
+    Returns the characters written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    size = 0
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            for piece in pieces:
+                size += out.write(piece)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return size
+
+
+def export(store: GraphStore, fmt: ExportFormat, path: Path, scope: Scope | None = None) -> int:
+    """Write `scope` (default: the whole graph) to `path` in `fmt`; returns characters written."""
+    return write_output(path, chunks(store, scope or whole_scope(store), fmt))

@@ -1,16 +1,14 @@
-"""`survgraph stats`, `survgraph export` and `survgraph reset`."""
+"""`survgraph stats` and `survgraph reset` (`survgraph export` is in export_cmd.py)."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from graph_service.cli.common import console, opened_store
-from graph_service.export import ExportFormat, export
 
 stdout = Console()
 
@@ -32,20 +30,6 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
         stdout.print(table)
 
 
-def export_command(
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, graphml or gexf."),
-    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
-) -> None:
-    """Export the whole graph (JSON lines re-load with `survgraph load graph`)."""
-    if fmt not in ("jsonl", "graphml", "gexf"):
-        console.print(f"[red]error:[/red] unknown format {fmt!r}: use jsonl, graphml or gexf")
-        raise typer.Exit(2)
-    fmt_checked: ExportFormat = fmt  # type: ignore[assignment]
-    with opened_store() as store:
-        export(store, fmt_checked, output)
-    console.print(f"wrote {output}")
-
-
 def reset(yes: bool = typer.Option(False, "--yes", help="Do not ask.")) -> None:
     """Delete everything in the selected store."""
     if not yes:
@@ -57,5 +41,4 @@ def reset(yes: bool = typer.Option(False, "--yes", help="Do not ask.")) -> None:
 
 def register(app: typer.Typer) -> None:
     app.command("stats")(stats)
-    app.command("export")(export_command)
     app.command("reset")(reset)

@@ -7,6 +7,7 @@ import typer
 from graph_service.cli import common
 from graph_service.cli.admin import register as register_admin
 from graph_service.cli.bench import bench_app
+from graph_service.cli.export_cmd import register as register_export
 from graph_service.cli.load import load_app
 from graph_service.cli.maps import map_app
 from graph_service.cli.schema_cmd import schema_app
@@ -39,4 +40,5 @@ app.add_typer(map_app, name="map")
 app.add_typer(schema_app, name="schema")
 app.add_typer(bench_app, name="bench")
 register_admin(app)
+register_export(app)
 register_serve(app)
