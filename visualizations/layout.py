@@ -26,6 +26,8 @@ FLOW_ORDER: tuple[str, ...] = (
 )
 COLUMN_GAP = 320.0
 ROW_GAP = 70.0
+MAX_ROWS = 16  # rows in one flow column before it wraps into sub-columns
+SUB_GAP = 230.0
 CORE_SIZE = 200
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 
@@ -82,11 +84,19 @@ def flow_layout(
         column.sort(key=lambda n: (centre(n), n))
         for i, node_id in enumerate(column):
             row[node_id] = float(i)
+    # A column taller than MAX_ROWS (61 companies reaching one domain) wraps into side-by-side
+    # sub-columns, row-major so barycentre neighbours stay close: a block, not one long line.
     positions: dict[str, Position] = {}
-    for x, column in enumerate(columns):
-        top = -(len(column) - 1) * ROW_GAP / 2
+    left = 0.0
+    for column in columns:
+        wide = max(1, math.ceil(len(column) / MAX_ROWS))
+        rows = math.ceil(len(column) / wide)
+        top = -(rows - 1) * ROW_GAP / 2
         for i, node_id in enumerate(column):
-            positions[node_id] = (x * COLUMN_GAP, top + i * ROW_GAP)
+            line, sub = divmod(i, wide)
+            shift = SUB_GAP / 2 if wide > 1 and line % 2 else 0.0  # stagger rows: labels clear
+            positions[node_id] = (left + sub * SUB_GAP + shift, top + line * ROW_GAP)
+        left += COLUMN_GAP + (wide - 1) * SUB_GAP + (SUB_GAP / 2 if wide > 1 else 0.0)
     return positions
 
 

@@ -18,8 +18,8 @@ def page(store: GraphStore, view: MapView, ego_link: str) -> str:
 
 
 def ego_page(store: GraphStore, node_id: str, hops: int = 2, ego_link: str = FILE_EGO_LINK,
-             limit: int = EGO_LIMIT) -> str:
-    return page(store, ego_view(store, node_id, hops, limit), ego_link)
+             limit: int = EGO_LIMIT, fold: bool = True) -> str:
+    return page(store, ego_view(store, node_id, hops, limit, fold), ego_link)
 
 
 def reach_page(store: GraphStore, target: str, from_kinds: Sequence[str] | None = None,

@@ -45,10 +45,20 @@ class MapView:
     money: dict[str, float] = field(default_factory=dict)
     facts: dict[str, dict[str, Value]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Fold node id -> the [id, name] of each node folded into it (visualizations/hubs.py).
+    members: dict[str, list[list[str]]] = field(default_factory=dict)
 
 
 def _label(name: str) -> str:
     return name if len(name) <= LABEL_MAX else name[: LABEL_MAX - 1] + "…"
+
+
+def share(value: float, top: float) -> float:
+    """`value / top` in [0, 1] on a square-root scale; 0 for amounts <= 0 (de-obligations are
+    real: a contract's obligated total can be negative) and when nothing is positive."""
+    if value <= 0 or top <= 0:
+        return 0.0
+    return math.sqrt(min(value, top) / top)
 
 
 def _sizes(view: MapView, degree: Counter[str]) -> dict[str, float]:
@@ -58,9 +68,9 @@ def _sizes(view: MapView, degree: Counter[str]) -> dict[str, float]:
     for node in view.nodes:
         money = view.money.get(node.id, 0.0)
         if money > 0 and top_money > 0:
-            sizes[node.id] = round(14 + 36 * math.sqrt(money / top_money), 1)
+            sizes[node.id] = round(14 + 36 * share(money, top_money), 1)
         else:
-            sizes[node.id] = round(min(40.0, 9 + 5 * math.log2(1 + degree[node.id])), 1)
+            sizes[node.id] = round(min(40.0, 9 + 5 * math.log2(1 + max(0, degree[node.id]))), 1)
     return sizes
 
 
@@ -104,6 +114,8 @@ def build_payload(view: MapView, model: DomainModel, ego_link: str) -> dict[str,
             item["money"] = view.money[node.id]
         if node.id in view.facts:
             item["facts"] = view.facts[node.id]
+        if node.id in view.members:
+            item["members"] = view.members[node.id]
         nodes_out.append(item)
     # Ties travel as compact rows (a 37k-tie map is ~1 MB, not 5): [from index, to index,
     # type index, inferred 0/1, width, source-set index or -1, properties or 0].
@@ -116,7 +128,7 @@ def build_payload(view: MapView, model: DomainModel, ego_link: str) -> dict[str,
         amount = edge.properties.get("amount")
         width = 1.0
         if isinstance(amount, int | float) and top_amount > 0:
-            width = round(1 + 9 * math.sqrt(float(amount) / top_amount), 2)
+            width = round(1 + 9 * share(float(amount), top_amount), 2)
         cited = source_sets.setdefault(tuple(edge.sources), len(source_sets)) \
             if edge.sources else -1
         props = {k: v for k, v in sorted(edge.properties.items()) if v is not None}

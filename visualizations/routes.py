@@ -83,9 +83,10 @@ def ego_map(
     node_id: str,
     hops: Annotated[int, Query(ge=0, le=4)] = 2,
     limit: Annotated[int, Query(ge=1, le=20000)] = EGO_LIMIT,
+    fold: bool = True,
 ) -> HTMLResponse:
     try:
-        view = ego_view(store, node_id, hops, limit)
+        view = ego_view(store, node_id, hops, limit, fold)
     except MapError as exc:
         raise _not_found(exc) from exc
     return HTMLResponse(page(store, view, _link(request)))

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from graph_service.records import Edge, Node
 from graph_service.stores.base import GraphStore
+from visualizations.hubs import HUB_LIMIT, fold_hubs
 from visualizations.lod import AGENCY_TYPES, VENDOR_TYPES, fold_contracts
 from visualizations.payload import MapView
 
@@ -78,7 +79,10 @@ def _dedupe(edges: Iterable[Edge]) -> list[Edge]:
     return [unique[k] for k in sorted(unique)]
 
 
-def ego_view(store: GraphStore, node_id: str, hops: int = 2, limit: int = EGO_LIMIT) -> MapView:
+def ego_view(store: GraphStore, node_id: str, hops: int = 2, limit: int = EGO_LIMIT,
+             fold: bool = True) -> MapView:
+    """The neighbourhood of a node; a hub's neighbours folded by kind and counterpart (hubs.py)
+    unless `fold` is False."""
     centre = _require(store, [node_id])[node_id]
     nodes, edges = store.subgraph([node_id], hops, limit)
     notes = [f"limited to the {limit} nearest nodes"] if len(nodes) >= limit else []
@@ -86,8 +90,31 @@ def ego_view(store: GraphStore, node_id: str, hops: int = 2, limit: int = EGO_LI
         mode="ego", title=centre.name, subtitle=f"{centre.kind} · ties within {hops} hops",
         nodes=nodes, edges=edges, layout="force", focus=[node_id], notes=notes,
     )
-    view.money = _money_from_store(store, nodes)
+    if fold:
+        _add_vendors(store, view)
+    view.money = _money_from_store(store, view.nodes)
+    if fold:
+        view = fold_hubs(view)
     return _with_sources(store, view)
+
+
+def _add_vendors(store: GraphStore, view: MapView) -> None:
+    """A hub's contracts fold by vendor, so each vendor must be on the map even when it lies
+    one tie beyond --hops (ICE at one hop: its contracts, not yet their vendors)."""
+    shown = {n.id for n in view.nodes}
+    centres = set(view.focus)
+    near = {e.target if e.source in centres else e.source for e in view.edges
+            if (e.source in centres) != (e.target in centres)}
+    if len(near) <= HUB_LIMIT:
+        return
+    contracts = sorted(i for i in near if i.startswith("contract:"))
+    ties = store.edges(contracts, list(VENDOR_TYPES), "out") if contracts else []
+    missing = sorted({t.target for t in ties} - shown)
+    found = store.get_nodes(missing) if missing else {}
+    view.nodes = view.nodes + [found[i] for i in missing if i in found]
+    shown.update(found)
+    known = {e.key for e in view.edges}
+    view.edges = view.edges + [t for t in ties if t.target in shown and t.key not in known]
 
 
 def reach_view(store: GraphStore, target: str, from_kinds: Sequence[str] | None = None,

@@ -52,12 +52,16 @@ def ego(
     hops: int = typer.Option(2, "--hops", min=0, max=6, help="Ties to follow out from ID."),
     output: Path = typer.Option(None, "--output", "-o", help="File (default <id-slug>.html)."),
     server: str = typer.Option(None, "--server", help=SERVER_HELP),
+    fold: bool = typer.Option(
+        True, "--fold/--no-fold",
+        help="Fold a hub's neighbours by kind and counterpart (contracts by vendor).",
+    ),
 ) -> None:
     """The neighbourhood of one node: everything within --hops ties."""
     started = time.perf_counter()
     with opened_store() as store:
         try:
-            view = ego_view(store, node_id, hops)
+            view = ego_view(store, node_id, hops, fold=fold)
         except MapError as exc:
             raise _fail(exc) from exc
         _write(store, view, output or Path(f"{slug(node_id)}.html"), server, started)

@@ -309,7 +309,22 @@
     frag.appendChild(list);
     return frag;
   }
-  function showNode(id) {
+  // A fold node (hubs.py) lists what it holds; each member opens its own map.
+  function membersBlock(members, chosen) {
+    var frag = document.createDocumentFragment();
+    frag.appendChild(el("h2", null, "Folded here (" + members.length + ")"));
+    var list = el("ol", { id: "member-list" });
+    members.forEach(function (m) {
+      var li = el("li", { "data-member": m[0] });
+      if (m[0] === chosen) li.className = "chosen";
+      li.appendChild(el("a", { href: egoHref(m[0]) }, m[1]));
+      li.appendChild(el("span", { "class": "hint" }, " " + m[0]));
+      list.appendChild(li);
+    });
+    frag.appendChild(list);
+    return frag;
+  }
+  function showNode(id, member) {
     var n = byId.get(id);
     if (!n) return;
     var k = meta.kinds[n.kind];
@@ -321,7 +336,8 @@
     details.appendChild(table([["id", n.id], ["aliases", n.aliases], ["money", n.money, "money"],
                                ["ties here", n.degree]].concat(propRows(n.props))));
     if (n.facts) { details.appendChild(el("h2", null, "Reach")); details.appendChild(table(propRows(n.facts))); }
-    details.appendChild(expandLink(n.id));
+    if (n.members) details.appendChild(membersBlock(n.members, member));
+    else details.appendChild(expandLink(n.id));
     details.appendChild(sourcesBlock(n.sources));
   }
   function showEdge(index) {
@@ -414,17 +430,26 @@
 
   // -- find ----------------------------------------------------------------------------------
   var find = document.getElementById("find"), results = document.getElementById("find-results");
-  var haystack = data.nodes.map(function (n) {
-    return { id: n.id, text: [n.name].concat(n.aliases || []).join("\u0000").toLowerCase() };
+  // Folded nodes are found too: a hit on a member leads to the fold node holding it.
+  var haystack = [];
+  data.nodes.forEach(function (n) {
+    haystack.push({ id: n.id, text: [n.name].concat(n.aliases || []).join("\u0000").toLowerCase() });
   });
-  function choose(id) {
+  data.nodes.forEach(function (n) {
+    (n.members || []).forEach(function (m) {
+      haystack.push({ id: n.id, member: m[0], name: m[1], text: m[1].toLowerCase() });
+    });
+  });
+  function choose(id, member) {
     results.hidden = true;
     var n = byId.get(id);
     if (!n) return;
     if (hiddenKinds.has(n.kind)) { hiddenKinds.delete(n.kind); document.querySelector('[data-filter="' + CSS.escape(n.kind) + '"]').checked = true; applyFilters(); }
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: { duration: 400 } });
-    showNode(id);
+    showNode(id, member);
+    var chosen = member && document.querySelector("#member-list li.chosen");
+    if (chosen) chosen.scrollIntoView({ block: "nearest" });
   }
   find.addEventListener("input", function () {
     var q = find.value.trim().toLowerCase();
@@ -432,21 +457,26 @@
     if (!q) { results.hidden = true; return; }
     var hits = [];
     for (var i = 0; i < haystack.length && hits.length < 15; i++) {
-      if (haystack[i].text.indexOf(q) >= 0) hits.push(haystack[i].id);
+      if (haystack[i].text.indexOf(q) >= 0) hits.push(haystack[i]);
     }
-    hits.forEach(function (id, i) {
-      var n = byId.get(id), li = el("li", { "data-id": id });
+    hits.forEach(function (hit, i) {
+      var n = byId.get(hit.id), li = el("li", { "data-id": hit.id });
+      if (hit.member) li.setAttribute("data-member", hit.member);
       if (i === 0) li.className = "active";
       li.appendChild(swatch(meta.kinds[n.kind].shape, meta.kinds[n.kind].color));
-      li.appendChild(el("span", null, n.name));
-      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(id); });
+      li.appendChild(el("span", null, hit.member ? hit.name : n.name));
+      if (hit.member) li.appendChild(el("span", { "class": "hint" }, " in " + n.name));
+      li.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(hit.id, hit.member); });
       results.appendChild(li);
     });
     if (!hits.length) results.appendChild(el("li", { "class": "hint" }, "No node matches."));
     results.hidden = false;
   });
   find.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter") { var first = results.querySelector("li[data-id]"); if (first) choose(first.getAttribute("data-id")); }
+    if (ev.key === "Enter") {
+      var first = results.querySelector("li[data-id]");
+      if (first) choose(first.getAttribute("data-id"), first.getAttribute("data-member"));
+    }
     if (ev.key === "Escape") results.hidden = true;
   });
   find.addEventListener("blur", function () { results.hidden = true; });
