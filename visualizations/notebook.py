@@ -40,7 +40,7 @@ def _template() -> Any:
     return env.from_string((ASSETS / "notebook.html").read_text(encoding="utf-8"))
 
 
-class OfflineNetwork(Network):  # type: ignore[misc]
+class OfflineNetwork(Network):
     """A pyvis Network whose HTML needs no network: vis-network inlined, no CDN, no Bootstrap."""
 
     legend: list[dict[str, Any]]
@@ -100,8 +100,8 @@ def network_from_payload(payload: dict[str, Any], height: str = "720px") -> Offl
         kind = payload["types"][row[2]]
         cited = payload["sourceSets"][row[5]] if row[5] >= 0 else []
         status = "inferred" if row[3] else "reported"
-        title = "\n".join([f"{kind} ({status})", *_source_lines(cited, sources)])
-        net.add_edge(ids[row[0]], ids[row[1]], title=title, width=row[4], dashes=bool(row[3]),
+        tip = "\n".join([f"{kind} ({status})", *_source_lines(cited, sources)])
+        net.add_edge(ids[row[0]], ids[row[1]], title=tip, width=row[4], dashes=bool(row[3]),
                      type=kind, status=status)
     net.set_options(json.dumps({
         "physics": {"enabled": False},
