@@ -11,6 +11,7 @@ from graph_service.cli.load import load_app
 from graph_service.cli.maps import map_app
 from graph_service.cli.schema_cmd import schema_app
 from graph_service.cli.serve import register as register_serve
+from graph_service.cli.tagging_eval import register as register_tagging_eval
 
 app = typer.Typer(
     name="survgraph",
@@ -40,3 +41,4 @@ app.add_typer(schema_app, name="schema")
 app.add_typer(bench_app, name="bench")
 register_admin(app)
 register_serve(app)
+register_tagging_eval(app)
