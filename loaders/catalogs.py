@@ -1,4 +1,4 @@
-"""The curated catalogs in schema/catalogs/ (agencies, technologies, products), read as data.
+"""The curated catalogs in schema/catalogs/ (agencies, technologies, products, vendors), as data.
 
 schema/ stays declarative: nothing there is imported as Python, these YAML files are parsed
 here once per process.
@@ -15,6 +15,7 @@ import yaml
 
 from graph_service.domain_model import schema_dir
 from graph_service.text import fold
+from loaders.vendor_catalog import VendorEntry, load_vendors
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,9 @@ class TagRule:
     keywords: tuple[str, ...] = ()
     psc: tuple[str, ...] = ()
     naics: tuple[str, ...] = ()
+    # True: a keyword counts only on a contract with one of the codes (and a code only with
+    # a keyword); False: either alone tags.
+    codes_and_keywords: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,9 @@ class TechnologyEntry:
     atlas_name: str | None
     aliases: tuple[str, ...]
     rules: tuple[TagRule, ...]
+    # Phrases in which this technology's keywords mean something else ("medical case
+    # management"): a keyword inside one does not count, and nor does the vendor rule.
+    exclude: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,7 @@ class Catalogs:
     agency_type_domains: dict[str, tuple[str, ...]]
     technologies: dict[str, TechnologyEntry]
     products: dict[str, ProductEntry]
+    vendors: dict[str, VendorEntry] = field(default_factory=dict)
     # Derived indexes.
     agency_by_code: dict[str, str] = field(default_factory=dict)
     agency_by_name: dict[str, str] = field(default_factory=dict)
@@ -115,10 +123,10 @@ def load_catalogs(folder: Path | None = None) -> Catalogs:
     technologies = {
         t["id"]: TechnologyEntry(
             id=t["id"], name=t["name"], atlas_name=t.get("atlas_name"),
-            aliases=_tuple(t.get("aliases")),
+            aliases=_tuple(t.get("aliases")), exclude=_tuple(t.get("exclude")),
             rules=tuple(
                 TagRule(r["name"], _tuple(r.get("keywords")), _tuple(r.get("psc")),
-                        _tuple(r.get("naics")))
+                        _tuple(r.get("naics")), bool(r.get("codes_and_keywords")))
                 for r in t.get("rules", [])
             ),
         )
@@ -131,7 +139,8 @@ def load_catalogs(folder: Path | None = None) -> Catalogs:
         )
         for p in products_raw.get("products", [])
     }
-    catalogs = Catalogs(domains, agencies, type_domains, technologies, products)
+    vendors = load_vendors(base / "vendors.yaml")
+    catalogs = Catalogs(domains, agencies, type_domains, technologies, products, vendors)
     for entry in agencies.values():
         for code in entry.codes:
             catalogs.agency_by_code[code] = entry.id
@@ -160,3 +169,7 @@ def _check(catalogs: Catalogs) -> None:
     for product in catalogs.products.values():
         if product.technology not in catalogs.technologies:
             raise ValueError(f"products.yaml: {product.id} has unknown {product.technology}")
+    for vendor in catalogs.vendors.values():
+        for item in vendor.products:
+            if item.technology is not None and item.technology not in catalogs.technologies:
+                raise ValueError(f"vendors.yaml: {vendor.id} has unknown {item.technology}")

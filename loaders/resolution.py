@@ -9,75 +9,17 @@ for the whole load) and never writes it.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from graph_service.records import Node
 from graph_service.stores.base import GraphStore
-from graph_service.text import slugify
 from loaders.catalogs import Catalogs, name_key
 
-# Legal-form words dropped from the end of a company name (after punctuation is removed, so
-# "L.L.C." is "llc" and "Co." is "co").
-LEGAL_SUFFIXES = frozenset({
-    "inc", "incorporated", "llc", "llp", "lp", "lc", "pllc", "ltd", "limited", "corp",
-    "corporation", "co", "company", "plc", "pc", "gmbh", "ag", "sa", "nv", "bv", "lllp",
-})
+# Name normalization lives in loaders/names.py; these names stay importable from here.
+from loaders.names import LEGAL_SUFFIXES, entity_slug, normalize_name
 
-
-# ASCII folding in one C-level pass: periods and apostrophes vanish, '&' reads "and", every other
-# punctuation mark separates words (the same rules as the general path below).
-_ASCII_FOLD: dict[int, str | None] = {i: " " for i in range(128) if not chr(i).isalnum()}
-_ASCII_FOLD.update({ord("."): None, ord("'"): None})
-_ASCII_FOLD[ord("&")] = " and "
-_ASCII_TABLE = str.maketrans(_ASCII_FOLD)
-
-
-def _fold_words(text: str) -> list[str]:
-    if text.isascii():  # most names: no accents to strip, casefold is lower
-        return text.lower().translate(_ASCII_TABLE).split()
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    # Periods inside initialisms join letters ("l.l.c." -> "llc"); other punctuation separates.
-    stripped = stripped.replace(".", "").replace("'", "").replace("’", "")
-    return "".join(ch if ch.isalnum() else " " for ch in stripped.replace("&", " and ")).split()
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def normalize_name(name: str) -> str:
-    """'West Publishing Corp.' -> 'west publishing'; 'UNIVERSITY OF IOWA, THE' -> 'university of
-    iowa'. Case, accents, punctuation, a leading/trailing 'the' and legal suffixes go; one word
-    always stays. Idempotent: normalize_name(normalize_name(x)) == normalize_name(x)."""
-    words = _fold_words(name)
-    # Folding can expose new characters; three rounds reach a fixpoint. ASCII folding is one
-    # already (only lower-case letters and digits are left).
-    for _ in range(0 if name.isascii() else 3):
-        again = _fold_words(" ".join(words))
-        if again == words:
-            break
-        words = again
-    changed = True
-    while changed and len(words) > 1:
-        changed = False
-        if words[-1] in LEGAL_SUFFIXES or words[-1] == "the":
-            words.pop()
-            changed = True
-        elif words[0] == "the":
-            words.pop(0)
-            changed = True
-    return " ".join(words)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def entity_slug(text: str) -> str:
-    """A slug for an id; names with no Latin letters get a short hash instead of 'unnamed'."""
-    slug = slugify(text)
-    if slug == "unnamed" and text.strip():
-        return "h" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-    return slug
+__all__ = ["LEGAL_SUFFIXES", "entity_slug", "normalize_name"]
 
 
 @dataclass(frozen=True, slots=True)

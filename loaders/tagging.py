@@ -2,8 +2,10 @@
 
 A technology rule matches keywords (whole words, ignoring case, accents and punctuation) in the
 description and the PSC/NAICS descriptions, or a listed PSC/NAICS code. A product rule also
-needs the vendor (recipient or parent, normalized) to be one of the product's vendors. Each tag
-says which rule fired and the text it matched; loaders write them as inferred ties.
+needs the vendor (recipient or parent, normalized) to be one of the product's vendors. The
+vendor rule (loaders/vendor_rule.py) adds a technology from the vendor catalog. A technology's
+`exclude` phrases are negative rules: its keywords inside them do not count. Each tag says which
+rule fired and the text it matched; loaders write them as inferred ties.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from loaders.catalogs import Catalogs, ProductEntry, TagRule
-from loaders.resolution import normalize_name
+from loaders.names import normalize_name
+from loaders.vendor_rule import RULE as VENDOR_RULE
+from loaders.vendor_rule import VendorRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +84,9 @@ class Tagger:
         groups = [
             f"(?P<r{i}>{compiled.pattern.pattern})"
             for i, compiled in enumerate(self._rules)
-            if compiled.pattern is not None
+            # Rules needing a code are searched alone, on coded contracts only: in the combined
+            # scan their common words ("tracking") would hide other rules' phrases.
+            if compiled.pattern is not None and not compiled.rule.codes_and_keywords
         ]
         self._combined = re.compile("|".join(groups)) if groups else None
         self._coded = [r for r in self._rules if r.rule.psc or r.rule.naics]
@@ -88,6 +94,10 @@ class Tagger:
             _CompiledProduct(p, tuple(normalize_name(v) for v in p.vendors), _pattern(p.keywords))
             for p in catalogs.products.values()
         ]
+        # Negative rules: per technology, the phrases its keywords must lie outside of.
+        self._exclude = {tech.id: pattern for tech in catalogs.technologies.values()
+                         if (pattern := _pattern(tech.exclude)) is not None}
+        self._vendor_rule = VendorRule(catalogs.vendors.values(), _pattern)
         self._by_vendor: dict[str, list[_CompiledProduct]] = {}
         for product in self._products:
             for vendor in product.vendors:
@@ -132,7 +142,24 @@ class Tagger:
                 self._cache.clear()
             self._cache[key] = tags
         products = self._named_products(description, vendors)
-        return tags + products if products else tags
+        by_vendor = self._by_vendor_catalog(description, psc_description, naics_description,
+                                            vendors, {t.target for t in tags})
+        return tags + by_vendor + products if (products or by_vendor) else tags
+
+    def _by_vendor_catalog(self, description: str | None, psc_description: str | None,
+                           naics_description: str | None, vendors: tuple[str | None, ...],
+                           have: set[str]) -> list[Tag]:
+        if not any(vendors):
+            return []
+        texts = [_plain(t) for t in (description, psc_description, naics_description) if t]
+
+        def excluded(tech: str) -> bool:
+            pattern = self._exclude.get(tech)
+            return pattern is not None and any(pattern.search(t) for t in texts)
+
+        return [Tag(v.technology, VENDOR_RULE, v.matched)
+                for v in self._vendor_rule.tags(_plain(description or ""), vendors, excluded)
+                if v.technology not in have]
 
     def _technologies(self, description: str | None, psc: str | None,
                       psc_description: str | None, naics: str | None,
@@ -148,13 +175,24 @@ class Tagger:
                 plain = _plain(original)
                 for match in self._combined.finditer(plain):
                     index = int((match.lastgroup or "r0")[1:])
-                    if index not in by_rule:
+                    if index not in by_rule and not self._inside_exclusion(index, plain, match):
                         by_rule[index] = Tag(self._rules[index].technology,
                                              self._rules[index].rule.name,
                                              _quote(label, original, plain, match))
         for compiled in self._coded:
+            if not compiled.rule.codes_and_keywords or not description:
+                continue
+            coded = _code_match(psc, compiled.rule.psc) or _code_match(naics, compiled.rule.naics)
+            # Its words must be the contract's own (not its code's title) and come with a code.
+            plain = _plain(description)
+            hit = compiled.pattern.search(plain) if coded and compiled.pattern else None
+            if hit:
+                by_rule[self._rules.index(compiled)] = Tag(
+                    compiled.technology, compiled.rule.name,
+                    f"{_quote('description', description, plain, hit)} ({coded})")
+        for compiled in self._coded:
             index = self._rules.index(compiled)
-            if index in by_rule:
+            if index in by_rule or compiled.rule.codes_and_keywords:
                 continue
             if _code_match(psc, compiled.rule.psc):
                 by_rule[index] = Tag(compiled.technology, compiled.rule.name, f"psc: {psc}")
@@ -164,6 +202,14 @@ class Tagger:
             tag = by_rule[index]
             found.setdefault(tag.target, tag)
         return list(found.values())
+
+    def _inside_exclusion(self, index: int, plain: str, match: re.Match[str]) -> bool:
+        """Whether a keyword match lies inside one of its technology's excluded phrases."""
+        pattern = self._exclude.get(self._rules[index].technology)
+        if pattern is None:
+            return False
+        return any(hit.start() <= match.start() and match.end() <= hit.end()
+                   for hit in pattern.finditer(plain))
 
     def _named_products(self, description: str | None, vendors: tuple[str | None, ...]
                         ) -> list[Tag]:

@@ -94,8 +94,9 @@ def test_tagging_records_rule_and_matched_text_with_vendor_constraints() -> None
     tagger = Tagger(load_catalogs())
     tags = tagger.tag("Consolidated Lead Evaluation and Reporting (CLEAR) System Access",
                       vendors=("West Publishing",))
+    # CLEAR is people-search and public-records data (schema/catalogs/products.yaml).
     assert {t.target for t in tags} >= {"product:thomson-reuters-clear",
-                                        "technology:case-management-analytics"}
+                                        "technology:data-brokerage"}
     # The same words from another vendor: no named product (vendor constraint).
     other = tagger.tag("Consolidated Lead Evaluation and Reporting (CLEAR) System Access",
                        vendors=("Acme Data LLC",))

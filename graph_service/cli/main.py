@@ -12,6 +12,7 @@ from graph_service.cli.load import load_app
 from graph_service.cli.maps import map_app
 from graph_service.cli.schema_cmd import schema_app
 from graph_service.cli.serve import register as register_serve
+from graph_service.cli.tagging_eval import register as register_tagging_eval
 
 app = typer.Typer(
     name="survgraph",
@@ -42,3 +43,4 @@ app.add_typer(bench_app, name="bench")
 register_admin(app)
 register_export(app)
 register_serve(app)
+register_tagging_eval(app)
