@@ -16,6 +16,7 @@ import orjson
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.records import Batch, Edge, Node, prepare_batch
+from graph_service.statements import EDGE_KEY_SEPARATOR, Statement
 from graph_service.stores import traversal
 from graph_service.stores.base import (
     Direction,
@@ -263,6 +264,27 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
 
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
         return self._read_nodes(self._db, ids)
+
+    def statements(self, ids: Sequence[str]) -> list[Statement]:
+        found: list[Statement] = []
+        nodes = [i for i in ids if EDGE_KEY_SEPARATOR not in i]
+        ties = [i.split(EDGE_KEY_SEPARATOR) for i in ids if EDGE_KEY_SEPARATOR in i]
+        columns = "f.entity, {}, f.kind, f.source, f.record, f.origin, f.rank, f.body, " \
+                  "f.first_seen, f.last_seen"
+        for chunk in _chunks(nodes):
+            sql = (f"SELECT {columns.format('c.canonical')} FROM canon AS c "  # noqa: S608
+                   "JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0 "
+                   f"WHERE c.canonical IN ({_marks(len(chunk))})")
+            found += [Statement.of(*row) for row in self._db.execute(sql, chunk)]
+        key = "cs.canonical || char(31) || f.kind || char(31) || cd.canonical"
+        for src, rel_type, dst in ties:
+            sql = (f"SELECT {columns.format(key)} FROM canon AS cs "  # noqa: S608
+                   "JOIN fragments AS f ON f.src = cs.entity AND f.is_edge = 1 AND f.kind = ? "
+                   "JOIN canon AS cd ON cd.entity = f.dst "
+                   "WHERE cs.canonical = ? AND cd.canonical = ?")
+            found += [Statement.of(*row) for row in self._db.execute(sql, [rel_type, src, dst])]
+        found.sort(key=lambda s: (s.canonical, -s.rank, s.source, s.record, s.entity))
+        return found
 
     def lookup(self, kind: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
         """Ids of `kind` nodes whose indexed property `prop` has one of `values`."""
