@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 PropertyType = Literal["string", "integer", "float", "boolean", "date", "datetime", "list"]
+ResolveRule = Literal["precedence", "min", "max", "union"]
 Direction = Literal["out", "in"]
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -35,7 +36,22 @@ class PropertySpec(BaseModel):
     required: bool = False
     indexed: bool = False
     enum: tuple[str, ...] | None = None
+    resolve: ResolveRule | None = None  # None: the policy's default for the type
     description: str = ""
+
+
+class ResolutionPolicy(BaseModel):
+    """How the view chooses a value among statements (schema/model.yaml, `resolution:`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    precedence: tuple[str, ...]
+    defaults: dict[PropertyType, ResolveRule]
+
+    def rank(self, origin: str | None) -> int:
+        """Higher is more trusted; an unknown origin ranks below every listed one."""
+        if origin in self.precedence:
+            return len(self.precedence) - self.precedence.index(origin)
+        return 0
 
 
 class KindStyle(BaseModel):
@@ -50,6 +66,8 @@ class KindSpec(BaseModel):
     prefix: str
     description: str = ""
     style: KindStyle
+    identifiers: tuple[str, ...] = ()
+    conflicts: tuple[str, ...] = ()
     properties: dict[str, PropertySpec] = Field(default_factory=dict)
 
 
@@ -101,6 +119,7 @@ class DomainModel(BaseModel):
     kinds: dict[str, KindSpec]
     relationships: dict[str, RelationshipSpec]
     reach: tuple[ReachRule, ...]
+    resolution: ResolutionPolicy
 
     @model_validator(mode="after")
     def _consistent(self) -> DomainModel:
@@ -112,6 +131,9 @@ class DomainModel(BaseModel):
             for key in spec.properties:
                 if not _IDENTIFIER.match(key) or key in self.node_properties:
                     raise ValueError(f"{spec.name}.{key}: bad or shadowing property name")
+            for key in spec.identifiers + spec.conflicts:
+                if key not in spec.properties:
+                    raise ValueError(f"{spec.name}: identifier {key!r} is not a property")
         for rel in self.relationships.values():
             for kind in rel.from_kinds + rel.to_kinds:
                 if kind not in self.kinds:
@@ -139,6 +161,16 @@ class DomainModel(BaseModel):
 
     def node_property(self, kind: str, key: str) -> PropertySpec | None:
         return self.kinds[kind].properties.get(key) or self.node_properties.get(key)
+
+    def resolve_rule(self, owner: str, key: str) -> ResolveRule:
+        """The policy rule for property `key` of a kind or relationship type `owner`."""
+        if owner in self.kinds:
+            spec = self.node_property(owner, key)
+        else:
+            spec = self.relationship_properties.get(key)
+        if spec is None:
+            raise KeyError(f"{owner} has no property {key!r}")
+        return spec.resolve or self.resolution.defaults[spec.type]
 
     def rules_between(self, from_kinds: set[str], to_kind: str) -> list[ReachRule]:
         return [r for r in self.reach if r.from_kind in from_kinds and r.to_kind == to_kind]

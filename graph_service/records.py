@@ -1,5 +1,10 @@
 """The records every store reads and writes: nodes, relationships, and batches of both.
 
+Written to a store, a Node or Edge is a *claim*: what one source record says about one entity
+or tie (its `sources[0]` is the source, `record` the place in it, `origin` the kind of source
+the resolution policy ranks). The store keeps claims as statements and derives the graph view
+from them (graph_service/statements.py); read back, a Node or Edge is that view.
+
 Plain slotted dataclasses (not pydantic models) because bulk loads create millions of them; the
 schema checks live in `validate_node` / `validate_edge`, called once per record at the boundary.
 """
@@ -8,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -45,6 +49,8 @@ class Node:
     sources: list[str] = field(default_factory=list)
     first_seen: str | None = None
     last_seen: str | None = None
+    record: str | None = None  # claims only: where in the source, e.g. "file.csv:12"
+    origin: str | None = None  # claims only: the policy's source class, e.g. "dataset"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +88,8 @@ class Edge:
     sources: list[str] = field(default_factory=list)
     first_seen: str | None = None
     last_seen: str | None = None
+    record: str | None = None
+    origin: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -115,11 +123,11 @@ class Edge:
 
 @dataclass(slots=True)
 class Batch:
-    """Nodes and relationships written together: wholly or not at all.
+    """Claims written together: wholly or not at all.
 
     `validated` is set only by code that has already run `validate_node` / `validate_edge` on
-    every record and merged duplicates (the load pipeline checks each row to reject it alone);
-    stores then skip checking the same records a second time. Anything else leaves it False.
+    every record (the load pipeline checks each row to reject it alone); stores then skip
+    checking the same records a second time. Anything else leaves it False.
     """
 
     nodes: list[Node] = field(default_factory=list)
@@ -128,77 +136,6 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)
-
-
-# -- merging ------------------------------------------------------------------------------------
-
-
-def union(first: Sequence[str], second: Iterable[str]) -> list[str]:
-    """Ordered union: keeps the order of `first`, then new items of `second`."""
-    seen = set(first)
-    merged = list(first)
-    for item in second:
-        if item not in seen:
-            seen.add(item)
-            merged.append(item)
-    return merged
-
-
-def _earliest(a: str | None, b: str | None) -> str | None:
-    return min(x for x in (a, b) if x) if (a or b) else None
-
-
-def _latest(a: str | None, b: str | None) -> str | None:
-    return max(x for x in (a, b) if x) if (a or b) else None
-
-
-def merge_nodes(old: Node, new: Node) -> Node:
-    """Fold `new` into `old`: the first name stays (others become aliases), set values win over
-    missing ones, aliases and sources are unioned, first/last seen widen."""
-    aliases = union(old.aliases, new.aliases)
-    if new.name != old.name and new.name not in aliases:
-        aliases.append(new.name)
-    properties = dict(old.properties)
-    properties.update({k: v for k, v in new.properties.items() if v is not None})
-    return Node(
-        id=old.id,
-        kind=old.kind,
-        name=old.name,
-        aliases=aliases,
-        properties=properties,
-        sources=union(old.sources, new.sources),
-        first_seen=_earliest(old.first_seen, new.first_seen),
-        last_seen=_latest(old.last_seen, new.last_seen),
-    )
-
-
-def merge_edges(old: Edge, new: Edge) -> Edge:
-    """Fold `new` into `old`; a reported claim outranks an inferred one."""
-    properties = dict(old.properties)
-    properties.update({k: v for k, v in new.properties.items() if v is not None})
-    status = "reported" if "reported" in (old.status, new.status) else "inferred"
-    return Edge(
-        type=old.type,
-        source=old.source,
-        target=old.target,
-        status=status,
-        properties=properties,
-        sources=union(old.sources, new.sources),
-        first_seen=_earliest(old.first_seen, new.first_seen),
-        last_seen=_latest(old.last_seen, new.last_seen),
-    )
-
-
-def collapse(batch: Batch) -> Batch:
-    """Merge duplicate ids and duplicate ties inside one batch, keeping first-seen order."""
-    nodes: dict[str, Node] = {}
-    for node in batch.nodes:
-        nodes[node.id] = merge_nodes(nodes[node.id], node) if node.id in nodes else node
-    edges: dict[tuple[str, str, str], Edge] = {}
-    for edge in batch.edges:
-        key = edge.key
-        edges[key] = merge_edges(edges[key], edge) if key in edges else edge
-    return Batch(list(nodes.values()), list(edges.values()))
 
 
 # -- validation ---------------------------------------------------------------------------------
@@ -342,10 +279,9 @@ def validate_edge(model: DomainModel, edge: Edge, kinds: dict[str, str] | None =
 
 
 def prepare_batch(model: DomainModel, batch: Batch) -> tuple[Batch, dict[str, str]]:
-    """What every store does before writing: merge duplicates and check each record against the
-    schema (unless the batch says that was done); returns the batch and its node ids' kinds."""
-    if not batch.validated:
-        batch = collapse(batch)
+    """What every store does before writing: check each claim against the schema (unless the
+    batch says that was done); returns the batch and its node ids' kinds. Duplicate claims are
+    not merged here: they are statements, and the view's policy decides (statements.py)."""
     kinds = {n.id: n.kind for n in batch.nodes}
     if not batch.validated:
         for node in batch.nodes:

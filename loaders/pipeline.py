@@ -7,8 +7,9 @@ Safety rules:
 - a row that cannot be loaded is listed in the rejects file (file, row, field, reason) and the
   rest goes on;
 - writes are batches, each one transaction (wholly or not at all); `dry_run` writes nothing;
-- ids are derived from the data and first/last seen is the load's day, so re-loading a file
-  changes nothing.
+- what a row says is written as claims (statements of its source and row, never merged here);
+  ids are derived from the data alone and the store's policy derives the graph from the
+  statements, so re-loading a file adds nothing and load order changes nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import csv
 import gc
 import hashlib
 import io
-import itertools
 import operator
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -35,8 +35,6 @@ from graph_service.records import (
     Node,
     ValidationError,
     Value,
-    merge_edges,
-    merge_nodes,
     validate_edge,
     validate_node,
 )
@@ -51,9 +49,6 @@ DEFAULT_BATCH_SIZE = 2000
 _CLEAN_CACHE = 100_000  # distinct cell texts remembered by a picker
 _MISS: Any = object()
 CATALOG_SOURCE = "source:survgraph-catalogs"
-
-
-Mention = tuple[str | None, str | None, str | None]  # a company's (name, UEI, DUNS) in a record
 
 
 class WrongShape(ValueError):
@@ -95,8 +90,10 @@ class RowOutput:
         props: dict[str, Value] = {
             k: v for k, v in (properties or {}).items() if v is not None and v != ""
         }
-        node = Node(node_id, kind, name, list(aliases), props,
-                    list(sources) or [self._ctx.file_source], self._ctx.seen, self._ctx.seen)
+        ctx = self._ctx
+        cited = list(sources) or [ctx.file_source]
+        node = Node(node_id, kind, name, list(aliases), props, cited, ctx.seen, ctx.seen,
+                    ctx.record, "catalog" if cited == [CATALOG_SOURCE] else ctx.origin)
         if self._ctx.validate_rows:
             try:
                 validate_node(self._ctx.model, node)
@@ -121,8 +118,13 @@ class RowOutput:
         props: dict[str, Value] = {
             k: v for k, v in (properties or {}).items() if v is not None and v != ""
         }
-        edge = Edge(rel_type, source, target, status, props,
-                    list(sources) or [self._ctx.file_source], self._ctx.seen, self._ctx.seen)
+        ctx = self._ctx
+        cited = list(sources) or [ctx.file_source]
+        # A rule's guess ranks as inference, below what any source states (schema policy).
+        origin = ("catalog" if cited == [CATALOG_SOURCE] else
+                  ctx.origin if status == "reported" else "inference")
+        edge = Edge(rel_type, source, target, status, props, cited, ctx.seen, ctx.seen,
+                    ctx.record, origin)
         if self._ctx.validate_rows:
             try:
                 validate_edge(self._ctx.model, edge)
@@ -291,11 +293,6 @@ class InputFile(abc.ABC):
     def build(self, record: Any, out: RowOutput) -> None:
         """Turn one record into nodes and ties on `out`; raise RowError for a bad record."""
 
-    def company_mentions(self, record: Any) -> list[Mention]:
-        """The (name, UEI, DUNS) of the companies a record names, so that the resolver can ask
-        the store about a whole batch at once; formats without such a list resolve one by one."""
-        return []
-
     def position(self) -> int:
         """Bytes consumed so far, for the progress bar."""
         return self.size
@@ -351,8 +348,6 @@ class CsvFile(InputFile):
     """A CSV file read as lists; `required` columns must all be in the header."""
 
     required: tuple[str, ...] = ()
-    # (name, UEI, DUNS) columns of each company a row names (see company_mentions).
-    company_columns: tuple[tuple[str, str, str], ...] = ()
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
@@ -372,8 +367,6 @@ class CsvFile(InputFile):
                 path, f"not a {self.format_name} file: missing columns {', '.join(missing)}",
                 missing,
             )
-        self._company_cells = [tuple(self.columns.get(c) for c in triple)
-                               for triple in self.company_columns]
 
     def _open(self) -> TextIO:
         raw = self.path.open("rb")
@@ -404,12 +397,6 @@ class CsvFile(InputFile):
                     )
                     continue
                 yield number, row
-
-    def company_mentions(self, record: Any) -> list[Mention]:
-        return [(text(record[n]) if n is not None else None,
-                 text(record[u]) if u is not None else None,
-                 text(record[d]) if d is not None else None)
-                for n, u, d in self._company_cells]
 
     def position(self) -> int:
         try:
@@ -498,20 +485,22 @@ class LoadSummary:
 
 
 class LoadContext:
-    """What builders share during one load: the store (read-only), the schema, the catalogs,
-    the resolvers and tagger, the current file's Source id and the load's day."""
+    """What builders share during one load: the schema, the catalogs, the resolvers and tagger,
+    the current file's Source id, origin and record, and the load's day. Nothing here reads
+    the store: what a row says depends on the row alone."""
 
-    def __init__(self, store: GraphStore | None, model: DomainModel | None = None,
-                 catalogs: Catalogs | None = None, seen: str | None = None) -> None:
-        self.store = store
-        self.model = model or (store.model if store is not None else load_model())
+    def __init__(self, model: DomainModel | None = None, catalogs: Catalogs | None = None,
+                 seen: str | None = None) -> None:
+        self.model = model or load_model()
         self.catalogs = catalogs or load_catalogs()
-        self.companies = CompanyResolver(store)
-        self.agencies = AgencyResolver(store, self.catalogs)
-        self.contracts = ContractResolver(store)
+        self.companies = CompanyResolver()
+        self.agencies = AgencyResolver(self.catalogs)
+        self.contracts = ContractResolver()
         self.tagger = Tagger(self.catalogs)
         self.seen = seen or today()
         self.file_source = ""
+        self.origin: str | None = None  # the policy's class of the current file's source
+        self.record: str | None = None  # "<file name>:<row>" of the row being built
         self.validate_rows = True
         # Catalog entities (agencies, domains, technologies, products) shared by the rows of the
         # current batch, and their ids.
@@ -523,56 +512,25 @@ class LoadContext:
         self.emitted = set()
 
 
-# Kinds whose nodes recur across batches (one per vendor or agency, not per row): the pipeline
-# remembers what it wrote of them and skips re-sending a node that would change nothing.
-_REMEMBERED_KINDS = frozenset({"Company", "Agency", "Domain", "Technology", "Product"})
-
-
-def _covered(old: Node | None, new: Node) -> bool:
-    """Would merging `new` into `old` (already written by this load) change nothing?"""
-    if old is None or old.kind != new.kind:
-        return False
-    names = {old.name, *old.aliases}
-    return (
-        new.name in names
-        and names.issuperset(new.aliases)
-        and all(old.properties.get(k) == v for k, v in new.properties.items() if v is not None)
-        and set(old.sources).issuperset(new.sources)
-        and (new.first_seen is None or (old.first_seen or "9") <= new.first_seen)
-        and (new.last_seen is None or (old.last_seen or "") >= new.last_seen)
-    )
-
-
 class _BatchBuffer:
-    """Nodes and ties of the rows of one batch, duplicates merged as they arrive."""
+    """The claims of the rows of one batch, in row order (the store keeps each as a statement;
+    identical claims of many rows are one statement there)."""
 
     def __init__(self) -> None:
-        self.nodes: dict[str, Node] = {}
-        self.edges: dict[tuple[str, str, str], Edge] = {}
+        self.nodes: list[Node] = []
+        self.edges: list[Edge] = []
         self.rows: list[tuple[str, int, RowOutput]] = []
 
     def add(self, label: str, number: int, out: RowOutput) -> None:
-        nodes, edges = self.nodes, self.edges
-        for node in out.nodes:
-            old = nodes.get(node.id)
-            if old is None:
-                nodes[node.id] = node
-            elif old != node:
-                nodes[node.id] = merge_nodes(old, node)
-        for edge in out.edges:
-            key = (edge.source, edge.type, edge.target)
-            old_edge = edges.get(key)
-            if old_edge is None:
-                edges[key] = edge
-            elif old_edge != edge:
-                edges[key] = merge_edges(old_edge, edge)
+        self.nodes += out.nodes
+        self.edges += out.edges
         self.rows.append((label, number, out))
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def batch(self, validated: bool = False) -> Batch:
-        return Batch(list(self.nodes.values()), list(self.edges.values()), validated)
+        return Batch(self.nodes, self.edges, validated)
 
 
 ProgressHook = Callable[[str, int, int], None]  # (file label, bytes done, bytes total)
@@ -595,9 +553,8 @@ class Pipeline:
         self.batch_size = batch_size
         self.rejects_path = rejects_path
         self.progress = progress
-        self.ctx = LoadContext(store, seen=seen)
+        self.ctx = LoadContext(store.model, seen=seen)
         self.summary = LoadSummary(dry_run=dry_run)
-        self._written: dict[str, Node] = {}
         self._rejects_writer: Any = None
         self._rejects_handle: TextIO | None = None
 
@@ -641,14 +598,8 @@ class Pipeline:
         # Rows built with validation on were each checked as built (so one could be rejected
         # alone); the store need not check them again.
         validated = self.ctx.validate_rows
-        batch = buffer.batch()
-        fresh = [n for n in batch.nodes if not _covered(self._written.get(n.id), n)]
         try:
-            self._write(Batch(fresh, batch.edges, validated))
-            for node in fresh:
-                if node.kind in _REMEMBERED_KINDS:
-                    old = self._written.get(node.id)
-                    self._written[node.id] = merge_nodes(old, node) if old else node
+            self._write(buffer.batch(validated))
         except (ValueError, ValidationError) as exc:
             # One transaction failed as a whole: retry row by row so only the culprits stay out.
             for label, number, out in buffer.rows:
@@ -668,18 +619,16 @@ class Pipeline:
     # -- the load --------------------------------------------------------------------------------
 
     def _file_source(self, item: InputFile) -> RowOutput:
-        """The Source node for a whole input file. loaded_at is the day of the first load of
-        these bytes (day precision, like first/last seen), so re-loading changes nothing and
+        """The Source node for a whole input file. loaded_at is the load's day (day precision,
+        like first/last seen; the policy keeps the earliest), so re-loading changes nothing and
         two stores loaded from the same files export the same lines."""
         source_id = f"source:file-{item.sha256[:16]}"
         self.ctx.file_source = source_id
+        self.ctx.origin = item.source_kind
+        self.ctx.record = item.path.name
         if not item.cite_file:
             return RowOutput(self.ctx)
         loaded_at = f"{self.ctx.seen}T00:00:00+00:00"
-        existing = self.store.get_node(source_id)
-        if existing is not None and isinstance(existing.properties.get("loaded_at"), str):
-            loaded_at = str(existing.properties["loaded_at"])
-        self.ctx.file_source = source_id
         out = RowOutput(self.ctx)
         out.node(source_id, "Source", item.path.name, {
             "title": item.title(), "sha256": item.sha256, "format": item.format_name,
@@ -705,7 +654,6 @@ class Pipeline:
             gc.set_threshold(*thresholds)
             if self._rejects_handle is not None:
                 self._rejects_handle.close()
-        self.summary.merged = self.ctx.companies.merges
         self.summary.seconds = time.perf_counter() - started
         return self.summary
 
@@ -720,13 +668,15 @@ class Pipeline:
         buffer = _BatchBuffer()
         ctx.new_batch()
         last_report = 0.0
-        for number, record in self._read_ahead(item):
+        name = item.path.name
+        for number, record in item.records():
             file_summary.rows += 1
             if isinstance(record, RowError):
                 file_summary.rejected += 1
                 self._reject(label, number, record.field, record.reason)
                 continue
             out = RowOutput(ctx)
+            ctx.record = f"{name}:{number}"
             try:
                 item.build(record, out)
             except RowError as exc:
@@ -736,6 +686,7 @@ class Pipeline:
             file_summary.loaded += 1
             buffer.add(label, number, out)
             if len(buffer) >= self.batch_size:
+                ctx.record = name
                 self._flush(buffer, [source, ctx.static], files)
                 buffer = _BatchBuffer()
                 ctx.new_batch()
@@ -749,21 +700,6 @@ class Pipeline:
             self._flush(buffer, [source, ctx.static], files)
         if self.progress is not None:
             self.progress(label, item.size, item.size)
-
-
-    def _read_ahead(self, item: InputFile) -> Iterator[tuple[int, Any]]:
-        """The file's records, a batch at a time: before a batch is built, the resolver asks
-        the store in one go about every company it names (one read per batch instead of up to
-        three per new vendor, which over Bolt was half of a load's time)."""
-        records = item.records()
-        while True:
-            chunk = list(itertools.islice(records, self.batch_size))
-            if not chunk:
-                return
-            self.ctx.companies.prefetch(
-                mention for _, record in chunk if not isinstance(record, RowError)
-                for mention in item.company_mentions(record))
-            yield from chunk
 
 
 def slug_id(prefix: str, text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from graph_service.records import Edge, Node, union
+from graph_service.records import Edge, Node
 
 FOLDED = "FOLDED_CONTRACTS"
 VENDOR_TYPES = ("AWARDED_TO",)
@@ -54,9 +54,9 @@ def fold_contracts(nodes: list[Node], edges: list[Edge]) -> tuple[list[Node], li
                 fold.amount += amount
                 fold.contracts.append(contract_id)
                 ties = [vendor_edge, *[e for e in agencies[contract_id] if e.target == agency]]
-                fold.sources = union(fold.sources, contract.sources)
+                fold.sources = list(dict.fromkeys([*fold.sources, *contract.sources]))
                 for tie in ties:
-                    fold.sources = union(fold.sources, tie.sources)
+                    fold.sources = list(dict.fromkeys([*fold.sources, *tie.sources]))
                     fold.reported = fold.reported and tie.status == "reported"
     kept_nodes = [n for n in nodes if n.id not in folded]
     kept_edges = [e for e in edges if e.source not in folded and e.target not in folded]

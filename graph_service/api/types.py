@@ -17,8 +17,10 @@ from strawberry.types.nodes import SelectedField
 
 from graph_service.api.context import ApiError, Context, context_of, page_size
 from graph_service.api.loaders import Hop, chosen_ids, chosen_pairs, other_end
+from graph_service.api.provenance import Provenance, provenance_of, statements_of
 from graph_service.domain_model import load_model
 from graph_service.records import Edge, Node
+from graph_service.statements import edge_entity
 from graph_service.stores.base import Direction as TieDirection
 from graph_service.stores.base import Path, ReachAnswer
 
@@ -339,6 +341,14 @@ class EdgeType:
     def sources(self, info: Info) -> list[Source]:
         return sources_of(info, self.record.sources)
 
+    @strawberry.field(description="Each property's value, the statement that gave it and what "
+                                  "other sources said (one property, or all)")
+    async def provenance(self, info: Info, property: str | None = None) -> list[Provenance]:
+        edge = self.record
+        found = await statements_of(info, edge_entity(edge.source, edge.type, edge.target))
+        view: dict[str, Any] = {"status": edge.status, **edge.properties}
+        return provenance_of(edge.type, view, found, property)
+
     @strawberry.field
     async def from_node(self, info: Info) -> NodeInterface | None:
         found = await load_nodes(info, [self.record.source])
@@ -396,6 +406,16 @@ class NodeInterface:
     @strawberry.field(description="All kind-specific properties as one JSON object")
     def properties(self) -> JSON:
         return cast(JSON, dict(sorted(self.record.properties.items())))
+
+    @strawberry.field(description="Each property's value, the statement that gave it and what "
+                                  "other sources said (one property, or all)")
+    async def provenance(self, info: Info, property: str | None = None) -> list[Provenance]:
+        node = self.record
+        found = await statements_of(info, node.id)
+        view: dict[str, Any] = {"name": node.name, **node.properties}
+        if node.aliases:
+            view["aliases"] = node.aliases
+        return provenance_of(node.kind, view, found, property)
 
     @strawberry.field
     def first_seen(self) -> date | None:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from graph_service.domain_model import DomainModel
 from graph_service.records import Batch, Edge, Node
+from graph_service.statements import Statement
 from graph_service.stores.query_types import GroupKey, ListFilter, ListOrder, ListPage, SpendingRow
 
 Direction = Literal["out", "in", "both"]
@@ -86,6 +87,12 @@ class GraphStore(abc.ABC):
 
     def get_node(self, node_id: str) -> Node | None:
         return self.get_nodes([node_id]).get(node_id)
+
+    @abc.abstractmethod
+    def statements(self, ids: Sequence[str]) -> list[Statement]:
+        """Every statement behind the view's nodes `ids` (canonical ids) or ties (keys from
+        statements.edge_entity of canonical ends), ordered by rank (best first), then source,
+        record: the provenance of each of their values."""
 
     @abc.abstractmethod
     def lookup(self, kind: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:

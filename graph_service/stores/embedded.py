@@ -15,14 +15,8 @@ from typing import Any
 import orjson
 
 from graph_service.domain_model import DomainModel, load_model
-from graph_service.records import (
-    Batch,
-    Edge,
-    Node,
-    merge_edges,
-    merge_nodes,
-    prepare_batch,
-)
+from graph_service.records import Batch, Edge, Node, prepare_batch
+from graph_service.statements import EDGE_KEY_SEPARATOR, Statement
 from graph_service.stores import traversal
 from graph_service.stores.base import (
     Direction,
@@ -34,6 +28,12 @@ from graph_service.stores.base import (
     WriteResult,
 )
 from graph_service.stores.embedded_queries import EmbeddedQueries
+from graph_service.stores.embedded_view import (
+    STATEMENT_DDL,
+    STATEMENT_TABLES,
+    append_and_refresh,
+    install_policy,
+)
 from graph_service.stores.reach_cache import CachedReach
 from graph_service.text import fold
 
@@ -134,7 +134,10 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             for kind, ks in self.model.kinds.items()
         }
         # executescript manages its own transaction; every statement is IF NOT EXISTS.
-        self._db.executescript(_DDL)
+        self._db.executescript(_DDL + STATEMENT_DDL)
+        with self._write() as db:
+            install_policy(db, self.model)
+        self._convert_merged_store()
 
     # -- connections ---------------------------------------------------------------------------
 
@@ -189,65 +192,48 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
     # -- writing -------------------------------------------------------------------------------
 
     def upsert(self, batch: Batch) -> WriteResult:
+        """Append the batch's claims as statements; recompute the view where they land."""
         batch, kinds = prepare_batch(self.model, batch)
-        result = WriteResult()
         with self._write() as db:
-            existing = self._read_nodes(db, [n.id for n in batch.nodes])
-            missing_ends = sorted(
-                {end for e in batch.edges for end in (e.source, e.target)} - set(kinds)
-            )
-            present = set(self._read_nodes(db, missing_ends)) if missing_ends else set()
-            absent = [end for end in missing_ends if end not in present]
+            missing = sorted({end for e in batch.edges for end in (e.source, e.target)}
+                             - set(kinds))
+            known: set[str] = set()
+            for chunk in _chunks(missing):
+                sql = f"SELECT entity FROM canon WHERE entity IN ({_marks(len(chunk))})"  # noqa: S608
+                known.update(row[0] for row in db.execute(sql, chunk))
+            absent = [end for end in missing if end not in known]
             if absent:
                 raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
-            rows, terms, lookups, stale = [], [], [], []
-            for node in batch.nodes:
-                old = existing.get(node.id)
-                merged = merge_nodes(old, node) if old else node
-                if old is None:
-                    result.nodes_created += 1
-                elif merged != old:
-                    result.nodes_updated += 1
-                    stale.append(node.id)
-                else:
-                    continue
-                rows.append((merged.id, merged.kind, merged.name, _node_body(merged)))
-                terms += [(fold(t), merged.id) for t in {merged.name, *merged.aliases}]
-                lookups += [
-                    (merged.kind, key, str(merged.properties[key]), merged.id)
-                    for key in self._indexed[merged.kind]
-                    if merged.properties.get(key) not in (None, "")
-                ]
-            for chunk in _chunks(stale):
-                db.execute(f"DELETE FROM lookup WHERE id IN ({_marks(len(chunk))})", chunk)  # noqa: S608
-            # Rows in key order touch each B-tree page once instead of once per row.
-            rows.sort()
-            terms.sort()
-            lookups.sort()
-            db.executemany("INSERT OR REPLACE INTO nodes VALUES (?,?,?,?)", rows)
-            db.executemany("INSERT OR IGNORE INTO terms VALUES (?,?)", terms)
-            db.executemany("INSERT OR IGNORE INTO lookup VALUES (?,?,?,?)", lookups)
-            old_edges = self._read_edges(db, [e.key for e in batch.edges])
-            edge_rows = []
-            for edge in batch.edges:
-                old_edge = old_edges.get(edge.key)
-                if old_edge is None:
-                    result.edges_created += 1
-                    merged_edge = edge
-                else:
-                    merged_edge = merge_edges(old_edge, edge)
-                    if merged_edge == old_edge:
-                        continue
-                    result.edges_updated += 1
-                edge_rows.append((*edge.key, _edge_body(merged_edge)))
-            edge_rows.sort()
-            db.executemany("INSERT OR REPLACE INTO edges VALUES (?,?,?,?)", edge_rows)
+            result = append_and_refresh(db, self.model, batch.nodes, batch.edges)
             _bump_generation(db)
         return result
 
+    def _convert_merged_store(self) -> None:
+        """A store written by a release before statements holds merged nodes and ties only: each
+        becomes a statement of its first source (record "converted"), so nothing is lost and
+        the view is derived as for any other store."""
+        db = self._db
+        if db.execute("SELECT 1 FROM fragments LIMIT 1").fetchone() is not None:
+            return
+        if db.execute("SELECT 1 FROM nodes LIMIT 1").fetchone() is None:
+            return
+        nodes = [_node_from_row(row) for row in db.execute(
+            "SELECT id, kind, name, body FROM nodes ORDER BY id")]
+        edges = [_edge_from_row(row) for row in db.execute(
+            "SELECT src, type, dst, body FROM edges ORDER BY src, type, dst")]
+        for node in nodes:
+            node.record = "converted"
+        for edge in edges:
+            edge.record = "converted"
+        with self._write() as tx:
+            for table in ("nodes", "terms", "lookup", "edges"):
+                tx.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            append_and_refresh(tx, self.model, nodes, edges)
+            _bump_generation(tx)
+
     def clear(self) -> None:
         with self._write() as db:
-            for table in ("nodes", "terms", "lookup", "edges"):
+            for table in ("nodes", "terms", "lookup", "edges", *STATEMENT_TABLES):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             _bump_generation(db)
 
@@ -278,6 +264,27 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
 
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
         return self._read_nodes(self._db, ids)
+
+    def statements(self, ids: Sequence[str]) -> list[Statement]:
+        found: list[Statement] = []
+        nodes = [i for i in ids if EDGE_KEY_SEPARATOR not in i]
+        ties = [i.split(EDGE_KEY_SEPARATOR) for i in ids if EDGE_KEY_SEPARATOR in i]
+        columns = "f.entity, {}, f.kind, f.source, f.record, f.origin, f.rank, f.body, " \
+                  "f.first_seen, f.last_seen"
+        for chunk in _chunks(nodes):
+            sql = (f"SELECT {columns.format('c.canonical')} FROM canon AS c "  # noqa: S608
+                   "JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0 "
+                   f"WHERE c.canonical IN ({_marks(len(chunk))})")
+            found += [Statement.of(*row) for row in self._db.execute(sql, chunk)]
+        key = "cs.canonical || char(31) || f.kind || char(31) || cd.canonical"
+        for src, rel_type, dst in ties:
+            sql = (f"SELECT {columns.format(key)} FROM canon AS cs "  # noqa: S608
+                   "JOIN fragments AS f ON f.src = cs.entity AND f.is_edge = 1 AND f.kind = ? "
+                   "JOIN canon AS cd ON cd.entity = f.dst "
+                   "WHERE cs.canonical = ? AND cd.canonical = ?")
+            found += [Statement.of(*row) for row in self._db.execute(sql, [rel_type, src, dst])]
+        found.sort(key=lambda s: (s.canonical, -s.rank, s.source, s.record, s.entity))
+        return found
 
     def lookup(self, kind: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
         """Ids of `kind` nodes whose indexed property `prop` has one of `values`."""

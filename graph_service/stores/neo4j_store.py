@@ -32,8 +32,6 @@ from graph_service.records import (
     Batch,
     Edge,
     Node,
-    merge_edges,
-    merge_nodes,
     prepare_batch,
 )
 from graph_service.stores import neo4j_cypher

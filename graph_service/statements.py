@@ -1,0 +1,194 @@
+"""Statements: what one source record says about one entity or tie, kept as the truth.
+
+A store never merges what loaders send. Each claim (a Node or Edge of a batch) becomes one
+*fragment statement*: the id its source uses, its kind or type, the values it states, its source
+and the record in it, the policy rank of its origin and the load days that saw it. The granularity
+is a fragment per entity per source rather than a row per value: a bulk row then costs a handful
+of statement rows, not forty, and identical claims from many rows of one file (every award row
+names ICE) are one statement whose record is the first row that made it. Every value can still
+say which statement gave it, and the graph view is derived from the set of statements by the
+policy of schema/model.yaml (`resolution:`), so load order never changes an answer.
+
+The resolver (`cluster`) maps the ids sources use to canonical entities from identifier
+statements: the same UEI, DUNS, agency code or PIID is one entity, unless a conflicting value
+(two UEIs, two parent IDVs) says otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import orjson
+
+from graph_service.domain_model import DomainModel
+from graph_service.records import Edge, Node
+from graph_service.text import fold
+
+EDGE_KEY_SEPARATOR = "\x1f"  # never in an id (ids have no whitespace or control characters)
+
+
+def edge_entity(source: str, rel_type: str, target: str) -> str:
+    """The statement entity of a tie: its ends as the source named them, and its type."""
+    return f"{source}{EDGE_KEY_SEPARATOR}{rel_type}{EDGE_KEY_SEPARATOR}{target}"
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """One statement row, as both stores keep it."""
+
+    id: str
+    entity: str
+    is_edge: bool
+    kind: str  # node kind, or relationship type
+    src: str | None  # ties: the source-given ends
+    dst: str | None
+    source: str
+    record: str
+    origin: str
+    rank: int
+    body: str  # canonical JSON of the stated values
+    first_seen: str | None
+    last_seen: str | None
+
+    def as_row(self) -> tuple[object, ...]:
+        return (self.id, self.entity, int(self.is_edge), self.kind, self.src, self.dst,
+                self.source, self.record, self.origin, self.rank, self.body, self.first_seen,
+                self.last_seen)
+
+
+@dataclass(slots=True)
+class Statement:
+    """A statement as provenance shows it: who said what about which entity or tie."""
+
+    entity: str  # the id (or tie key) its source used
+    canonical: str  # the view's id (or tie key) it is part of
+    kind: str
+    source: str
+    record: str
+    origin: str
+    rank: int
+    name: str | None
+    aliases: list[str]
+    properties: dict[str, object]
+    sources: list[str]
+    status: str | None
+    first_seen: str | None
+    last_seen: str | None
+
+    @classmethod
+    def of(cls, entity: str, canonical: str, kind: str, source: str, record: str, origin: str,
+           rank: int, body: str, first_seen: str | None, last_seen: str | None) -> Statement:
+        data = orjson.loads(body)
+        return cls(entity, canonical, kind, source, record, origin, rank, data.get("name"),
+                   data.get("aliases", []), data.get("properties", {}), data.get("sources", []),
+                   data.get("status"), first_seen, last_seen)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _body(data: dict[str, object]) -> str:
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
+def node_fragment(model: DomainModel, node: Node) -> Fragment:
+    source = node.sources[0] if node.sources else ""
+    body = _body({
+        "name": node.name,
+        "aliases": sorted(set(node.aliases)),
+        "properties": {k: v for k, v in node.properties.items() if v is not None and v != ""},
+        "sources": sorted(set(node.sources)),
+    })
+    origin = node.origin or ""
+    return Fragment(
+        id=_digest("n", node.id, node.kind, source, origin, body),
+        entity=node.id, is_edge=False, kind=node.kind, src=None, dst=None, source=source,
+        record=node.record or "", origin=origin, rank=model.resolution.rank(node.origin),
+        body=body, first_seen=node.first_seen, last_seen=node.last_seen,
+    )
+
+
+def edge_fragment(model: DomainModel, edge: Edge) -> Fragment:
+    source = edge.sources[0] if edge.sources else ""
+    body = _body({
+        "status": edge.status,
+        "properties": {k: v for k, v in edge.properties.items() if v is not None and v != ""},
+        "sources": sorted(set(edge.sources)),
+    })
+    # Inferred ties rank below reported ones of the same origin: a rule's guess never outranks
+    # what its own source states.
+    origin = edge.origin or ("inference" if edge.status == "inferred" else "")
+    entity = edge_entity(edge.source, edge.type, edge.target)
+    return Fragment(
+        id=_digest("e", entity, source, origin, body),
+        entity=entity, is_edge=True, kind=edge.type, src=edge.source, dst=edge.target,
+        source=source, record=edge.record or "", origin=origin,
+        rank=model.resolution.rank(origin), body=body,
+        first_seen=edge.first_seen, last_seen=edge.last_seen,
+    )
+
+
+def search_terms(node: Node) -> set[str]:
+    """The folded names a node claim can be found by (search is accent- and case-blind)."""
+    return {fold(text) for text in (node.name, *node.aliases) if text}
+
+
+def identity_rows(model: DomainModel, node: Node) -> list[tuple[str, str, str, str, int]]:
+    """(entity, kind, prop, value, is_key) for the identifier and conflict values a claim states."""
+    spec = model.kinds[node.kind]
+    rows = []
+    for prop in dict.fromkeys(spec.identifiers + spec.conflicts):
+        value = node.properties.get(prop)
+        if value not in (None, ""):
+            rows.append((node.id, node.kind, prop, str(value).upper(), int(prop in spec.identifiers)))
+    return rows
+
+
+def cluster(model: DomainModel, rows: Iterable[tuple[str, str, str, str, int]],
+            entities: Iterable[str]) -> dict[str, str]:
+    """Canonical id of every entity among `entities` and `rows` (one connected component or
+    several): entities sharing an identifier value are one, unless a `conflicts` property holds
+    different values on each side. Keys are taken in sorted order, so the answer is a function
+    of the rows alone. The canonical id is the member stating the most identifying values, then
+    the smallest id."""
+    values: dict[str, dict[str, set[str]]] = {e: {} for e in entities}
+    keys: dict[tuple[str, str, str], list[str]] = {}
+    kinds: dict[str, str] = {}
+    for entity, kind, prop, value, is_key in rows:
+        values.setdefault(entity, {}).setdefault(prop, set()).add(value)
+        kinds[entity] = kind
+        if is_key:
+            keys.setdefault((kind, prop, value), []).append(entity)
+    parent = {e: e for e in values}
+    members = {e: [e] for e in values}
+    held = {e: {p: set(v) for p, v in props.items()} for e, props in values.items()}
+
+    def root(e: str) -> str:
+        while parent[e] != e:
+            parent[e] = parent[parent[e]]
+            e = parent[e]
+        return e
+
+    for (kind, _prop, _value), group in sorted(keys.items()):
+        conflicts = model.kinds[kind].conflicts
+        for other in sorted(group)[1:]:
+            a, b = root(sorted(group)[0]), root(other)
+            if a == b:
+                continue
+            if any(held[a].get(p) and held[b].get(p) and not held[a][p] & held[b][p]
+                   for p in conflicts):
+                continue  # two UEIs, two parent IDVs: two entities, whatever else they share
+            parent[b] = a
+            members[a] += members.pop(b)
+            for prop, vals in held.pop(b).items():
+                held[a].setdefault(prop, set()).update(vals)
+    canonical: dict[str, str] = {}
+    for group_members in members.values():
+        best = min(group_members,
+                   key=lambda e: (-sum(len(v) for v in values[e].values()), e))
+        for entity in group_members:
+            canonical[entity] = best
+    return canonical
