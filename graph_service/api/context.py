@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,14 @@ from graph_service.stores.base import GraphStore
 
 
 class ApiError(Exception):
-    """A failure whose message is safe and useful to show to the caller."""
+    """A failure whose message is safe and useful to show to the caller; `code` goes to the
+    error's extensions."""
+
+    code = "BAD_REQUEST"
+
+
+class QueryTimeout(ApiError):
+    code = "TIMEOUT"
 
 
 @dataclass
@@ -24,9 +32,23 @@ class Context:
     loaders: Loaders = field(init=False)
     # Per place in the query (ids of its field nodes): is the selection below it ids only?
     id_only: dict[tuple[int, ...], bool] = field(init=False, default_factory=dict)
+    # Set by run_operation: the monotonic time past which execution stops (check_deadline).
+    deadline: float | None = None
+    # Set once the limits let the operation run: what failed before is a request error.
+    executed: bool = False
+    timed_out: bool = False
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.store)
+
+
+    def check_deadline(self) -> None:
+        """Raise QueryTimeout once the deadline has passed: called from the execution loop
+        and from long resolvers, so an answer past its time stops being built."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.timed_out = True
+            raise QueryTimeout(f"query timed out after {self.settings.query_timeout_seconds:g}"
+                               " s: ask for less (smaller first, fewer hops)")
 
 
 def context_of(info: strawberry.Info[Any, Any]) -> Context:
@@ -61,3 +83,5 @@ def require_writer(info: strawberry.Info[Any, Any]) -> None:
 
 class Unauthorized(ApiError):
     """A write without a valid API key."""
+
+    code = "UNAUTHORIZED"
