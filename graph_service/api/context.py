@@ -73,6 +73,15 @@ def checked_first(settings: Settings, first: int | None, default: int = 100) -> 
     return value
 
 
+def bounded_text(info: strawberry.Info[Any, Any], text: str | None, what: str) -> str | None:
+    """Search text within Settings.max_search_chars: a 50,000-character pattern is more than
+    SQLite's LIKE accepts, and no name is that long."""
+    limit = context_of(info).settings.max_search_chars
+    if text is not None and len(text) > limit:
+        raise ApiError(f"{what} is at most {limit} characters, got {len(text)}")
+    return text
+
+
 def require_writer(info: strawberry.Info[Any, Any]) -> None:
     if not context_of(info).can_write:
         raise Unauthorized(
