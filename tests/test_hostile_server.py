@@ -214,17 +214,21 @@ LOAD = ("mutation($c: String!, $f: String, $m: String, $fmt: String!) { load(for
         "content: $c, filename: $f, mapping: $m) { rows job { id status } } }")
 
 
+MAPPING = "nodes:\n  company:\n    kind: {kind}\n    name: \"{{name}}\"\n    {extra}\n"
+
+
 @pytest.mark.parametrize("variables", [
     {"fmt": "graph", "c": '{"record": "node", "id": "company:nul", "kind": "Company", '
      '"name": "Nul"}', "f": "up\u0000load.jsonl"},
-    {"fmt": "csv", "c": "name\nAcme\n", "m": "nodes:\n  - kind: [Company]\n    id: name\n"},
-    {"fmt": "csv", "c": "name\nAcme\n", "m": "nodes:\n  - kind: Company\n    id: name\n"
-     "    properties: [a]\n"},
-    {"fmt": "csv", "c": "name\nAcme\n", "m": "nodes:\n  - kind: Company\n    id: name\n"
-     "    aliases: 5\n"},
+    {"fmt": "csv", "c": "name\nAcme\n", "m": MAPPING.format(kind="[Company]", extra="")},
+    {"fmt": "csv", "c": "name\nAcme\n", "m": MAPPING.format(kind="Company",
+                                                             extra="properties: [a]")},
+    {"fmt": "csv", "c": "name\nAcme\n", "m": MAPPING.format(kind="Company", extra="aliases: 5")},
 ])
 def test_bad_load_arguments_are_coded_errors(url: str, variables: dict[str, Any]) -> None:
     body = post(url, {"query": LOAD, "variables": variables}, AUTH).json()
+    if variables["fmt"] == "csv":  # every mapping here has a value of the wrong type
+        assert body["errors"][0]["message"].startswith("mapping: "), body
     for error in body.get("errors", []):
         assert error["extensions"]["code"] == "BAD_REQUEST", body
         assert "internal error" not in error["message"]

@@ -79,6 +79,11 @@ def bounded_text(info: strawberry.Info[Any, Any], text: str | None, what: str) -
     limit = context_of(info).settings.max_search_chars
     if text is not None and len(text) > limit:
         raise ApiError(f"{what} is at most {limit} characters, got {len(text)}")
+    if text is not None and not text.isascii():
+        try:  # a lone surrogate (\ud800) reaches here from `survgraph query`, not over HTTP
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ApiError(f"{what} is not valid Unicode text (a lone surrogate)") from exc
     return text
 
 
