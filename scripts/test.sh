@@ -48,5 +48,11 @@ if [ "${SURVGRAPH_SKIP_BROWSER:-}" != "1" ] && ! command -v chromium >/dev/null 
   fi
 fi
 
+# -- node and npm for the GraphQL-over-HTTP audit (graphql-http, installed by the test) -------
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "FAILED: the GraphQL-over-HTTP audit needs node (18+) and npm (apt-get install nodejs npm)." >&2
+  exit 1
+fi
+
 echo "== pytest"
 .venv/bin/pytest "$@"

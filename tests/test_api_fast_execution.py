@@ -20,7 +20,9 @@ from graph_service.records import Batch, Edge, Node
 from graph_service.stores.base import GraphStore
 from loaders.seed import seed_batch
 
-SETTINGS = Settings(store="unused", max_first=1000)
+# The cost limit is not under test here: its first query would cost 10^8 at the default
+# pages (companies x supplies x domains x affects, 100 each), refused by the default budget.
+SETTINGS = Settings(store="unused", max_first=1000, max_query_cost=10**9)
 
 QUERIES: list[tuple[str, dict[str, Any] | None]] = [
     ("""{ companies { totalCount nodes { id name aliases kind sources { id title }

@@ -16,14 +16,31 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from graphql import GraphQLError, parse
 from strawberry.types.graphql import OperationType
+from strawberry.utils.operation import get_operation_type
 
 from graph_service.api.auth import key_matches
 from graph_service.api.context import Context
 from graph_service.api.execute import run_operation
 from graph_service.api.graphiql import ASSETS_URL, CSP, STATIC_DIR, graphiql_html
 from graph_service.api.guards import STORE_UNAVAILABLE
+from graph_service.api.http import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    BadRequest,
+    Params,
+    check_body_type,
+    get_params,
+    parse_json,
+    response_type,
+    status_for,
+    wants_json,
+)
+from graph_service.api.http import params as http_params
+from graph_service.api.http_guards import HostCheck, ReadKey
 from graph_service.api.schema import build_schema
+from graph_service.api.workers import LoopWorkers
 from graph_service.config import Settings, get_settings
 from graph_service.stores import open_store
 from graph_service.stores.base import GraphStore, StoreUnavailable
@@ -75,11 +92,20 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _problem(status: int, message: str, code: str) -> JSONResponse:
-    return JSONResponse(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]},
-        status_code=status,
-    )
+def _problem(status: int, message: str, code: str,
+             headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]},
+                        status_code=status, headers=headers)
+
+
+def _is_mutation(params: Params) -> bool:
+    """Whether the operation a GET would run is a mutation (unparsable text: not ours to
+    judge here, GraphQL reports it)."""
+    try:
+        document = parse(params.query)
+        return get_operation_type(document, params.operation_name) == OperationType.MUTATION
+    except (GraphQLError, RuntimeError, RecursionError):
+        return False
 
 
 def _include_maps(app: FastAPI) -> None:
@@ -103,6 +129,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         except StoreUnavailable as exc:
             log.warning("store unavailable at start-up (will retry on requests): %s", exc)
         yield
+        workers.close()
         holder.close()
 
     app = FastAPI(
@@ -116,6 +143,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     holder = StoreHolder(app, settings, store)
     app.state.holder = holder
     app.state.schema = schema
+    app.add_middleware(ReadKey, settings=settings, open_prefixes=(ASSETS_URL,))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -123,58 +151,76 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    app.add_middleware(HostCheck, settings=settings)  # outermost: before anything else
     app.mount(ASSETS_URL, StaticFiles(directory=STATIC_DIR), name="graphql-assets")
 
-    async def context_for(request: Request) -> Context:
+    workers = LoopWorkers()
+    app.state.workers = workers
+
+    async def execute(request: Request, params: Params,
+                      allowed: set[OperationType]) -> tuple[dict[str, Any], bytes]:
+        """Run on a worker loop (workers.py); serialised there too, since a large answer
+        takes long to encode."""
         store = await asyncio.to_thread(holder.get)
         can_write = key_matches(request.headers.get("authorization"), settings.api_keys)
-        return Context(store=store, settings=settings, can_write=can_write)
+        context = Context(store=store, settings=settings, can_write=can_write)
+        result = await run_operation(schema, context, params.query, params.variables,
+                                     params.operation_name, allowed)
+        body = json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode()
+        if len(body) > settings.max_response_bytes:
+            result = {"errors": [{"message": f"the answer is {len(body):,} bytes, more than "
+                                  f"the {settings.max_response_bytes:,} allowed: ask for "
+                                  "smaller pages or fewer fields",
+                                  "extensions": {"code": "RESPONSE_TOO_LARGE"}}]}
+            body = json.dumps(result).encode()
+        return result, body
 
-    async def answer(request: Request, payload: dict[str, Any],
-                     allowed: set[OperationType]) -> JSONResponse:
+    async def answer(request: Request, params: Params,
+                     allowed: set[OperationType]) -> Response:
+        media = response_type(request.headers.get("accept"))
+        if media is None:
+            return _problem(406, f"cannot answer in the accepted types: accept {JSON} or "
+                            f"{GRAPHQL_RESPONSE}", "NOT_ACCEPTABLE")
         try:
-            context = await context_for(request)
+            result, body = await workers.run(execute(request, params, allowed))
         except StoreUnavailable as exc:
             log.warning("store unavailable: %s", exc)
             return _problem(503, STORE_UNAVAILABLE, "STORE_UNAVAILABLE")
-        if settings.read_requires_key and not context.can_write:
-            return _problem(401, "unauthorized: this server needs an API key for every request "
-                            "(header 'Authorization: Bearer <key>')", "UNAUTHORIZED")
-        result = await run_operation(
-            schema, context, payload.get("query"), payload.get("variables"),
-            payload.get("operationName"), allowed,
-        )
-        return JSONResponse(result)
+        return Response(body, status_code=status_for(result, media),
+                        media_type=f"{media}; charset=utf-8")
 
     @app.get("/graphql", include_in_schema=False)
     async def graphql_get(request: Request) -> Response:
-        params = request.query_params
-        if "query" not in params:
+        query_params = request.query_params
+        if "query" not in query_params and not wants_json(request.headers.get("accept")):
             return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": CSP})
         try:
-            variables = json.loads(params["variables"]) if params.get("variables") else None
-        except json.JSONDecodeError:
-            return _problem(400, "variables must be JSON", "BAD_REQUEST")
-        payload = {"query": params["query"], "variables": variables,
-                   "operationName": params.get("operationName")}
-        # GET must not change anything: queries only.
-        return await answer(request, payload, {OperationType.QUERY})
+            params = get_params(query_params)
+        except BadRequest as exc:
+            return _problem(exc.status, exc.message, exc.code)
+        if _is_mutation(params):
+            # GET must not change anything (the spec: 405, and say which method would).
+            return _problem(405, "mutation operations are not allowed here (mutations need "
+                            "POST)", "METHOD_NOT_ALLOWED", {"Allow": "POST"})
+        return await answer(request, params, {OperationType.QUERY})
 
     @app.post("/graphql", include_in_schema=False)
     async def graphql_post(request: Request) -> Response:
         try:
+            check_body_type(request.headers.get("content-type"))
             body = await _read_body(request, settings.max_body_bytes)
+            if not body.strip():
+                raise BadRequest(400, 'no body: send {"query": "...", "variables": {...}}')
+            # A large body takes a while to check and parse: off the server's loop.
+            parsed = (parse_json(body, "the body") if len(body) < 65536
+                      else await asyncio.to_thread(parse_json, body, "the body"))
+            params = http_params(parsed)
         except BodyTooLarge:
             return _problem(413, f"request body larger than {settings.max_body_bytes} bytes",
                             "PAYLOAD_TOO_LARGE")
-        try:
-            payload = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return _problem(400, 'the body must be JSON: {"query": "...", "variables": {...}}',
-                            "BAD_REQUEST")
-        if not isinstance(payload, dict):
-            return _problem(400, "the body must be a JSON object", "BAD_REQUEST")
-        return await answer(request, payload, {OperationType.QUERY, OperationType.MUTATION})
+        except BadRequest as exc:
+            return _problem(exc.status, exc.message, exc.code)
+        return await answer(request, params, {OperationType.QUERY, OperationType.MUTATION})
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

@@ -1,9 +1,13 @@
-"""Run one GraphQL operation with the guards that wrap execution: a timeout and safe errors.
-The HTTP endpoint and `survgraph query` both come through here, so they answer alike."""
+"""Run one GraphQL operation with the guards that wrap execution: a deadline and safe errors.
+The HTTP endpoint and `survgraph query` both come through here, so they answer alike.
+
+A request error (nothing executed: unparsable, invalid, too costly, bad variables) answers
+without a `data` entry, as the GraphQL-over-HTTP spec asks; field errors keep `data`."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +28,12 @@ class GuardedSchema(strawberry.Schema):
 
 
 def _problem(message: str, code: str) -> dict[str, Any]:
-    return {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
+def is_request_error(response: dict[str, Any]) -> bool:
+    """Nothing was executed (the spec's request error): no `data` entry."""
+    return "data" not in response
 
 
 async def run_operation(
@@ -43,6 +52,9 @@ async def run_operation(
     if operation_name is not None and not isinstance(operation_name, str):
         return _problem("operationName must be a string", "BAD_REQUEST")
     timeout = context.settings.query_timeout_seconds
+    # The execution loop checks the deadline (Context.check_deadline); wait_for only covers
+    # awaiting, and gets a little longer so the loop's own clean stop comes first.
+    context.deadline = time.monotonic() + timeout
     try:
         result = await asyncio.wait_for(
             schema.execute(
@@ -52,7 +64,7 @@ async def run_operation(
                 operation_name=operation_name,
                 allowed_operation_types=allowed,
             ),
-            timeout,
+            timeout + 1,
         )
     except InvalidOperationTypeError as exc:
         return _problem(f"{exc.operation_type.value} operations are not allowed here (mutations "
@@ -61,11 +73,16 @@ async def run_operation(
         return _problem("cannot tell which operation to run: name one with operationName",
                         "BAD_REQUEST")
     except TimeoutError:
+        context.timed_out = True
+    if context.timed_out:  # whatever was built is dropped: a partial answer would mislead
         return _problem(
             f"query timed out after {timeout:g} s: ask for less (smaller first, fewer hops)",
             "TIMEOUT",
         )
+    errors = format_errors(result.errors or [])
+    if result.data is None and errors and all("path" not in e for e in errors):
+        return {"errors": errors}
     response: dict[str, Any] = {"data": result.data}
-    if result.errors:
-        response["errors"] = format_errors(result.errors)
+    if errors:
+        response["errors"] = errors
     return response

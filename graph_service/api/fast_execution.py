@@ -109,6 +109,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         path: Path,
         position_context: Any,
     ) -> Any:
+        self._check_deadline()
         field_def = parent_type.fields.get(field_details_list[0].node.name.value)
         plan = leaf_plan(field_def) if field_def is not None else None
         if plan is not None and not self._middleware():
@@ -137,6 +138,13 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         return super().complete_value(
             return_type, field_details_list, info, path, result, position_context
         )
+
+    def _check_deadline(self) -> None:
+        """Stop building an answer past the request's deadline (Context.deadline): the
+        completion loop is synchronous, so a timeout around it could not interrupt it."""
+        ctx = self.context_value
+        if isinstance(ctx, Context) and ctx.deadline is not None:
+            ctx.check_deadline()
 
     def _middleware(self) -> bool:
         """Whether a schema extension wraps resolvers (then every field takes the full path:
@@ -184,6 +192,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def _complete_object(
         self, parent_type: GraphQLObjectType, details: Any, path: Path, source: Any
     ) -> dict[str, Any]:
+        self._check_deadline()
         grouped, defer_usages, _ = self.collect_subfields(parent_type, details)
         if defer_usages:
             raise _Bail

@@ -11,19 +11,18 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
 
-from graph_service.api.context import ApiError, Unauthorized
+from graph_service.api.context import ApiError
+from graph_service.api.limits import OperationLimits, limits_rule
 from graph_service.config import Settings
 from graph_service.records import ValidationError
 from graph_service.stores.base import StoreUnavailable
@@ -39,19 +38,17 @@ def guard_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """Factories: strawberry builds fresh extensions per request (the parse and validation
     caches are shared at module level by strawberry itself).
 
-    The depth and alias limiters are validation rules. Each QueryDepthLimiter or
-    MaxAliasesLimiter builds a new rule class, and the validation cache is keyed by the rule
-    classes: built per request, they made every request validate again. Their rules are built
-    once here, and each request gets an extension adding those same classes."""
-    depth_rules = QueryDepthLimiter(max_depth=settings.max_depth).validation_rules
-    alias_rules = MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
+    The depth and alias rule (limits.py) is built once here: the validation cache is keyed by
+    the rule classes, so a class built per request would make every request validate again.
+    OperationLimits checks the cost, which needs the variables, just before execution."""
+    rules: list[type[ASTValidationRule]] = [limits_rule(settings.max_depth, settings.max_aliases)]
     extensions: list[Callable[[], SchemaExtension]] = [
         # Parsing and validating the same query text again is wasted work: cache both.
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: AddValidationRules(depth_rules),
-        lambda: AddValidationRules(alias_rules),
+        lambda: AddValidationRules(rules),
+        OperationLimits,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
@@ -62,11 +59,11 @@ def error_code(error: GraphQLError) -> str:
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         return "GRAPHQL_VALIDATION_FAILED"
-    if isinstance(original, Unauthorized):
-        return "UNAUTHORIZED"
+    if isinstance(original, ApiError):
+        return original.code
     if isinstance(original, StoreUnavailable):
         return "STORE_UNAVAILABLE"
-    if isinstance(original, ApiError | QueryError | ValidationError):
+    if isinstance(original, QueryError | ValidationError):
         return "BAD_REQUEST"
     return "INTERNAL_SERVER_ERROR"
 

@@ -13,6 +13,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from graph_service.api.context import ApiError, context_of, require_writer
+from graph_service.api.load_jobs import JOBS, Job, JobStatus, wait_for
 from graph_service.api.types import MODEL, Info, KindValue
 from graph_service.records import (
     Batch,
@@ -24,11 +25,14 @@ from graph_service.records import (
 )
 from graph_service.stores.base import GraphStore, WriteResult
 
+strawberry.enum(JobStatus, description="A load job's state")
+
 MAX_RECORDS = 10_000
 # seed: YAML like loaders/seed/seed_graph.yaml; the others run the bulk-load pipeline
 # (loaders/pipeline.py: validation, a Source per file, rejected rows reported, batches);
 # csv needs a mapping (YAML, docs/loading.md), as `survgraph load csv --mapping` does.
 LOAD_FORMATS = ("graph", "usaspending", "atlas", "csv", "seed")
+LOAD_WAIT_SHARE = 0.75  # of the query timeout: the load mutation's wait before it answers its job
 
 
 @strawberry.input(description="A node to create or merge into (by id)")
@@ -77,16 +81,47 @@ class RejectedRow:
     reason: str
 
 
-@strawberry.type
+@strawberry.type(description="A load: its job, and its summary once done (null while the job "
+                  "runs: poll loadJob(id:))")
 class LoadResult:
     format: str
-    rows: int
-    loaded: int
-    rejected: int
-    rejects: list[RejectedRow] = strawberry.field(description="The first rejected rows")
-    nodes: int
-    relationships: int
-    written: WriteSummary
+    rows: int | None
+    loaded: int | None
+    rejected: int | None
+    rejects: list[RejectedRow] | None = strawberry.field(description="The first rejected rows")
+    nodes: int | None
+    relationships: int | None
+    written: WriteSummary | None
+    job: LoadJob | None = None
+
+
+@strawberry.type(description="A load running in the background (load_jobs.py)")
+class LoadJob:
+    id: strawberry.ID
+    status: JobStatus
+    error: str | None = None
+    result: LoadResult | None = None
+
+
+def job_view(job: Job) -> LoadJob:
+    """The job as the caller sees it: its summary when done, a coded message when failed."""
+    view = LoadJob(id=strawberry.ID(job.id), status=job.status)
+    if job.status is JobStatus.DONE:
+        view.result = job.future.result()
+    elif job.status is JobStatus.FAILED:
+        exc = job.future.exception()
+        view.error = str(exc) if isinstance(exc, ApiError) else (
+            "the load failed (details are in the server log)")
+    return view
+
+
+def _finished(job: Job) -> LoadResult:
+    exc = job.future.exception()
+    if exc is not None:
+        raise exc
+    result: LoadResult = job.future.result()
+    result.job = LoadJob(id=strawberry.ID(job.id), status=JobStatus.DONE)
+    return result
 
 
 def _properties(value: Any, where: str) -> dict[str, Any]:
@@ -151,7 +186,8 @@ async def _write(store: GraphStore, batch: Batch) -> WriteResult:
 
 def _safe_name(filename: str | None, fmt: str, content: str) -> str:
     """A plain file name for the uploaded content (it names the file's Source node)."""
-    name = Path(filename or "").name.strip()
+    # Control characters (a NUL above all) cannot be in a file name: drop them.
+    name = "".join(ch for ch in Path(filename or "").name if ch.isprintable()).strip()
     if not name or name.startswith("."):
         suffix = {"graph": ".jsonl", "atlas": ".csv"}.get(fmt)
         if suffix is None:
@@ -167,8 +203,8 @@ def _pipeline_load(store: GraphStore, fmt: str, content: str, filename: str | No
 
     with tempfile.TemporaryDirectory(prefix="survgraph-load-") as folder:
         path = Path(folder) / _safe_name(filename, fmt, content)
-        path.write_text(content, encoding="utf-8")
         try:
+            path.write_text(content, encoding="utf-8")
             if fmt == "csv":
                 if not mapping:
                     raise ApiError("format 'csv' needs a mapping: the YAML text that maps "
@@ -177,6 +213,9 @@ def _pipeline_load(store: GraphStore, fmt: str, content: str, filename: str | No
                 mapping_path.write_text(mapping, encoding="utf-8")
                 try:
                     item: Any = MappedCsv(path, read_mapping(mapping_path))
+                except (TypeError, AttributeError, KeyError) as exc:
+                    # A value of the wrong type in the mapping (`kind: [Company]`).
+                    raise ApiError(f"mapping: a value has the wrong type ({exc})") from exc
                 except MappingError as exc:
                     # Name the argument, not the temporary file the text was put in.
                     raise ApiError(str(exc).replace(str(mapping_path), "mapping")) from exc
@@ -193,9 +232,13 @@ def _pipeline_load(store: GraphStore, fmt: str, content: str, filename: str | No
 
                 item = AtlasCsv(path)
             summary = Pipeline(store).run([item])
+        except ApiError:
+            raise
         except WrongShape as exc:
             raise ApiError(f"{path.name}: {exc}") from exc
-        except ValueError as exc:
+        except UnicodeError as exc:  # a lone surrogate in the content
+            raise ApiError(f"{path.name}: the content is not valid Unicode text") from exc
+        except ValueError as exc:  # any loader's own error (MappingError, ...) is a ValueError
             raise ApiError(f"{path.name}: load stopped: {exc}") from exc
     return LoadResult(
         format=fmt, rows=summary.rows, loaded=summary.loaded, rejected=summary.rejected,
@@ -216,6 +259,13 @@ def _seed(content: str) -> Batch:
             return seed_batch(path)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise ApiError(f"seed document: missing or malformed field {exc}") from exc
+
+
+def load_job(info: Info, id: strawberry.ID) -> LoadJob | None:
+    """The `loadJob(id:)` query (needs the key, as the load did)."""
+    require_writer(info)
+    job = JOBS.get(str(id))
+    return None if job is None else job_view(job)
 
 
 @strawberry.type
@@ -251,10 +301,16 @@ class Mutation:
             raise ApiError(f"unknown format {format!r}: use one of {', '.join(LOAD_FORMATS)}")
         if mapping is not None and format != "csv":
             raise ApiError(f"a mapping applies to format 'csv' only, not {format!r}")
-        store = context_of(info).store
+        ctx = context_of(info)
+        store = ctx.store
         if format != "seed":
-            return await asyncio.to_thread(_pipeline_load, store, format, content, filename,
-                                           mapping)
+            job = JOBS.start(lambda: _pipeline_load(store, format, content, filename, mapping))
+            # Answer within the request's time, whatever the load takes: the job goes on.
+            if await wait_for(job, ctx.settings.query_timeout_seconds * LOAD_WAIT_SHARE):
+                return _finished(job)
+            return LoadResult(format=format, rows=None, loaded=None, rejected=None, rejects=None,
+                              nodes=None, relationships=None, written=None,
+                              job=LoadJob(id=strawberry.ID(job.id), status=JobStatus.RUNNING))
         batch = _seed(content)
         _check_size(len(batch))
         result = await _write(store, batch)

@@ -10,11 +10,11 @@ from typing import Annotated, Any, cast
 
 import strawberry
 
-from graph_service.api.context import ApiError, context_of, page_size
+from graph_service.api.context import ApiError, bounded_text, context_of, page_size
 from graph_service.api.execute import GuardedSchema
 from graph_service.api.fast_execution import FastExecutionContext, install_direct_resolvers
 from graph_service.api.guards import guard_extensions
-from graph_service.api.mutations import Mutation
+from graph_service.api.mutations import LoadJob, Mutation, load_job
 from graph_service.api.prefetch import (
     connection_nodes,
     field_selections,
@@ -147,7 +147,7 @@ class SpendingRow:
         return value if isinstance(value, int) else None
 
 
-def _filter(value: object) -> ListFilter:
+def _filter(value: object, info: Info) -> ListFilter:
     if value is None:
         return ListFilter()
     active_on = getattr(value, "active_on", None)
@@ -157,7 +157,7 @@ def _filter(value: object) -> ListFilter:
         technology=getattr(value, "technology", None),
         active_on=active_on.isoformat() if active_on else None,
         min_amount=getattr(value, "min_amount", None),
-        text=getattr(value, "text", None),
+        text=bounded_text(info, getattr(value, "text", None), "filter.text"),
     )
 
 
@@ -175,7 +175,7 @@ async def _list(
     ctx = context_of(info)
     size, offset = page_size(info, first), decode_cursor(after)
     page = await asyncio.to_thread(
-        ctx.store.list_nodes, kind, _filter(flt), _order(order), size, offset
+        ctx.store.list_nodes, kind, _filter(flt, info), _order(order), size, offset
     )
     ctx.loaders.prime(page.nodes)
     await prefetch(info, page.nodes, connection_nodes(info))
@@ -225,6 +225,7 @@ class Query:
         self, info: Info, text: str, kinds: list[KindValue] | None = None, first: int = 20
     ) -> list[NodeInterface]:
         ctx = context_of(info)
+        bounded_text(info, text, "text")
         found = await asyncio.to_thread(
             ctx.store.search, text, [k.value for k in kinds] if kinds else None,
             page_size(info, first),
@@ -310,9 +311,14 @@ class Query:
         self, info: Info, group_by: list[SpendingGroup], filter: ContractFilter | None = None,
     ) -> list[SpendingRow]:
         groups: list[GroupKey] = list(dict.fromkeys(g.value for g in group_by))
-        rows = await asyncio.to_thread(context_of(info).store.spending, groups, _filter(filter))
+        rows = await asyncio.to_thread(context_of(info).store.spending, groups,
+                                       _filter(filter, info))
         return [SpendingRow(keys=r.keys, count=r.count, obligated=r.obligated,
                             potential=r.potential) for r in rows]
+
+    load_job: LoadJob | None = strawberry.field(
+        resolver=load_job, description="A load the `load` mutation left running: its status "
+        "and, once done, its summary (needs the API key)")
 
     @strawberry.field(description="Counts by node kind and by relationship type")
     async def stats(self, info: Info) -> strawberry.scalars.JSON:

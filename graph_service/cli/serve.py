@@ -34,6 +34,7 @@ def serve(
 
     settings = _settings()
     bind_host, bind_port = host or settings.host, port or settings.port
+    settings = settings.model_copy(update={"host": bind_host, "port": bind_port})
     console.print(f"survgraph: GraphQL at http://{bind_host}:{bind_port}/graphql")
     uvicorn.run(create_app(settings), host=bind_host, port=bind_port, log_level=log_level)
 
