@@ -6,8 +6,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph_service.records import Batch, Node
-from graph_service.stores.base import GraphStore
 from loaders.catalogs import load_catalogs
 from loaders.resolution import LEGAL_SUFFIXES, AgencyResolver, CompanyResolver, normalize_name
 from loaders.tagging import Tagger
@@ -50,35 +48,21 @@ def test_normalize_name_ignores_case_punctuation_and_legal_suffix(base: str, suf
     assert normalize_name(f"{base.lower()}{suffix}.") == normalize_name(base)
 
 
-def test_companies_resolve_on_uei_then_duns_then_name(embedded_store: GraphStore) -> None:
-    embedded_store.upsert(Batch([
-        Node("company:west-publishing", "Company", "West Publishing",
-             properties={"uei": "L997DB4PEJL8"}),
-        Node("company:giant-oak", "Company", "Giant Oak", properties={"duns": "123456789"}),
-        Node("company:pen-link", "Company", "Pen-Link"),
-    ]))
-    resolver = CompanyResolver(embedded_store)
-    by_uei = resolver.resolve("WEST PUBLISHING CORP (A THOMSON REUTERS BUSINESS)",
-                              "l997db4pejl8")
-    assert (by_uei.id, by_uei.basis, by_uei.known) == ("company:west-publishing",
-                                                       "uei:L997DB4PEJL8", True)
+def test_company_mentions_get_ids_from_their_names_and_a_basis() -> None:
+    """A mention's id depends on the mention alone (joining mentions that share a UEI or DUNS is
+    the store's resolver: tests/test_statements.py)."""
+    resolver = CompanyResolver()
+    by_uei = resolver.resolve("WEST PUBLISHING CORP", "l997db4pejl8", "148508286")
+    assert (by_uei.id, by_uei.basis, by_uei.uei) == ("company:west-publishing",
+                                                     "uei:L997DB4PEJL8", "L997DB4PEJL8")
     by_duns = resolver.resolve("GIANT OAK INC", None, "123456789")
     assert (by_duns.id, by_duns.basis) == ("company:giant-oak", "duns:123456789")
     by_name = resolver.resolve("PEN-LINK, LTD.")
     assert (by_name.id, by_name.basis) == ("company:pen-link", "name:pen link")
-    new = resolver.resolve("Brand New Vendor LLC", "NEWUEI000001")
-    assert (new.id, new.known) == ("company:brand-new-vendor", False)
-    # Same name, different UEI: a different legal entity, kept apart.
-    other = resolver.resolve("West Publishing", "OTHERUEI0001")
-    assert other.id == "company:west-publishing-otheruei0001"
-    # Known identifiers are never overwritten: the DUNS match keeps Giant Oak's DUNS.
-    again = resolver.resolve("Giant Oak", "GOUEI0000001", "123456789")
-    assert again.id == "company:giant-oak" and again.uei == "GOUEI0000001"
-    assert resolver.resolve("Giant Oak", "ANOTHER00001", "123456789").uei is None
 
 
 def test_agencies_resolve_by_code_name_and_acronym() -> None:
-    resolver = AgencyResolver(None, load_catalogs())
+    resolver = AgencyResolver(load_catalogs())
     assert resolver.resolve("anything", "7012").id == "agency:ice"  # type: ignore[union-attr]
     found = resolver.resolve("U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT")
     assert found is not None and found.id == "agency:ice"
@@ -87,7 +71,7 @@ def test_agencies_resolve_by_code_name_and_acronym() -> None:
     unknown = resolver.resolve("National Aeronautics and Space Administration", "8000")
     assert unknown is not None
     assert unknown.id == "agency:national-aeronautics-and-space-administration"
-    assert not unknown.known
+    assert unknown.basis == "name:national aeronautics and space administration"
 
 
 def test_tagging_records_rule_and_matched_text_with_vendor_constraints() -> None:

@@ -74,8 +74,9 @@ def test_a_write_between_two_calls_changes_the_answer(store: GraphStore) -> None
                         _tie("COVERS", "contract:k2", "product:q", "source:y")]))
     assert _products(store) == [("product:p", 10.0, ["source:k", "source:x"]),
                                 ("product:q", 5.0, ["source:x", "source:y"])]
-    # A changed property only (same ties): the money changes.
-    store.upsert(Batch([Node("contract:k2", "Contract", "K2", [], {"obligated": 7.0})], []))
+    # A changed property only (same ties), from a better-ranked source: the money changes.
+    store.upsert(Batch([Node("contract:k2", "Contract", "K2", [], {"obligated": 7.0},
+                             origin="analyst")], []))
     assert _products(store)[1] == ("product:q", 7.0, ["source:x", "source:y"])
     store.clear()
     assert _products(store) == []

@@ -24,10 +24,13 @@ from graph_service.records import (
     validate_node,
 )
 from graph_service.stores.base import GraphStore, WriteResult
+from loaders.pipeline import today
 
 strawberry.enum(JobStatus, description="A load job's state")
 
 MAX_RECORDS = 10_000
+# An analyst's write, citing the source it names, outranks what files say (schema policy).
+WRITER_ORIGIN = "analyst"
 # seed: YAML like loaders/seed/seed_graph.yaml; the others run the bulk-load pipeline
 # (loaders/pipeline.py: validation, a Source per file, rejected rows reported, batches);
 # csv needs a mapping (YAML, docs/loading.md), as `survgraph load csv --mapping` does.
@@ -139,7 +142,8 @@ def _node(item: NodeInput, index: int) -> Node:
     return Node(
         id=str(item.id), kind=kind, name=item.name, aliases=list(item.aliases or []),
         properties=_properties(item.properties, f"nodes[{index}] ({item.id})"),
-        sources=[str(s) for s in item.sources or []],
+        sources=[str(s) for s in item.sources or []], first_seen=today(), last_seen=today(),
+        record=f"graphql upsertNodes nodes[{index}]", origin=WRITER_ORIGIN,
     )
 
 
@@ -148,7 +152,8 @@ def _edge(item: RelationshipInput, index: int) -> Edge:
     return Edge(
         type=item.type, source=str(item.from_), target=str(item.to), status=item.status,
         properties=_properties(item.properties, where),
-        sources=[str(s) for s in item.sources or []],
+        sources=[str(s) for s in item.sources or []], first_seen=today(), last_seen=today(),
+        record=f"graphql upsertRelationships relationships[{index}]", origin=WRITER_ORIGIN,
     )
 
 

@@ -211,6 +211,11 @@ class Query:
     @strawberry.field(description="One node by id")
     async def node(self, info: Info, id: strawberry.ID) -> NodeInterface | None:
         found = await load_nodes(info, [str(id)])
+        if not found:
+            # An id a source used for an entity since joined to another answers that entity.
+            store = context_of(info).store
+            canonical = (await asyncio.to_thread(store.canonical_ids, [str(id)])).get(str(id))
+            found = await load_nodes(info, [canonical]) if canonical else []
         return found[0] if found else None
 
     @strawberry.field(description="Nodes by id (missing ones are null)")

@@ -89,6 +89,11 @@ class GraphStore(abc.ABC):
         return self.get_nodes([node_id]).get(node_id)
 
     @abc.abstractmethod
+    def canonical_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        """The view's id of each id a statement used (a source's own id for an entity that the
+        resolver joined to another): old citations keep working. Unknown ids are left out."""
+
+    @abc.abstractmethod
     def statements(self, ids: Sequence[str]) -> list[Statement]:
         """Every statement behind the view's nodes `ids` (canonical ids) or ties (keys from
         statements.edge_entity of canonical ends), ordered by rank (best first), then source,

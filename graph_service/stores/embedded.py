@@ -265,6 +265,13 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
         return self._read_nodes(self._db, ids)
 
+    def canonical_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            sql = f"SELECT entity, canonical FROM canon WHERE entity IN ({_marks(len(chunk))})"  # noqa: S608
+            found.update(self._db.execute(sql, chunk).fetchall())
+        return found
+
     def statements(self, ids: Sequence[str]) -> list[Statement]:
         found: list[Statement] = []
         nodes = [i for i in ids if EDGE_KEY_SEPARATOR not in i]
