@@ -256,3 +256,35 @@ def test_served_index_search_opens_maps_and_expands(browser: Browser, served: st
         assert canvas_ink(page) > 300
         assert labels_outside(page) == [], "a label is cut off at the edge of the map"
         assert_clean(log)
+
+
+def test_details_panel_shows_what_each_source_said(browser: Browser, tmp_path: Path) -> None:
+    """Two sources disagree on an award's money: the panel shows both, with their sources, and
+    which one the graph shows (the official record outranks the spreadsheet)."""
+    store = EmbeddedStore(tmp_path / "s.db")
+    usa, sheet = "source:usa", "source:sheet"
+    store.upsert(Batch([
+        Node(usa, "Source", "USAspending award file", properties={"title": "USAspending"}),
+        Node(sheet, "Source", "A curated spreadsheet", properties={"title": "Spreadsheet"}),
+        Node("agency:ice", "Agency", "ICE", sources=[usa]),
+        Node("contract:x", "Contract", "X", properties={"obligated": 7391976.0}, sources=[usa],
+             record="awards.csv:2", origin="procurement-record"),
+        Node("contract:x", "Contract", "X", properties={"obligated": 2100000.0},
+             sources=[sheet], record="sheet.csv:9", origin="dataset"),
+    ], [Edge("AWARDED_BY", "contract:x", "agency:ice", sources=[usa])]))
+    out = tmp_path / "x.html"
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s.db"), "map", "ego",
+                                      "contract:x", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with offline_page(browser) as (page, log):
+        open_and_draw(page, out.as_uri())
+        settle(page)
+        click_node(page, "contract:x")
+        page.wait_for_selector("#conflict-list")
+        rows = page.eval_on_selector_all(
+            "#conflict-list dd[data-prop=obligated]", "els => els.map(e => e.textContent)")
+        shot(page, "map-provenance")
+        assert_clean(log)
+    assert len(rows) == 2
+    assert rows[0].startswith("$7,391,976") and "(shown)" in rows[0] and "awards.csv:2" in rows[0]
+    assert "2,100,000" in rows[1] and "Spreadsheet" in rows[1] and "(shown)" not in rows[1]

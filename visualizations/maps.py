@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from graph_service.stores.base import GraphStore
 from visualizations.payload import MapView, build_payload
+from visualizations.provenance import with_provenance
 from visualizations.render import render_map
 from visualizations.views import EGO_LIMIT, ego_view, overview_view, path_view, reach_view
 
@@ -14,7 +15,7 @@ FILE_EGO_LINK = "{slug}.html"  # beside the file: `survgraph map ego ID -o <slug
 
 
 def page(store: GraphStore, view: MapView, ego_link: str) -> str:
-    return render_map(build_payload(view, store.model, ego_link))
+    return render_map(build_payload(with_provenance(store, view), store.model, ego_link))
 
 
 def ego_page(store: GraphStore, node_id: str, hops: int = 2, ego_link: str = FILE_EGO_LINK,

@@ -47,6 +47,8 @@ class MapView:
     notes: list[str] = field(default_factory=list)
     # Fold node id -> the [id, name] of each node folded into it (visualizations/hubs.py).
     members: dict[str, list[list[str]]] = field(default_factory=dict)
+    # Node id -> property -> what each source said, where sources disagree (provenance.py).
+    conflicts: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
 
 def _label(name: str) -> str:
@@ -116,6 +118,8 @@ def build_payload(view: MapView, model: DomainModel, ego_link: str) -> dict[str,
             item["facts"] = view.facts[node.id]
         if node.id in view.members:
             item["members"] = view.members[node.id]
+        if node.id in view.conflicts:
+            item["conflicts"] = view.conflicts[node.id]
         nodes_out.append(item)
     # Ties travel as compact rows (a 37k-tie map is ~1 MB, not 5): [from index, to index,
     # type index, inferred 0/1, width, source-set index or -1, properties or 0].

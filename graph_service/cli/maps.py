@@ -10,6 +10,7 @@ import typer
 from graph_service.cli.common import console, opened_store
 from graph_service.stores.base import GraphStore
 from visualizations.maps import FILE_EGO_LINK, SERVED_EGO_LINK
+from visualizations.provenance import with_provenance
 from visualizations.payload import MapView, build_payload, slug
 from visualizations.render import write_map
 from visualizations.views import MapError, ego_view, overview_view, path_view, reach_view
@@ -31,7 +32,7 @@ def _ego_link(server: str | None) -> str:
 
 def _write(store: GraphStore, view: MapView, output: Path, server: str | None,
            started: float) -> None:
-    payload = build_payload(view, store.model, _ego_link(server))
+    payload = build_payload(with_provenance(store, view), store.model, _ego_link(server))
     size = write_map(payload, output)
     console.print(
         f"{view.mode} map: {len(payload['nodes'])} nodes, {len(payload['edges'])} ties -> "

@@ -309,6 +309,25 @@
     frag.appendChild(list);
     return frag;
   }
+  // Where sources disagree (provenance.py): each value, who said it, which one the graph shows.
+  function conflictsBlock(conflicts) {
+    var frag = document.createDocumentFragment();
+    frag.appendChild(el("h2", null, "Sources disagree"));
+    var list = el("dl", { id: "conflict-list" });
+    Object.keys(conflicts).sort().forEach(function (prop) {
+      list.appendChild(el("dt", null, prop));
+      conflicts[prop].forEach(function (row) {
+        var s = data.sources[row.source], name = s ? (s.title || s.name) : (row.source || "no source");
+        var dd = el("dd", { "class": row.shown ? "shown" : "alternative", "data-prop": prop });
+        var text = (typeof row.value === "number" ? money(row.value) : String(row.value));
+        dd.appendChild(el("strong", null, text + (row.shown ? " (shown)" : "")));
+        dd.appendChild(el("span", { "class": "hint" }, " — " + name + (row.record ? ", " + row.record : "")));
+        list.appendChild(dd);
+      });
+    });
+    frag.appendChild(list);
+    return frag;
+  }
   // A fold node (hubs.py) lists what it holds; each member opens its own map.
   function membersBlock(members, chosen) {
     var frag = document.createDocumentFragment();
@@ -336,6 +355,7 @@
     details.appendChild(table([["id", n.id], ["aliases", n.aliases], ["money", n.money, "money"],
                                ["ties here", n.degree]].concat(propRows(n.props))));
     if (n.facts) { details.appendChild(el("h2", null, "Reach")); details.appendChild(table(propRows(n.facts))); }
+    if (n.conflicts) details.appendChild(conflictsBlock(n.conflicts));
     if (n.members) details.appendChild(membersBlock(n.members, member));
     else details.appendChild(expandLink(n.id));
     details.appendChild(sourcesBlock(n.sources));
