@@ -9,8 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from graph_service.cli.common import console, opened_store
+from graph_service.cli.common import FORCE, console, opened_store, safe_output
 from graph_service.export import ExportFormat, export
+from graph_service.output_paths import atomic_output
 
 stdout = Console()
 
@@ -34,15 +35,18 @@ def stats(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> 
 
 def export_command(
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, graphml or gexf."),
-    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write (never the store; "
+                                "an existing file only with --force)."),
+    force: bool = FORCE,
 ) -> None:
     """Export the whole graph (JSON lines re-load with `survgraph load graph`)."""
     if fmt not in ("jsonl", "graphml", "gexf"):
         console.print(f"[red]error:[/red] unknown format {fmt!r}: use jsonl, graphml or gexf")
         raise typer.Exit(2)
     fmt_checked: ExportFormat = fmt  # type: ignore[assignment]
-    with opened_store() as store:
-        export(store, fmt_checked, output)
+    safe_output(output, force)
+    with atomic_output(output) as temporary, opened_store() as store:
+        export(store, fmt_checked, temporary)
     console.print(f"wrote {output}")
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import typer
 
 from graph_service.bench.sqlite_ceiling import copy_seconds
-from graph_service.cli.common import console
+from graph_service.cli.common import console, safe_output
 from graph_service.neo4j_schema import ENTITY, identifier
 from loaders.pipeline import DEFAULT_BATCH_SIZE, Pipeline
 from loaders.synthetic import write_synthetic_csv
@@ -148,10 +148,17 @@ def bench_load(
     workdir: Path = typer.Option(None, "--workdir", help="Where the file and store go "
                                  "(default a temporary folder, removed afterwards)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    force: bool = typer.Option(False, "--force", help="Replace files an earlier run left in "
+                               "--workdir (never the store)."),
 ) -> None:
     """Bulk-load rows/s: embedded store, Neo4j, and Neo4j's own LOAD CSV (same data)."""
     from graph_service.stores.embedded import EmbeddedStore
 
+    if workdir is not None:  # files of the user's folder: checked before any is replaced
+        names = [f"synthetic_prime_awards_{rows}.csv"] + [
+            f"{db}{suffix}" for db in ("bench.db", "ceiling.db") for suffix in ("", "-wal", "-shm")]
+        for name in names:
+            safe_output(workdir / name, force)
     folder = workdir or Path(tempfile.mkdtemp(prefix="survgraph-bench-load-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
