@@ -69,6 +69,8 @@ def check_output(path: Path, *, store: Path | None, inputs: Sequence[Path] = (),
                  force: bool = False) -> Path:
     """Refuse an output path that would destroy data; return it when it is safe to write."""
     check_path_text(path, "output path")
+    for source in inputs:
+        check_path_text(source, "input path")
     for protected in store_files(store):
         if _same(path, protected):
             raise OutputRefused(path, f"it is the store ({shown(protected)}); never overwritten, "

@@ -78,6 +78,9 @@ def print_summary(summary: LoadSummary, rejects: Path | None,
         table.add_row(escape(Path(item.path).name), escape(item.format), encoding,
                       str(item.rows), str(item.loaded), str(item.rejected))
     console.print(table)
+    for item, encoding in zip(summary.files, labels, strict=False):
+        if encoding and encoding != "utf-8":  # worth a line of its own: the table may wrap it
+            console.print(escape(f"{Path(item.path).name}: read as {encoding}"))
     rate = summary.rows / summary.seconds if summary.seconds else 0.0
     written = summary.written
     console.print(
