@@ -154,6 +154,10 @@ def bench_load(
     """Bulk-load rows/s: embedded store, Neo4j, and Neo4j's own LOAD CSV (same data)."""
     from graph_service.stores.embedded import EmbeddedStore
 
+    home = os.environ.get("SURVGRAPH_NEO4J_HOME")
+    import_dir = neo4j_import_dir or (Path(home) / "import" if home else None)
+    if neo4j and import_dir is not None and import_dir.is_dir():  # LOAD CSV's copy goes there
+        safe_output(import_dir / f"synthetic_prime_awards_{rows}.csv", force)
     if workdir is not None:  # files of the user's folder: checked before any is replaced
         names = [f"synthetic_prime_awards_{rows}.csv"] + [
             f"{db}{suffix}" for db in ("bench.db", "ceiling.db") for suffix in ("", "-wal", "-shm")]
@@ -178,8 +182,6 @@ def bench_load(
         report["embedded_sqlite_ceiling"] = _sqlite_ceiling(db, folder / "ceiling.db", rows)
         if neo4j:
             report["neo4j"] = _bench_neo4j(neo4j, path, batch_size)
-            home = os.environ.get("SURVGRAPH_NEO4J_HOME")
-            import_dir = neo4j_import_dir or (Path(home) / "import" if home else None)
             if import_dir is None or not import_dir.is_dir():
                 console.print("[yellow]LOAD CSV reference skipped:[/yellow] give "
                               "--neo4j-import-dir (the server's import folder)")
