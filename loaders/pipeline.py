@@ -363,6 +363,7 @@ class CsvFile(InputFile):
             next(reader, None)
             # Row numbers count records as a spreadsheet shows them: the header is row 1.
             number = 1
+            check_bytes = self.reading.invalid_bytes > 0  # rows of a clean file are not scanned
             while True:
                 number += 1
                 try:
@@ -379,7 +380,7 @@ class CsvFile(InputFile):
                         "(row)", f"has {len(row)} fields where the header has {width}"
                     )
                     continue
-                if self.reading.invalid_bytes and (bad := invalid_cell(row)) is not None:
+                if check_bytes and (bad := invalid_cell(row)) is not None:
                     yield number, RowError(self.header[bad], invalid_reason(row[bad]))
                     continue
                 yield number, row
