@@ -420,3 +420,13 @@ def test_an_unexpected_error_is_one_short_line_and_exit_1(tmp_path: Path) -> Non
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "internal error (KeyError)" in result.stderr
     assert len(result.stderr) < 1000
+
+
+def test_load_demo_does_not_trip_over_an_old_rejects_file(tmp_path: Path) -> None:
+    """`make run` loads the demo on every start: an earlier load's rejects file must not stop it,
+    nor be touched by it."""
+    old = tmp_path / "survgraph-rejects.csv"
+    old.write_text("file,row,field,reason\nx.csv,2,name,is blank\n")
+    result = cli("--store", str(tmp_path / "d.db"), "load", "demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert old.read_text() == "file,row,field,reason\nx.csv,2,name,is blank\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
@@ -104,13 +105,20 @@ def rejects_target(rejects: Path | None, force: bool, inputs: Sequence[Path]) ->
     return safe_output(rejects or DEFAULT_REJECTS, force, inputs)
 
 
-def run_load(items: Sequence[InputFile], dry_run: bool, rejects_path: Path,
+def run_load(items: Sequence[InputFile], dry_run: bool, rejects_path: Path | None,
              batch_size: int) -> LoadSummary:
     """Run the pipeline on the selected store with a progress bar, then print the summary.
     The rejects are written to a temporary file, renamed onto `rejects_path` at the end only if
     a row was rejected: a failed load leaves an older file there as it was."""
-    with atomic_output(rejects_path, keep_empty=False) as rejects_temp, opened_store() as store, \
-            Progress(
+    with ExitStack() as stack:
+        rejects_temp = (stack.enter_context(atomic_output(rejects_path, keep_empty=False))
+                        if rejects_path is not None else None)
+        return _run_load(items, dry_run, rejects_path, rejects_temp, batch_size)
+
+
+def _run_load(items: Sequence[InputFile], dry_run: bool, rejects_path: Path | None,
+              rejects_temp: Path | None, batch_size: int) -> LoadSummary:
+    with opened_store() as store, Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
         TimeRemainingColumn(), console=console, transient=True,
         disable=not console.is_terminal,
@@ -207,7 +215,9 @@ def load_demo(batch_size: int = BATCH, rejects: Path | None = REJECTS,
     """The seed graph plus small bundled slices of real disclosures (works offline)."""
     from loaders.demo import demo_items
 
-    target = rejects_target(rejects, force, [])
+    # The bundled data loads clean: a rejects file only when asked for, so that `make run`
+    # never trips over a survgraph-rejects.csv left by an earlier load.
+    target = rejects_target(rejects, force, []) if rejects is not None else None
     load_seed()
     try:
         items = demo_items()
