@@ -10,12 +10,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SURVGRAPH_STORE=/data/survgraph.db
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements-runtime.lock ./
 COPY schema ./schema
 COPY graph_service ./graph_service
 COPY loaders ./loaders
 COPY visualizations ./visualizations
-RUN pip install . \
+# The tested versions from the lock (hashes checked), then the package without resolving again.
+RUN pip install --require-hashes -r requirements-runtime.lock && pip install --no-deps . \
     && useradd --create-home --uid 10001 survgraph \
     && mkdir -p /data && chown survgraph /data
 

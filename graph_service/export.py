@@ -7,10 +7,7 @@ node, a reach answer, the paths between two nodes) and `graph_service.export_for
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Literal, get_args
@@ -22,6 +19,7 @@ from graph_service.export_formats import (
     jsonl_chunks,
 )
 from graph_service.export_scope import Scope, whole_scope
+from graph_service.output_paths import atomic_output
 from graph_service.stores.base import GraphStore
 
 ExportFormat = Literal["jsonl", "graphml", "gexf", "citations"]
@@ -58,24 +56,14 @@ def render(store: GraphStore, scope: Scope, fmt: ExportFormat) -> str:
 
 
 def write_output(path: Path, pieces: Iterable[str]) -> int:
-    """Write text to `path` through a temporary file beside it, renamed over it at the end, so
-    a reader never sees half a file and a failed export leaves any earlier file as it was.
-    Every file an export writes goes through here (one place to add a shared path guard).
-    Returns the characters written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write text to `path` through a temporary file beside it, renamed over it at the end
+    (graph_service/output_paths.atomic_output), so a reader never sees half a file and a failed
+    export leaves any earlier file as it was. Returns the characters written."""
     size = 0
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            for piece in pieces:
-                size += out.write(piece)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    with atomic_output(path) as temporary, temporary.open("w", encoding="utf-8",
+                                                         newline="") as out:
+        for piece in pieces:
+            size += out.write(piece)
     return size
 
 

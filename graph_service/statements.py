@@ -143,7 +143,8 @@ def identity_rows(model: DomainModel, node: Node) -> list[tuple[str, str, str, s
     for prop in dict.fromkeys(spec.identifiers + spec.conflicts):
         value = node.properties.get(prop)
         if value not in (None, ""):
-            rows.append((node.id, node.kind, prop, str(value).upper(), int(prop in spec.identifiers)))
+            is_key = int(prop in spec.identifiers)
+            rows.append((node.id, node.kind, prop, str(value).upper(), is_key))
     return rows
 
 

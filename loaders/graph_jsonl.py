@@ -15,6 +15,7 @@ from typing import Any
 
 from graph_service.records import Edge, Node, ValidationError, validate_edge, validate_node
 from loaders.pipeline import InputFile, RowOutput, WrongShape
+from loaders.reading import has_invalid, invalid_reason
 from loaders.values import RowError
 
 _NODE_KEYS = ("id", "kind", "name")
@@ -28,7 +29,7 @@ class GraphJsonl(InputFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._handle: Any = None
-        with path.open(encoding=self.encoding, errors="replace") as handle:
+        with path.open(encoding=self.encoding, errors=self.reading.errors) as handle:
             first = next((line for line in handle if line.strip()), None)
         if first is None:
             return  # an empty graph is a valid export
@@ -43,9 +44,12 @@ class GraphJsonl(InputFile):
     def records(self) -> Iterator[tuple[int, Any]]:
         with self.path.open("rb") as raw:
             self._handle = raw
-            lines = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace")
+            lines = io.TextIOWrapper(raw, encoding=self.encoding, errors=self.reading.errors)
             for number, line in enumerate(lines, start=1):
                 if not line.strip():
+                    continue
+                if self.reading.invalid_bytes and has_invalid(line):
+                    yield number, RowError("(line)", invalid_reason(line))
                     continue
                 try:
                     yield number, json.loads(line)

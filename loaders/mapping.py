@@ -14,12 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.records import Value
 from graph_service.text import fold
 from loaders.catalogs import load_catalogs
+from loaders.mapping_doc import (
+    EdgeDoc,
+    MappingDoc,
+    MappingError,
+    NodeDoc,
+    excerpt,
+    parse_mapping,
+    read_mapping_text,
+)
 from loaders.pipeline import CATALOG_SOURCE, CsvFile, RowOutput, record_source
 from loaders.resolution import entity_slug
 from loaders.values import RowError, parse_amount, parse_date, parse_int, text
@@ -27,10 +34,7 @@ from loaders.values import RowError, parse_amount, parse_date, parse_int, text
 _FIELD = re.compile(r"\{([^{}|]+)(?:\|([a-z]+))?\}")
 _FILTERS = ("slug", "upper", "lower")
 _RESOLVABLE = ("Company", "Agency", "Contract")
-
-
-class MappingError(ValueError):
-    """The mapping file itself is wrong (named with the offending key)."""
+__all__ = ["MappedCsv", "Mapping", "MappingError", "compile_template", "read_mapping"]
 
 
 @dataclass(frozen=True)
@@ -70,17 +74,13 @@ class Template:
         return text("".join(out)) if any_value else None
 
 
-def compile_template(raw: Any, where: str) -> Template:
-    if isinstance(raw, bool | int | float):
-        raw = str(raw)
-    if not isinstance(raw, str):
-        raise MappingError(f"{where}: expected a template string, got {raw!r}")
+def compile_template(raw: str, where: str) -> Template:
     parts: list[tuple[str, str, str]] = []
     position = 0
     for match in _FIELD.finditer(raw):
         filter_name = match.group(2) or ""
         if filter_name and filter_name not in _FILTERS:
-            raise MappingError(f"{where}: unknown filter {filter_name!r} (use {_FILTERS})")
+            raise MappingError(f"{where}: unknown filter {excerpt(filter_name)} (use {_FILTERS})")
         parts.append((raw[position:match.start()], match.group(1).strip(), filter_name))
         position = match.end()
     if raw[position:]:
@@ -138,35 +138,31 @@ class Mapping:
 
 
 def read_mapping(path: Path, model: DomainModel | None = None) -> Mapping:
-    """Read and check a mapping against the schema; MappingError says what is wrong where."""
-    model = model or load_model()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise MappingError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("nodes"), dict):
-        raise MappingError(f"{path}: a mapping needs a 'nodes' section (see docs/loading.md)")
+    """Read and check a mapping: its shape (loaders/mapping_doc.py), then its meaning against
+    the schema; MappingError says what is wrong where."""
+    doc = parse_mapping(read_mapping_text(path), str(path))
+    return mapping_from(doc, path, model or load_model())
+
+
+def mapping_from(doc: MappingDoc, path: Path, model: DomainModel) -> Mapping:
     where = str(path)
     nodes: dict[str, NodeSpec] = {}
-    for key, spec in raw["nodes"].items():
+    for key, spec in doc.nodes.items():
         nodes[key] = _node_spec(model, where, key, spec)
-    edges = [_edge_spec(model, where, i, spec, nodes) for i, spec in
-             enumerate(raw.get("edges") or [])]
-    source = raw.get("source") or {}
-    source_kind = source.get("source_kind", "dataset")
+    edges = [_edge_spec(model, where, i, spec, nodes) for i, spec in enumerate(doc.edges)]
+    source_kind = doc.source.source_kind
     allowed_kinds = model.kinds["Source"].properties["source_kind"].enum or ()
     if source_kind not in allowed_kinds:
-        raise MappingError(f"{where}: source.source_kind must be one of {allowed_kinds}")
-    record = raw.get("record_source") or {}
-    if record and "url" not in record:
-        raise MappingError(f"{where}: record_source needs a 'url' template")
+        raise MappingError(f"{where}: source.source_kind must be one of {allowed_kinds} "
+                           f"(got {excerpt(source_kind)})")
+    record = doc.record_source.model_dump(exclude_none=True) if doc.record_source else {}
     return Mapping(
         path=path,
-        title=source.get("title"),
-        publisher=source.get("publisher"),
+        title=doc.source.title,
+        publisher=doc.source.publisher,
         source_kind=source_kind,
-        required_columns=[str(c) for c in raw.get("required_columns") or []],
-        blank_values=frozenset(fold(str(v)) for v in raw.get("blank_values") or []),
+        required_columns=list(doc.required_columns),
+        blank_values=frozenset(fold(v) for v in doc.blank_values),
         nodes=nodes,
         edges=edges,
         record_source={k: compile_template(v, f"{where}: record_source.{k}")
@@ -174,70 +170,60 @@ def read_mapping(path: Path, model: DomainModel | None = None) -> Mapping:
     )
 
 
-def _node_spec(model: DomainModel, where: str, key: str, spec: Any) -> NodeSpec:
+def _node_spec(model: DomainModel, where: str, key: str, spec: NodeDoc) -> NodeSpec:
     here = f"{where}: nodes.{key}"
-    if not isinstance(spec, dict) or "kind" not in spec:
-        raise MappingError(f"{here}: needs a 'kind' (one of {', '.join(model.kinds)})")
-    kind = spec["kind"]
+    kind = spec.kind
     if kind not in model.kinds:
-        raise MappingError(f"{here}: unknown kind {kind!r} (one of {', '.join(model.kinds)})")
+        raise MappingError(f"{here}.kind: unknown kind {excerpt(kind)} "
+                           f"(one of {', '.join(model.kinds)})")
     properties: dict[str, Template] = {}
-    for prop, value in (spec.get("properties") or {}).items():
+    for prop, value in spec.properties.items():
         if prop not in model.kinds[kind].properties:
             known = ", ".join(model.kinds[kind].properties)
-            raise MappingError(f"{here}.properties: {kind} has no property {prop!r} ({known})")
+            raise MappingError(f"{here}.properties: {kind} has no property {excerpt(prop)} "
+                               f"({known})")
         properties[prop] = compile_template(value, f"{here}.properties.{prop}")
-    id_template = compile_template(spec["id"], f"{here}.id") if "id" in spec else None
-    name = compile_template(spec["name"], f"{here}.name") if "name" in spec else None
+    id_template = compile_template(spec.id, f"{here}.id") if spec.id is not None else None
+    name = compile_template(spec.name, f"{here}.name") if spec.name is not None else None
     if id_template is None and name is None:
         raise MappingError(f"{here}: needs an 'id' or a 'name'")
-    tag = spec.get("tag") or {}
-    allowed_tag = ("description", "psc", "psc_description", "naics", "naics_description",
-                   "vendors")
-    for tag_key in tag:
-        if tag_key not in allowed_tag:
-            raise MappingError(f"{here}.tag: unknown key {tag_key!r} (use {allowed_tag})")
-    if tag and kind != "Contract":
+    tag = spec.tag.templates() if spec.tag else {}
+    if spec.tag and kind != "Contract":
         raise MappingError(f"{here}.tag: only Contract nodes are tagged")
     return NodeSpec(
         key=key, kind=kind, id=id_template, name=name,
-        required=bool(spec.get("required", False)),
+        required=spec.required,
         properties=properties,
-        aliases=[compile_template(a, f"{here}.aliases") for a in spec.get("aliases") or []],
-        domains_from=(compile_template(spec["domains_from"], f"{here}.domains_from")
-                      if "domains_from" in spec else None),
-        tag={k: compile_template(v, f"{here}.tag.{k}") for k, v in tag.items() if k != "vendors"},
-        tag_vendors=[str(v) for v in tag.get("vendors") or []],
+        aliases=[compile_template(a, f"{here}.aliases[{i}]") for i, a in enumerate(spec.aliases)],
+        domains_from=(compile_template(spec.domains_from, f"{here}.domains_from")
+                      if spec.domains_from is not None else None),
+        tag={k: compile_template(v, f"{here}.tag.{k}") for k, v in tag.items()},
+        tag_vendors=list(spec.tag.vendors) if spec.tag else [],
     )
 
 
-def _edge_spec(model: DomainModel, where: str, index: int, spec: Any,
+def _edge_spec(model: DomainModel, where: str, index: int, spec: EdgeDoc,
                nodes: dict[str, NodeSpec]) -> EdgeSpec:
     here = f"{where}: edges[{index}]"
-    if not isinstance(spec, dict):
-        raise MappingError(f"{here}: expected {{type, from, to}}")
-    rel_type = spec.get("type")
-    rel = model.relationships.get(rel_type or "")
+    rel_type = spec.type
+    rel = model.relationships.get(rel_type)
     if rel is None:
-        raise MappingError(f"{here}: unknown type {rel_type!r} "
+        raise MappingError(f"{here}.type: unknown type {excerpt(rel_type)} "
                            f"(one of {', '.join(model.relationships)})")
-    for end, allowed in (("from", rel.from_kinds), ("to", rel.to_kinds)):
-        ref = spec.get(end)
+    for end, ref, allowed in (("from", spec.source, rel.from_kinds),
+                              ("to", spec.target, rel.to_kinds)):
         if ref not in nodes:
-            raise MappingError(f"{here}.{end}: {ref!r} is not a node of this mapping")
+            raise MappingError(f"{here}.{end}: {excerpt(ref)} is not a node of this mapping")
         if nodes[ref].kind not in allowed:
             raise MappingError(f"{here}.{end}: {rel_type} {end} must be {' or '.join(allowed)},"
                                f" {ref} is {nodes[ref].kind}")
-    status = spec.get("status", "reported")
-    if status not in ("reported", "inferred"):
-        raise MappingError(f"{here}.status: must be reported or inferred")
     properties: dict[str, Template] = {}
-    for prop, value in (spec.get("properties") or {}).items():
+    for prop, value in spec.properties.items():
         if prop not in model.relationship_properties or prop in ("sources", "status",
                                                                  "first_seen", "last_seen"):
-            raise MappingError(f"{here}.properties: ties have no property {prop!r}")
+            raise MappingError(f"{here}.properties: ties have no property {excerpt(prop)}")
         properties[prop] = compile_template(value, f"{here}.properties.{prop}")
-    return EdgeSpec(rel_type or "", spec["from"], spec["to"], status, properties)
+    return EdgeSpec(rel_type, spec.source, spec.target, spec.status, properties)
 
 
 class MappedCsv(CsvFile):

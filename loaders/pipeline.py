@@ -15,7 +15,6 @@ Safety rules:
 from __future__ import annotations
 
 import abc
-import codecs
 import csv
 import gc
 import hashlib
@@ -41,6 +40,7 @@ from graph_service.records import (
 from graph_service.safe_csv import SafeWriter
 from graph_service.stores.base import GraphStore, WriteResult
 from loaders.catalogs import Catalogs, load_catalogs
+from loaders.reading import Encoding, clean, detect, invalid_cell, invalid_reason
 from loaders.resolution import AgencyResolver, CompanyResolver, ContractResolver, entity_slug
 from loaders.tagging import Tagger
 from loaders.values import RowError, text
@@ -283,7 +283,8 @@ class InputFile(abc.ABC):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.size = path.stat().st_size
-        self.sha256, self.encoding = _fingerprint(path)
+        self.sha256, self.reading = _fingerprint(path)
+        self.encoding = self.reading.codec
 
     @abc.abstractmethod
     def records(self) -> Iterator[tuple[int, Any]]:
@@ -301,47 +302,21 @@ class InputFile(abc.ABC):
         return self.path.name
 
 
-_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-)
 # A cell this long is read (and then refused by validation, naming its row and field) rather
 # than stopping the csv module, whose default limit is 128 KiB.
 csv.field_size_limit(64 * 1024 * 1024)
 
 
-def _fingerprint(path: Path) -> tuple[str, str]:
-    """sha256 of the bytes, and the encoding: UTF-16/32 when the file starts with their BOM (what
-    Excel's "Unicode text" writes), UTF-8 (BOM or not) unless the bytes are not UTF-8, in which
-    case cp1252 (what spreadsheets on Windows write; open it with errors="replace")."""
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
-    encoding = ""
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            if not encoding:
-                encoding = next((name for bom, name in _BOMS if chunk.startswith(bom)), "-")
-                utf8 = encoding == "-"
-            digest.update(chunk)
-            if utf8:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    utf8 = False
-    if encoding not in ("", "-"):
-        return digest.hexdigest(), encoding
-    if utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            utf8 = False
-    return digest.hexdigest(), ("utf-8-sig" if utf8 else "cp1252")
+def _fingerprint(path: Path) -> tuple[str, Encoding]:
+    """sha256 of the bytes, and how to read them (loaders/reading.py)."""
+    return detect(path)
 
 
 def read_text(path: Path) -> str:
-    """A whole file as text, in the encoding `_fingerprint` finds (for JSON inputs)."""
-    return path.read_text(encoding=_fingerprint(path)[1], errors="replace")
+    """A whole file as text (for JSON inputs); invalid bytes of a UTF-8 file stay as
+    surrogate escapes, for the reader to reject the records holding them."""
+    encoding = _fingerprint(path)[1]
+    return path.read_text(encoding=encoding.codec, errors=encoding.errors)
 
 
 class CsvFile(InputFile):
@@ -359,7 +334,7 @@ class CsvFile(InputFile):
             raise WrongShape(path, f"the header row is not readable CSV: {exc}") from exc
         if not header:
             raise WrongShape(path, "the file is empty (no header row)")
-        self.header = [h.strip() for h in header]
+        self.header = [clean(h).strip() for h in header]
         self.columns = {name: i for i, name in enumerate(self.header)}
         missing = [c for c in self.required if c not in self.columns]
         if missing:
@@ -371,7 +346,8 @@ class CsvFile(InputFile):
     def _open(self) -> TextIO:
         raw = self.path.open("rb")
         self._raw = raw
-        return io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
+        return io.TextIOWrapper(raw, encoding=self.encoding, errors=self.reading.errors,
+                                newline="")
 
     def records(self) -> Iterator[tuple[int, Any]]:
         width = len(self.header)
@@ -380,6 +356,7 @@ class CsvFile(InputFile):
             next(reader, None)
             # Row numbers count records as a spreadsheet shows them: the header is row 1.
             number = 1
+            check_bytes = self.reading.invalid_bytes > 0  # rows of a clean file are not scanned
             while True:
                 number += 1
                 try:
@@ -395,6 +372,9 @@ class CsvFile(InputFile):
                     yield number, RowError(
                         "(row)", f"has {len(row)} fields where the header has {width}"
                     )
+                    continue
+                if check_bytes and (bad := invalid_cell(row)) is not None:
+                    yield number, RowError(self.header[bad], invalid_reason(row[bad]))
                     continue
                 yield number, row
 

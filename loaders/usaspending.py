@@ -24,6 +24,7 @@ from loaders.pipeline import (
     read_text,
     record_source,
 )
+from loaders.reading import invalid_where
 from loaders.resolution import contract_id, entity_slug, parse_award_key
 from loaders.values import RowError, parse_amount, parse_date, parse_int, text
 
@@ -323,6 +324,9 @@ class _JsonFile(InputFile):
             self._done = number
             if not isinstance(record, dict):
                 yield number, RowError("(record)", "is not a JSON object")
+                continue
+            if self.reading.invalid_bytes and (where := invalid_where(record)) is not None:
+                yield number, RowError(where, "invalid UTF-8; the rest of the file is UTF-8")
                 continue
             yield number, record
 

@@ -56,7 +56,8 @@ def test_dockerfile_installs_the_package_and_serves() -> None:
     for line in re.findall(r"^COPY (.+) \S+$", text, re.M):
         for path in line.split():
             assert (ROOT / path).exists(), path
-    assert "pip install ." in text
+    assert "pip install --require-hashes -r requirements-runtime.lock" in text
+    assert "pip install --no-deps ." in text
     assert 'CMD ["survgraph", "serve", "--host", "0.0.0.0"' in text
 
 

@@ -82,7 +82,7 @@ def test_nc_alpr_mappings_load_agencies_vendors_and_sharing(embedded_store: Grap
 def test_mapping_errors_name_the_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("nodes:\n  a: {kind: Vendor, name: '{x}'}\n")
-    with pytest.raises(MappingError, match=r"nodes\.a: unknown kind 'Vendor'"):
+    with pytest.raises(MappingError, match=r"nodes\.a\.kind: unknown kind 'Vendor'"):
         read_mapping(bad)
     bad.write_text("nodes:\n  a: {kind: Agency, name: '{x}'}\n  b: {kind: Company, name: '{y}'}"
                    "\nedges:\n  - {type: AWARDED_TO, from: a, to: b}\n")

@@ -74,7 +74,7 @@ def test_cli_errors_are_clear_with_exit_code_2(tmp_path: Path) -> None:
     sheet = tmp_path / "s.csv"
     sheet.write_text("a\n1\n")
     bad = cli("--store", store, "load", "csv", str(sheet), "--mapping", str(mapping))
-    assert bad.returncode == 2 and "needs a 'nodes' section" in bad.stderr
+    assert bad.returncode == 2 and "m.yaml: nodes: expected a YAML mapping" in bad.stderr
     assert "Traceback" not in bad.stderr
 
 

@@ -221,7 +221,7 @@ def test_cli_writes_the_issue_map(tmp_path: Path) -> None:
     data = map_data(out.read_text(encoding="utf-8"))
     assert "company:microsoft" in {n["id"] for n in data["nodes"]}
     missing = runner.invoke(cli, ["--store", str(db), "map", "ego", "company:nobody",
-                                  "-o", str(out)])
+                                  "-o", str(out), "--force"])
     assert missing.exit_code == 2 and "company:nobody" in missing.output
 
 

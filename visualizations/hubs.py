@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from graph_service.records import Edge, Node, Value, union
+from graph_service.records import Edge, Node, Value
 from visualizations.lod import VENDOR_TYPES
 from visualizations.payload import MapView
 
@@ -89,7 +89,7 @@ def _fold_node(group: _Group, nodes: dict[str, Node], hub: Node) -> Node:
     for member in group.members:
         if len(sources) >= KEEP_SOURCES:
             break
-        sources = union(sources, nodes[member].sources)[:KEEP_SOURCES]
+        sources = list(dict.fromkeys([*sources, *nodes[member].sources]))[:KEEP_SOURCES]
     properties: dict[str, object] = {"folded": count, "of": hub.name}
     if group.counterpart:
         properties["counterpart"] = nodes[group.counterpart].name
@@ -116,7 +116,7 @@ def _merge_ties(edges: list[Edge], where: dict[str, str]) -> list[Edge]:
         tie = merged[key]
         count = tie.properties.get("ties")
         tie.properties["ties"] = (count if isinstance(count, int) else 1) + 1
-        tie.sources = union(tie.sources, edge.sources)[:KEEP_SOURCES]
+        tie.sources = list(dict.fromkeys([*tie.sources, *edge.sources]))[:KEEP_SOURCES]
         if edge.status != "reported":
             tie.status = "inferred"
     return [merged[k] for k in sorted(merged)]

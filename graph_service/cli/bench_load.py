@@ -22,7 +22,7 @@ from typing import Any
 import typer
 
 from graph_service.bench.sqlite_ceiling import copy_seconds
-from graph_service.cli.common import console
+from graph_service.cli.common import console, safe_output
 from graph_service.neo4j_schema import ENTITY, identifier
 from loaders.pipeline import DEFAULT_BATCH_SIZE, Pipeline
 from loaders.synthetic import write_synthetic_csv
@@ -148,10 +148,21 @@ def bench_load(
     workdir: Path = typer.Option(None, "--workdir", help="Where the file and store go "
                                  "(default a temporary folder, removed afterwards)."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    force: bool = typer.Option(False, "--force", help="Replace files an earlier run left in "
+                               "--workdir (never the store)."),
 ) -> None:
     """Bulk-load rows/s: embedded store, Neo4j, and Neo4j's own LOAD CSV (same data)."""
     from graph_service.stores.embedded import EmbeddedStore
 
+    home = os.environ.get("SURVGRAPH_NEO4J_HOME")
+    import_dir = neo4j_import_dir or (Path(home) / "import" if home else None)
+    if neo4j and import_dir is not None and import_dir.is_dir():  # LOAD CSV's copy goes there
+        safe_output(import_dir / f"synthetic_prime_awards_{rows}.csv", force)
+    if workdir is not None:  # files of the user's folder: checked before any is replaced
+        names = [f"synthetic_prime_awards_{rows}.csv"] + [
+            f"{db}{suffix}" for db in ("bench.db", "ceiling.db") for suffix in ("", "-wal", "-shm")]
+        for name in names:
+            safe_output(workdir / name, force)
     folder = workdir or Path(tempfile.mkdtemp(prefix="survgraph-bench-load-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -171,8 +182,6 @@ def bench_load(
         report["embedded_sqlite_ceiling"] = _sqlite_ceiling(db, folder / "ceiling.db", rows)
         if neo4j:
             report["neo4j"] = _bench_neo4j(neo4j, path, batch_size)
-            home = os.environ.get("SURVGRAPH_NEO4J_HOME")
-            import_dir = neo4j_import_dir or (Path(home) / "import" if home else None)
             if import_dir is None or not import_dir.is_dir():
                 console.print("[yellow]LOAD CSV reference skipped:[/yellow] give "
                               "--neo4j-import-dir (the server's import folder)")

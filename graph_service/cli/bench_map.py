@@ -17,7 +17,8 @@ from typing import Any
 
 import typer
 
-from graph_service.cli.common import console
+from graph_service.cli.common import console, safe_output
+from graph_service.output_paths import atomic_output
 from graph_service.stores.embedded import EmbeddedStore
 from visualizations.layout import force_layout
 from visualizations.payload import MapView, build_payload
@@ -34,7 +35,8 @@ def _ours(store: EmbeddedStore, path: Path) -> tuple[MapView, dict[str, float]]:
     read = time.perf_counter()
     payload = build_payload(view, store.model, FILE_LINK)
     laid = time.perf_counter()
-    size = write_map(payload, path)
+    with atomic_output(path) as temporary:
+        size = write_map(payload, temporary)
     done = time.perf_counter()
     return view, {
         "read_s": round(read - started, 3), "layout_payload_s": round(laid - read, 3),
@@ -88,16 +90,19 @@ def bench_map(
     alpr: bool = typer.Option(False, "--alpr", help="Add the nc-alpr 37k-tie overview."),
     keep: Path = typer.Option(None, "--keep", help="Keep the written maps in this folder."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    force: bool = typer.Option(False, "--force", help="Replace maps already in --keep."),
 ) -> None:
     """Map write time (ours vs naive pyvis) and Chromium open+draw time, by node count."""
     rows: list[dict[str, Any]] = []
     force_layout(["a", "b"], [("a", "b")])  # import networkx and numpy before any timing
+    cases: list[tuple[str, Any]] = [(f"synthetic-{n}", n) for n in nodes]
+    if alpr:
+        cases.append(("nc-alpr", None))
+    for name, _ in cases if keep is not None else ():  # the user's folder: check before writing
+        safe_output(keep / f"{name}.html", force)
     with tempfile.TemporaryDirectory(prefix="survgraph-bench-map-") as scratch:
         folder = keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        cases: list[tuple[str, Any]] = [(f"synthetic-{n}", n) for n in nodes]
-        if alpr:
-            cases.append(("nc-alpr", None))
         for name, size in cases:
             store = EmbeddedStore(Path(scratch) / f"{name}.db")
             try:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from graph_service.cli.common import console, opened_store
+from graph_service.cli.common import FORCE, console, opened_store, safe_output
 from graph_service.export import FORMATS, ExportFormat, export
 from graph_service.export_scope import (
     Scope,
@@ -35,7 +35,8 @@ def _scope(store: GraphStore, around: str | None, hops: int, reach: str | None,
 
 def export_command(
     fmt: str = typer.Option("jsonl", "--format", "-f", help=", ".join(FORMATS) + "."),
-    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write (never the store; "
+                                "an existing file only with --force)."),
     around: str = typer.Option(None, "--around", metavar="ID",
                                help="Only the nodes within --hops ties of ID."),
     hops: int = typer.Option(1, "--hops", min=0, max=6, help="With --around."),
@@ -47,6 +48,7 @@ def export_command(
     path: tuple[str, str] | None = typer.Option(None, "--path", metavar="FROM TO",
                                          help="Only the shortest paths between two nodes."),
     max_hops: int = typer.Option(6, "--max-hops", min=1, max=10, help="With --path."),
+    force: bool = FORCE,
 ) -> None:
     """Export the whole graph, or one answer (JSON lines re-load with `survgraph load graph`)."""
     started = time.perf_counter()
@@ -58,6 +60,7 @@ def export_command(
         console.print("[red]error:[/red] give at most one of --around, --reach and --path")
         raise typer.Exit(2)
     fmt_checked: ExportFormat = fmt  # type: ignore[assignment]
+    safe_output(output, force)
     with opened_store() as store:
         try:
             scope = _scope(store, around, hops, reach, from_kinds, as_of, pair, max_hops)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import typer
@@ -17,7 +18,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from graph_service.cli.common import console, opened_store
+from graph_service.cli.common import FORCE, console, opened_store, safe_output
+from graph_service.output_paths import atomic_output, check_path_text
 from loaders.pipeline import DEFAULT_BATCH_SIZE, InputFile, LoadSummary, Pipeline, WrongShape
 from loaders.seed import seed_batch
 
@@ -26,8 +28,10 @@ load_app = typer.Typer(help="Load data into the store.", no_args_is_help=True)
 DRY_RUN = typer.Option(False, "--dry-run", help="Validate and report; write nothing.")
 REJECTS = typer.Option(
     None, "--rejects", help="CSV listing every rejected row (file,row,field,reason). "
-    "Default: survgraph-rejects.csv in the current folder, written only if a row is rejected.",
+    "Default: survgraph-rejects.csv in the current folder, written only if a row is rejected. "
+    "Never the store or an input; an existing file only with --force.",
 )
+DEFAULT_REJECTS = Path("survgraph-rejects.csv")
 BATCH = typer.Option(DEFAULT_BATCH_SIZE, "--batch-size", min=1,
                      help="Rows per transaction: each batch is written wholly or not at all.")
 
@@ -45,7 +49,7 @@ def load_seed() -> None:
 
 
 def _fail(message: str) -> typer.Exit:
-    console.print(f"[red]error:[/red] {message}")
+    console.print(f"[red]error:[/red] {escape(message)}")
     return typer.Exit(2)
 
 
@@ -53,6 +57,7 @@ def _open_all(paths: Sequence[Path], opener: Callable[[Path], InputFile]) -> lis
     """Check every file before writing anything: one wrong file stops the whole load."""
     items = []
     for path in paths:
+        check_path_text(path, "input path")
         try:
             items.append(opener(path))
         except WrongShape as exc:
@@ -62,14 +67,21 @@ def _open_all(paths: Sequence[Path], opener: Callable[[Path], InputFile]) -> lis
     return items
 
 
-def print_summary(summary: LoadSummary, rejects: Path | None) -> None:
+def print_summary(summary: LoadSummary, rejects: Path | None,
+                  encodings: Sequence[str] = ()) -> None:
+    """The table of files (with the encoding each was read in), totals and the first rejects."""
     table = Table(title="dry run: nothing written" if summary.dry_run else "load summary")
-    for column in ("file", "format", "rows", "loaded", "rejected"):
-        table.add_column(column, justify="left" if column in ("file", "format") else "right")
-    for item in summary.files:
-        table.add_row(Path(item.path).name, item.format, str(item.rows), str(item.loaded),
-                      str(item.rejected))
+    for column in ("file", "format", "encoding", "rows", "loaded", "rejected"):
+        table.add_column(column, justify="right" if column in ("rows", "loaded", "rejected")
+                         else "left")
+    labels = list(encodings) + [""] * (len(summary.files) - len(encodings))
+    for item, encoding in zip(summary.files, labels, strict=False):
+        table.add_row(escape(Path(item.path).name), escape(item.format), encoding,
+                      str(item.rows), str(item.loaded), str(item.rejected))
     console.print(table)
+    for item, encoding in zip(summary.files, labels, strict=False):
+        if encoding and encoding != "utf-8":  # worth a line of its own: the table may wrap it
+            console.print(escape(f"{Path(item.path).name}: read as {encoding}"))
     rate = summary.rows / summary.seconds if summary.seconds else 0.0
     written = summary.written
     console.print(
@@ -88,10 +100,24 @@ def print_summary(summary: LoadSummary, rejects: Path | None) -> None:
         console.print(f"every rejected row is listed in {rejects}")
 
 
-def run_load(items: Sequence[InputFile], dry_run: bool, rejects: Path | None,
+def rejects_target(rejects: Path | None, force: bool, inputs: Sequence[Path]) -> Path:
+    """Where the rejects go, checked before anything is read or written."""
+    return safe_output(rejects or DEFAULT_REJECTS, force, inputs)
+
+
+def run_load(items: Sequence[InputFile], dry_run: bool, rejects_path: Path | None,
              batch_size: int) -> LoadSummary:
-    """Run the pipeline on the selected store with a progress bar, then print the summary."""
-    rejects_path = rejects or Path("survgraph-rejects.csv")
+    """Run the pipeline on the selected store with a progress bar, then print the summary.
+    The rejects are written to a temporary file, renamed onto `rejects_path` at the end only if
+    a row was rejected: a failed load leaves an older file there as it was."""
+    with ExitStack() as stack:
+        rejects_temp = (stack.enter_context(atomic_output(rejects_path, keep_empty=False))
+                        if rejects_path is not None else None)
+        return _run_load(items, dry_run, rejects_path, rejects_temp, batch_size)
+
+
+def _run_load(items: Sequence[InputFile], dry_run: bool, rejects_path: Path | None,
+              rejects_temp: Path | None, batch_size: int) -> LoadSummary:
     with opened_store() as store, Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
         TimeRemainingColumn(), console=console, transient=True,
@@ -105,12 +131,12 @@ def run_load(items: Sequence[InputFile], dry_run: bool, rejects: Path | None,
             progress.update(tasks[label], completed=done)
 
         pipeline = Pipeline(store, dry_run=dry_run, batch_size=batch_size,
-                            rejects_path=rejects_path, progress=report)
+                            rejects_path=rejects_temp, progress=report)
         try:
             summary = pipeline.run(items)
         except (ValueError, OSError) as exc:
             raise _fail(f"load stopped: {exc} (batches before this one were committed)") from exc
-    print_summary(summary, rejects_path)
+    print_summary(summary, rejects_path, [item.reading.label for item in items])
     return summary
 
 
@@ -120,12 +146,14 @@ def load_usaspending(
     dry_run: bool = DRY_RUN,
     rejects: Path | None = REJECTS,
     batch_size: int = BATCH,
+    force: bool = FORCE,
 ) -> None:
     """USAspending.gov contracts: bulk prime-award and subaward CSVs, API JSON (award search,
     subaward search, award detail, transactions), recognized by their columns or keys."""
     from loaders.usaspending import open_usaspending
 
-    run_load(_open_all(paths, open_usaspending), dry_run, rejects, batch_size)
+    target = rejects_target(rejects, force, paths)
+    run_load(_open_all(paths, open_usaspending), dry_run, target, batch_size)
 
 
 @load_app.command("atlas")
@@ -134,11 +162,13 @@ def load_atlas(
     dry_run: bool = DRY_RUN,
     rejects: Path | None = REJECTS,
     batch_size: int = BATCH,
+    force: bool = FORCE,
 ) -> None:
     """EFF Atlas of Surveillance: agencies, their technologies and vendors, with the links."""
     from loaders.atlas import AtlasCsv
 
-    run_load(_open_all([path], AtlasCsv), dry_run, rejects, batch_size)
+    target = rejects_target(rejects, force, [path])
+    run_load(_open_all([path], AtlasCsv), dry_run, target, batch_size)
 
 
 @load_app.command("csv")
@@ -148,15 +178,20 @@ def load_csv(
     dry_run: bool = DRY_RUN,
     rejects: Path | None = REJECTS,
     batch_size: int = BATCH,
+    force: bool = FORCE,
 ) -> None:
     """Any spreadsheet, through a YAML mapping of its columns to nodes and ties."""
     from loaders.mapping import MappedCsv, MappingError, read_mapping
 
+    target = rejects_target(rejects, force, [path, mapping])
+    check_path_text(mapping, "mapping path")
     try:
         spec = read_mapping(mapping)
-    except (MappingError, OSError) as exc:
+    except MappingError as exc:
         raise _fail(str(exc)) from exc
-    run_load(_open_all([path], lambda p: MappedCsv(p, spec)), dry_run, rejects, batch_size)
+    except OSError as exc:
+        raise _fail(f"cannot read the mapping {mapping}: {exc}") from exc
+    run_load(_open_all([path], lambda p: MappedCsv(p, spec)), dry_run, target, batch_size)
 
 
 @load_app.command("graph")
@@ -165,21 +200,27 @@ def load_graph(
     dry_run: bool = DRY_RUN,
     rejects: Path | None = REJECTS,
     batch_size: int = BATCH,
+    force: bool = FORCE,
 ) -> None:
     """Canonical JSON lines (nodes, then ties) as `survgraph export --format jsonl` writes."""
     from loaders.graph_jsonl import GraphJsonl
 
-    run_load(_open_all([path], GraphJsonl), dry_run, rejects, batch_size)
+    target = rejects_target(rejects, force, [path])
+    run_load(_open_all([path], GraphJsonl), dry_run, target, batch_size)
 
 
 @load_app.command("demo")
-def load_demo(batch_size: int = BATCH) -> None:
+def load_demo(batch_size: int = BATCH, rejects: Path | None = REJECTS,
+              force: bool = FORCE) -> None:
     """The seed graph plus small bundled slices of real disclosures (works offline)."""
     from loaders.demo import demo_items
 
+    # The bundled data loads clean: a rejects file only when asked for, so that `make run`
+    # never trips over a survgraph-rejects.csv left by an earlier load.
+    target = rejects_target(rejects, force, []) if rejects is not None else None
     load_seed()
     try:
         items = demo_items()
     except (WrongShape, OSError) as exc:
         raise _fail(f"the bundled demo data is unreadable: {exc}") from exc
-    run_load(items, False, None, batch_size)
+    run_load(items, False, target, batch_size)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
+from rich.markup import escape
 
 from graph_service.cli import common
 from graph_service.cli.admin import register as register_admin
@@ -13,6 +17,8 @@ from graph_service.cli.maps import map_app
 from graph_service.cli.schema_cmd import schema_app
 from graph_service.cli.serve import register as register_serve
 from graph_service.cli.tagging_eval import register as register_tagging_eval
+from graph_service.output_paths import shown
+from graph_service.stores import StoreUnavailable
 
 app = typer.Typer(
     name="survgraph",
@@ -44,3 +50,35 @@ register_admin(app)
 register_export(app)
 register_serve(app)
 register_tagging_eval(app)
+
+
+# Errors about what the user gave (a file, a path, a mapping, a store): exit 2 with the message.
+KNOWN_ERRORS: tuple[type[Exception], ...] = (ValueError, OSError, StoreUnavailable)
+_MAX_MESSAGE = 500
+
+
+def one_line(exc: BaseException) -> str:
+    """The error as one printable line, cut short: a message may quote a huge or hostile value."""
+    text = " ".join(shown(str(exc) or type(exc).__name__).split())
+    return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE] + "..."
+
+
+def run() -> None:
+    """The `survgraph` entry point: every error is one line on stderr, never a traceback (set
+    SURVGRAPH_DEBUG=1 to see it). Known errors exit 2, anything else exits 1."""
+    try:
+        app(prog_name="survgraph")
+    except KNOWN_ERRORS as exc:
+        if os.environ.get("SURVGRAPH_DEBUG") == "1":
+            raise
+        common.console.print(f"[red]error:[/red] {escape(one_line(exc))}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        common.console.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("SURVGRAPH_DEBUG") == "1":
+            raise
+        common.console.print(f"[red]internal error ({type(exc).__name__}):[/red] "
+                             f"{escape(one_line(exc))} (SURVGRAPH_DEBUG=1 shows the traceback)")
+        sys.exit(1)
