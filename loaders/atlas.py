@@ -14,7 +14,8 @@ from typing import Any
 
 from graph_service.records import Value
 from graph_service.text import fold
-from loaders.pipeline import CATALOG_SOURCE, CsvFile, RowOutput, record_source
+from loaders.claims import CATALOG_SOURCE, RowOutput, record_source
+from loaders.input_files import CsvFile
 from loaders.resolution import entity_slug, normalize_name
 from loaders.values import RowError, parse_date, text
 

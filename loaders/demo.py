@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from loaders.atlas import AtlasCsv
+from loaders.input_files import InputFile
 from loaders.mapping import MappedCsv, read_mapping
-from loaders.pipeline import InputFile
 from loaders.usaspending import open_usaspending
 
 DEMO_DIR = Path(__file__).with_name("demo")

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from graph_service.records import Edge, Node, ValidationError, validate_edge, validate_node
-from loaders.pipeline import InputFile, RowOutput, WrongShape
+from loaders.claims import RowOutput
+from loaders.input_files import InputFile, WrongShape
 from loaders.reading import has_invalid, invalid_reason
 from loaders.values import RowError
 

@@ -18,6 +18,8 @@ from graph_service.domain_model import DomainModel, load_model
 from graph_service.records import Value
 from graph_service.text import fold
 from loaders.catalogs import load_catalogs
+from loaders.claims import CATALOG_SOURCE, RowOutput, record_source
+from loaders.input_files import CsvFile
 from loaders.mapping_doc import (
     EdgeDoc,
     MappingDoc,
@@ -27,7 +29,6 @@ from loaders.mapping_doc import (
     parse_mapping,
     read_mapping_text,
 )
-from loaders.pipeline import CATALOG_SOURCE, CsvFile, RowOutput, record_source
 from loaders.resolution import entity_slug
 from loaders.values import RowError, parse_amount, parse_date, parse_int, text
 

@@ -16,14 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from graph_service.records import Value
-from loaders.pipeline import (
-    CsvFile,
-    InputFile,
-    RowOutput,
-    WrongShape,
-    read_text,
-    record_source,
-)
+from loaders.claims import RowOutput, record_source
+from loaders.input_files import CsvFile, InputFile, WrongShape, read_text
 from loaders.reading import invalid_where
 from loaders.resolution import contract_id, entity_slug, parse_award_key
 from loaders.values import RowError, parse_amount, parse_date, parse_int, text

@@ -13,7 +13,8 @@ import pytest
 
 from graph_service.export import jsonl_lines
 from graph_service.stores.base import GraphStore
-from loaders.pipeline import InputFile, LoadSummary, Pipeline
+from loaders.input_files import InputFile
+from loaders.pipeline import LoadSummary, Pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 SURVGRAPH = [sys.executable, "-m", "graph_service.cli"]

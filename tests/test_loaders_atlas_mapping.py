@@ -9,8 +9,8 @@ from loader_helpers import REPO, cli, load, shared_data
 
 from graph_service.stores.base import GraphStore
 from loaders.atlas import AtlasCsv
+from loaders.input_files import WrongShape
 from loaders.mapping import MappedCsv, MappingError, read_mapping
-from loaders.pipeline import WrongShape
 
 MAPPINGS = REPO / "loaders" / "mappings"
 

@@ -10,7 +10,7 @@ import pytest
 from loader_helpers import cli, load, shared_data
 
 from graph_service.stores.base import GraphStore
-from loaders.pipeline import WrongShape
+from loaders.input_files import WrongShape
 from loaders.usaspending import open_usaspending
 
 

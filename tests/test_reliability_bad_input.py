@@ -21,8 +21,9 @@ from graph_service.records import Batch, Edge, Node
 from graph_service.stores.base import GraphStore
 from loaders.atlas import AtlasCsv
 from loaders.graph_jsonl import GraphJsonl
+from loaders.input_files import InputFile, WrongShape
 from loaders.mapping import MappedCsv, read_mapping
-from loaders.pipeline import InputFile, Pipeline, WrongShape
+from loaders.pipeline import Pipeline
 from loaders.seed import seed_batch
 from loaders.usaspending import open_usaspending
 

@@ -24,7 +24,7 @@ from graph_service.records import (
     validate_node,
 )
 from graph_service.stores.base import GraphStore, WriteResult
-from loaders.pipeline import today
+from loaders.claims import today
 
 strawberry.enum(JobStatus, description="A load job's state")
 
@@ -203,8 +203,9 @@ def _safe_name(filename: str | None, fmt: str, content: str) -> str:
 
 def _pipeline_load(store: GraphStore, fmt: str, content: str, filename: str | None,
                    mapping: str | None = None) -> LoadResult:
+    from loaders.input_files import WrongShape
     from loaders.mapping import MappedCsv, MappingError, read_mapping
-    from loaders.pipeline import Pipeline, WrongShape
+    from loaders.pipeline import Pipeline
 
     with tempfile.TemporaryDirectory(prefix="survgraph-load-") as folder:
         path = Path(folder) / _safe_name(filename, fmt, content)

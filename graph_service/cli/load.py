@@ -20,7 +20,8 @@ from rich.table import Table
 
 from graph_service.cli.common import FORCE, console, opened_store, safe_output
 from graph_service.output_paths import atomic_output, check_path_text
-from loaders.pipeline import DEFAULT_BATCH_SIZE, InputFile, LoadSummary, Pipeline, WrongShape
+from loaders.input_files import InputFile, WrongShape
+from loaders.pipeline import DEFAULT_BATCH_SIZE, LoadSummary, Pipeline
 from loaders.seed import seed_batch
 
 load_app = typer.Typer(help="Load data into the store.", no_args_is_help=True)
