@@ -13,6 +13,7 @@ import strawberry
 from graph_service.api.context import ApiError, context_of, page_size
 from graph_service.api.execute import GuardedSchema
 from graph_service.api.fast_execution import FastExecutionContext, install_direct_resolvers
+from graph_service.api.generated_types import Agency, Company, Contract, Product
 from graph_service.api.guards import guard_extensions
 from graph_service.api.mutations import Mutation
 from graph_service.api.prefetch import (
@@ -24,15 +25,11 @@ from graph_service.api.prefetch import (
 from graph_service.api.types import (
     MODEL,
     TYPES,
-    Agency,
-    Company,
     Connection,
-    Contract,
     Info,
     KindValue,
     NodeInterface,
     PathType,
-    Product,
     Reach,
     connection,
     decode_cursor,
