@@ -57,6 +57,13 @@ class OrderBy:
     descending: bool = False
 
 
+@strawberry.enum(description="How a technology filter ties a node to the technology")
+class Via(enum.Enum):
+    CONTRACT = "contract"
+    REPORTED_USE = "reported_use"
+    ANY = "any"
+
+
 @strawberry.input(description="Contracts: all conditions must hold")
 class ContractFilter:
     agency: strawberry.ID | None = strawberry.field(
@@ -76,7 +83,10 @@ class CompanyFilter:
     agency: strawberry.ID | None = strawberry.field(
         default=None, description="Holds a contract awarded or funded by it (or a sub-agency)")
     technology: strawberry.ID | None = strawberry.field(
-        default=None, description="Offers a product of it or holds a contract of it")
+        default=None, description="Holds a contract of it (CONTRACT); is reported to supply "
+        "an agency using it, in the same record (REPORTED_USE); ANY: either, or offers a "
+        "product of it")
+    via: Via | None = strawberry.field(default=None, description="Default ANY")
     text: str | None = None
 
 
@@ -85,7 +95,11 @@ class AgencyFilter:
     company: strawberry.ID | None = strawberry.field(
         default=None, description="Awarded or funded a contract to it (or a subsidiary)")
     technology: strawberry.ID | None = strawberry.field(
-        default=None, description="Awarded or funded a contract of it")
+        default=None, description="Awarded or funded a contract of it (CONTRACT); reported "
+        "to use it or a product of it, e.g. in the Atlas of Surveillance (REPORTED_USE)")
+    via: Via | None = strawberry.field(default=None, description="Default ANY")
+    state: str | None = strawberry.field(
+        default=None, description="Its state property, e.g. 'NC' (ignoring case)")
     text: str | None = None
 
 
@@ -155,6 +169,8 @@ def _filter(value: object) -> ListFilter:
         active_on=active_on.isoformat() if active_on else None,
         min_amount=getattr(value, "min_amount", None),
         text=getattr(value, "text", None),
+        via=via.value if (via := getattr(value, "via", None)) is not None else None,
+        state=getattr(value, "state", None),
     )
 
 
