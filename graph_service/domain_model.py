@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 PropertyType = Literal["string", "integer", "float", "boolean", "date", "datetime", "list"]
 ResolveRule = Literal["precedence", "min", "max", "union"]
@@ -66,9 +67,33 @@ class KindSpec(BaseModel):
     prefix: str
     description: str = ""
     style: KindStyle
+    api_name: str | None = None  # its GraphQL type name, when not the kind's own name
     identifiers: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
     properties: dict[str, PropertySpec] = Field(default_factory=dict)
+
+
+class FieldSpec(BaseModel):
+    """A typed neighbour field the API shows for one end of a relationship type.
+
+    `forward` fields sit on the `from` kinds and follow the tie out; `reverse` fields sit on
+    the `to` kinds and follow it in. Fields of one name on one kind are one field over all
+    their types (Agency.contracts: AWARDED_BY and FUNDED_BY)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str  # the GraphQL name, camelCase
+    one: bool = False  # to-one: the smallest id, should there be several ties
+    kinds: tuple[str, ...] | None = None  # keep only far-end nodes of these kinds
+    both: bool = False  # a symmetric tie: either direction, chosen by a `direction` argument
+    description: str = ""
+
+
+def _field_specs(value: Any) -> Any:
+    """`name`, `{name: ..., one: true}` or a list of either -> a tuple of FieldSpec inputs."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list | tuple) else [value]
+    return tuple({"name": item} if isinstance(item, str) else item for item in items)
 
 
 class RelationshipSpec(BaseModel):
@@ -77,6 +102,27 @@ class RelationshipSpec(BaseModel):
     from_kinds: tuple[str, ...] = Field(alias="from")
     to_kinds: tuple[str, ...] = Field(alias="to")
     description: str = ""
+    forward: tuple[FieldSpec, ...] = ()
+    reverse: tuple[FieldSpec, ...] = ()
+
+    @field_validator("forward", "reverse", mode="before")
+    @classmethod
+    def _specs(cls, value: Any) -> Any:
+        return _field_specs(value)
+
+
+@dataclass(frozen=True)
+class NeighbourField:
+    """One typed neighbour field of a kind, merged over the relationship types it follows."""
+
+    name: str
+    types: tuple[str, ...]
+    direction: Direction | Literal["both"]
+    far_kinds: tuple[str, ...]  # the kinds at the other end, in schema order
+    kind_filter: tuple[str, ...] | None  # None: every node the ties reach
+    one: bool
+    both: bool
+    description: str
 
 
 class ReachStep(BaseModel):
@@ -138,6 +184,8 @@ class DomainModel(BaseModel):
             for kind in rel.from_kinds + rel.to_kinds:
                 if kind not in self.kinds:
                     raise ValueError(f"relationship {rel.name} names unknown kind {kind}")
+        for kind in self.kinds:
+            self.neighbour_fields(kind)  # raises on a clash
         for rule in self.reach:
             if rule.from_kind not in self.kinds or rule.to_kind not in self.kinds:
                 raise ValueError(f"reach rule {rule.name} names an unknown kind")
@@ -172,8 +220,49 @@ class DomainModel(BaseModel):
             raise KeyError(f"{owner} has no property {key!r}")
         return spec.resolve or self.resolution.defaults[spec.type]
 
+    def neighbour_fields(self, kind: str) -> list[NeighbourField]:
+        """The typed neighbour fields of `kind`, declared by `forward`/`reverse` in the
+        relationships, in declaration order."""
+        merged: dict[str, dict[str, Any]] = {}
+        for rel in self.relationships.values():
+            ends = ((rel.forward, rel.from_kinds, rel.to_kinds, "out"),
+                    (rel.reverse, rel.to_kinds, rel.from_kinds, "in"))
+            for specs, near, far, direction in ends:
+                if kind not in near:
+                    continue
+                for spec in specs:
+                    wanted = spec.kinds or far
+                    if not set(wanted) <= set(far):
+                        raise ValueError(f"{rel.name}.{spec.name}: kinds {wanted} not at that end")
+                    way = "both" if spec.both else direction
+                    entry = merged.setdefault(spec.name, {
+                        "types": [], "direction": way, "far": [], "filtered": False,
+                        "one": spec.one, "both": spec.both, "description": spec.description})
+                    if (entry["direction"], entry["one"]) != (way, spec.one):
+                        raise ValueError(f"{kind}.{spec.name} mixes directions or to-one")
+                    entry["types"].append(rel.name)
+                    entry["far"] += [k for k in wanted if k not in entry["far"]]
+                    entry["filtered"] |= len(wanted) < len(far)
+                    entry["description"] = entry["description"] or spec.description
+        fields = []
+        for name, entry in merged.items():
+            if not _IDENTIFIER.match(name) or _snake(name) in self.kinds[kind].properties \
+                    or _snake(name) in self.node_properties:
+                raise ValueError(f"{kind}.{name}: bad name or shadows a property")
+            far = tuple(k for k in self.kinds if k in entry["far"])
+            fields.append(NeighbourField(
+                name=name, types=tuple(entry["types"]), direction=entry["direction"],
+                far_kinds=far, kind_filter=far if entry["filtered"] else None,
+                one=entry["one"], both=entry["both"], description=entry["description"]))
+        return fields
+
     def rules_between(self, from_kinds: set[str], to_kind: str) -> list[ReachRule]:
         return [r for r in self.reach if r.from_kind in from_kinds and r.to_kind == to_kind]
+
+
+def _snake(name: str) -> str:
+    """camelCase -> snake_case (GraphQL names -> Python attributes)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def _parse(raw: dict[str, Any]) -> DomainModel:

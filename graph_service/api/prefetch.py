@@ -17,13 +17,14 @@ from graphql import GraphQLSchema
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-from graph_service.api.context import context_of
+from graph_service.api.connections import decode_cursor
+from graph_service.api.context import ApiError, context_of
 from graph_service.api.loaders import EdgeKey, Hop, chosen_ids
-from graph_service.api.types import HOPS, MODEL, TYPES, Info
-from graph_service.records import Node
+from graph_service.api.types import HOPS, MODEL, PAGED_HOPS, TYPES, Info, page_ids
+from graph_service.records import Edge, Node
 
 _DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
-_TYPE_NAMES = {kind: cls.__strawberry_definition__.name  # type: ignore[attr-defined]
+_TYPE_NAMES = {kind: cls.__strawberry_definition__.name
                for kind, cls in TYPES.items()}
 
 
@@ -51,8 +52,12 @@ def field_selections(info: Info) -> list[Selection]:
 
 def connection_nodes(info: Info) -> list[Selection]:
     """The selection under a connection's `nodes` and `edges { node }`."""
+    return _page_nodes(selected(info.selected_fields))
+
+
+def _page_nodes(fields: Iterable[SelectedField]) -> list[Selection]:
     out: list[Selection] = []
-    for field in selected(info.selected_fields):
+    for field in fields:
         for part in selected(field.selections):
             if part.name == "nodes":
                 out.extend(part.selections)
@@ -62,24 +67,33 @@ def connection_nodes(info: Info) -> list[Selection]:
     return out
 
 
-def _hop(schema: GraphQLSchema, kind: str, field_name: str) -> Hop | None:
+def _hop(schema: GraphQLSchema, kind: str, field_name: str) -> tuple[Hop, bool] | None:
+    """The ties a field of `kind` follows, and whether it is a connection; None for others."""
     graphql_type = schema.type_map.get(_TYPE_NAMES.get(kind, ""))
     field = getattr(graphql_type, "fields", {}).get(field_name)
     definition = (field.extensions or {}).get(_DEFINITION) if field is not None else None
     resolver = getattr(definition, "base_resolver", None)
-    return HOPS.get(resolver.wrapped_func) if resolver is not None else None
+    if resolver is None:
+        return None
+    func = resolver.wrapped_func
+    if func in HOPS:
+        return HOPS[func], False
+    return (PAGED_HOPS[func], True) if func in PAGED_HOPS else None
 
 
-def _size(field: SelectedField, hop: Hop, max_first: int) -> int | None:
-    """How many the field shows, or None when its `first` is invalid (the resolver says so)."""
+def _window(field: SelectedField, hop: Hop, paged: bool, max_first: int
+            ) -> tuple[int, int] | None:
+    """(offset, size) the field shows, or None when its arguments are invalid (the resolver
+    reports them)."""
     if hop.to_one:
-        return 1
+        return 0, 1
     first = field.arguments.get("first")
     try:
         value = 100 if first is None else int(first)
-    except (TypeError, ValueError):
+        offset = decode_cursor(field.arguments.get("after")) if paged else 0
+    except (TypeError, ValueError, ApiError):
         return None
-    return value if 0 <= value <= max_first else None
+    return (offset, value) if 0 <= value <= max_first else None
 
 
 async def prefetch(info: Info, nodes: Sequence[Node], selections: Sequence[Selection]) -> None:
@@ -89,33 +103,41 @@ async def prefetch(info: Info, nodes: Sequence[Node], selections: Sequence[Selec
     schema = info._raw_info.schema
     level: list[tuple[Node, list[SelectedField]]] = [(n, list(selected(selections)))
                                                      for n in nodes]
-    hops: dict[tuple[str, str], Hop | None] = {}
+    hops: dict[tuple[str, str], tuple[Hop, bool] | None] = {}
     while level:
-        asks: dict[tuple[str, int], tuple[Hop, int, SelectedField]] = {}
+        asks: dict[tuple[str, int], tuple[Hop, bool, tuple[int, int], SelectedField]] = {}
         for node, fields in level:
             for field in fields:
                 if (node.kind, field.name) not in hops:
                     hops[(node.kind, field.name)] = _hop(schema, node.kind, field.name)
-                hop = hops[(node.kind, field.name)]
-                size = _size(field, hop, max_first) if hop is not None else None
-                if hop is not None and size is not None:
-                    asks[(node.id, id(field))] = (hop, size, field)
-        keys: list[EdgeKey] = [hop.key(node_id) for (node_id, _), (hop, _, _) in asks.items()]
+                hopped = hops[(node.kind, field.name)]
+                window = _window(field, *hopped, max_first) if hopped is not None else None
+                if hopped is not None and window is not None:
+                    asks[(node.id, id(field))] = (hopped[0], hopped[1], window, field)
+        keys: list[EdgeKey] = [hop.key(node_id) for (node_id, _), (hop, *_) in asks.items()]
         await loaders.fetch_ties(keys)
-        shown = {ask: chosen_ids(loaders.known_ties[hop.key(ask[0])], ask[0], hop, size,
-                                 MODEL.kind_for_id)
-                 for ask, (hop, size, _) in asks.items()}
+        shown = {ask: _shown_ids(loaders.known_ties[hop.key(ask[0])], ask[0], hop, paged, window)
+                 for ask, (hop, paged, window, _) in asks.items()}
         await loaders.fetch_nodes(i for ids in shown.values() for i in ids)
         level = []
         below_of: dict[int, list[SelectedField]] = {}
         for ask, ids in shown.items():
-            field = asks[ask][2]
+            _, paged, _, field = asks[ask]
             if id(field) not in below_of:
-                below_of[id(field)] = list(selected(field.selections))
+                below_of[id(field)] = list(selected(_page_nodes([field]) if paged
+                                                    else field.selections))
             below = below_of[id(field)]
             if below:
                 found = (loaders.known_nodes[i] for i in ids)
                 level.extend((node, below) for node in found if node is not None)
+
+
+def _shown_ids(ties: Sequence[Edge], node_id: str, hop: Hop, paged: bool,
+               window: tuple[int, int]) -> list[str]:
+    offset, size = window
+    if paged:
+        return page_ids(ties, node_id, hop)[offset:offset + size]
+    return chosen_ids(ties, node_id, hop, size, MODEL.kind_for_id)
 
 
 async def prefetch_subjects(info: Info, ids: Sequence[str]) -> None:

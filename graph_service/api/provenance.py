@@ -20,10 +20,10 @@ from graph_service.domain_model import load_model
 from graph_service.statements import Statement
 
 if TYPE_CHECKING:
-    from graph_service.api.types import Source
+    from graph_service.api.evidence import Source
 
 MODEL = load_model()
-_SourceRef = Annotated["Source", strawberry.lazy("graph_service.api.types")]
+_SourceRef = Annotated["Source", strawberry.lazy("graph_service.api.evidence")]
 
 
 @strawberry.type(name="Statement", description="What one source record says about one value")
@@ -37,7 +37,7 @@ class StatementType:
 
     @strawberry.field
     async def source(self, info: strawberry.Info[Any, Any]) -> _SourceRef | None:
-        from graph_service.api.types import Source
+        from graph_service.api.evidence import Source
 
         if not self.record_.source:
             return None
@@ -88,8 +88,7 @@ def provenance_of(owner: str, view: dict[str, Any], statements: list[Statement],
     if wanted is not None:
         if wanted not in props and wanted not in view:
             known = ", ".join(props)
-            raise ApiError(f"{owner} has no stated property {wanted!r} (stated: {known})",
-                           "BAD_USER_INPUT")
+            raise ApiError(f"{owner} has no stated property {wanted!r} (stated: {known})")
         props = [wanted]
     answers = []
     for prop in props:

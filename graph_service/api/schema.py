@@ -13,6 +13,7 @@ import strawberry
 from graph_service.api.context import ApiError, bounded_text, context_of, page_size
 from graph_service.api.execute import GuardedSchema
 from graph_service.api.fast_execution import FastExecutionContext, install_direct_resolvers
+from graph_service.api.generated_types import Agency, Company, Contract, Product
 from graph_service.api.guards import guard_extensions
 from graph_service.api.mutations import LoadJob, Mutation, load_job
 from graph_service.api.prefetch import (
@@ -21,18 +22,23 @@ from graph_service.api.prefetch import (
     prefetch,
     prefetch_subjects,
 )
+from graph_service.api.reach_query import (
+    BadUserInput,
+    ReachFilterInput,
+    ReachOrderBy,
+    check,
+    ordered,
+    reach_filter,
+    refine,
+)
 from graph_service.api.types import (
     MODEL,
     TYPES,
-    Agency,
-    Company,
     Connection,
-    Contract,
     Info,
     KindValue,
     NodeInterface,
     PathType,
-    Product,
     Reach,
     connection,
     decode_cursor,
@@ -40,6 +46,7 @@ from graph_service.api.types import (
     wrap,
 )
 from graph_service.config import Settings
+from graph_service.stores.base import ReachAnswer
 from graph_service.stores.query_types import GroupKey, ListFilter, ListOrder, OrderField
 
 MAX_HOPS = 10
@@ -58,6 +65,13 @@ class OrderKey(enum.Enum):
 class OrderBy:
     field: OrderKey = OrderKey.ID
     descending: bool = False
+
+
+@strawberry.enum(description="How a technology filter ties a node to the technology")
+class Via(enum.Enum):
+    CONTRACT = "contract"
+    REPORTED_USE = "reported_use"
+    ANY = "any"
 
 
 @strawberry.input(description="Contracts: all conditions must hold")
@@ -79,7 +93,10 @@ class CompanyFilter:
     agency: strawberry.ID | None = strawberry.field(
         default=None, description="Holds a contract awarded or funded by it (or a sub-agency)")
     technology: strawberry.ID | None = strawberry.field(
-        default=None, description="Offers a product of it or holds a contract of it")
+        default=None, description="Holds a contract of it (CONTRACT); is reported to supply "
+        "an agency using it, in the same record (REPORTED_USE); ANY: either, or offers a "
+        "product of it")
+    via: Via | None = strawberry.field(default=None, description="Default ANY")
     text: str | None = None
 
 
@@ -88,7 +105,11 @@ class AgencyFilter:
     company: strawberry.ID | None = strawberry.field(
         default=None, description="Awarded or funded a contract to it (or a subsidiary)")
     technology: strawberry.ID | None = strawberry.field(
-        default=None, description="Awarded or funded a contract of it")
+        default=None, description="Awarded or funded a contract of it (CONTRACT); reported "
+        "to use it or a product of it, e.g. in the Atlas of Surveillance (REPORTED_USE)")
+    via: Via | None = strawberry.field(default=None, description="Default ANY")
+    state: str | None = strawberry.field(
+        default=None, description="Its state property, e.g. 'NC' (ignoring case)")
     text: str | None = None
 
 
@@ -158,6 +179,8 @@ def _filter(value: object, info: Info) -> ListFilter:
         active_on=active_on.isoformat() if active_on else None,
         min_amount=getattr(value, "min_amount", None),
         text=bounded_text(info, getattr(value, "text", None), "filter.text"),
+        via=via.value if (via := getattr(value, "via", None)) is not None else None,
+        state=bounded_text(info, getattr(value, "state", None), "filter.state"),
     )
 
 
@@ -185,25 +208,39 @@ async def _list(
 async def _reach(
     info: Info, from_kinds: list[str], to: str, as_of: date | None, max_hops: int | None,
     first: int | None, after: str | None, paths_per_subject: int,
+    flt: ReachFilterInput | None = None, order: ReachOrderBy | None = None,
 ) -> Connection[Reach]:
     ctx = context_of(info)
-    if MODEL.kind_for_id(to) is None:
-        raise ApiError(f"{to!r} is not a node id ('<prefix>:<slug>' with a schema prefix)")
     if max_hops is not None and not 0 < max_hops <= MAX_HOPS:
-        raise ApiError(f"maxHops must be between 1 and {MAX_HOPS}")
+        raise BadUserInput(f"maxHops must be between 1 and {MAX_HOPS}")
     if not 0 <= paths_per_subject <= 20:
-        raise ApiError("pathsPerSubject must be between 0 and 20")
+        raise BadUserInput("pathsPerSubject must be between 0 and 20")
+    wanted = reach_filter(flt)
+    check(MODEL, from_kinds, to, wanted)
     size, offset = page_size(info, first), decode_cursor(after)
     target = await ctx.loaders.nodes.load(to)
     if target is None:
-        raise ApiError(f"no node {to!r} in the graph")
-    answers = await asyncio.to_thread(
-        ctx.store.reach, from_kinds, to, as_of.isoformat() if as_of else None, max_hops,
-        paths_per_subject,
-    )
+        raise BadUserInput(f"no node {to!r} in the graph")
+    # Narrowed chains keep only the paths through kept contracts: ask for more to choose from.
+    asked = 20 if wanted.on_contracts else paths_per_subject
+
+    def answer() -> list[ReachAnswer]:
+        found = ctx.store.reach(from_kinds, to, as_of.isoformat() if as_of else None,
+                                max_hops, asked)
+        found = refine(ctx.store, found, wanted, paths_per_subject)
+        way = order or ReachOrderBy()
+        return ordered(ctx.store, found, way.field.value, way.descending)
+
+    answers = await asyncio.to_thread(answer)
     page = [Reach(answer=a) for a in answers[offset : offset + size]]
     await prefetch_subjects(info, [r.answer.subject for r in page])
     return connection(page, offset, len(answers))
+
+
+def _target(to: strawberry.ID | None, domain: strawberry.ID | None) -> str:
+    if (to is None) == (domain is None):
+        raise BadUserInput("give the target as `to` (any node id) or `domain`, not both")
+    return str(to if to is not None else domain)
 
 
 @strawberry.type
@@ -245,28 +282,35 @@ class Query:
         self, info: Info, from_kinds: list[KindValue], to: strawberry.ID,
         as_of: date | None = None, max_hops: int | None = None, first: int | None = None,
         after: str | None = None, paths_per_subject: int = 3,
+        filter: ReachFilterInput | None = None, order_by: ReachOrderBy | None = None,
     ) -> Connection[Reach]:
         if not from_kinds:
-            raise ApiError("fromKinds must name at least one kind")
+            raise BadUserInput("fromKinds must name at least one kind")
         kinds = [k.value for k in from_kinds]
         return await _reach(info, kinds, str(to), as_of, max_hops, first, after,
-                            paths_per_subject)
+                            paths_per_subject, filter, order_by)
 
-    @strawberry.field(description="Products that reach a domain, with their evidence")
+    @strawberry.field(description="Products that reach a target (a domain, an agency, a "
+                      "community, a technology), with their evidence")
     async def products_reaching(
-        self, info: Info, domain: strawberry.ID, as_of: date | None = None,
-        first: int | None = None, after: str | None = None, paths_per_subject: int = 3,
+        self, info: Info, domain: strawberry.ID | None = None, to: strawberry.ID | None = None,
+        as_of: date | None = None, first: int | None = None, after: str | None = None,
+        paths_per_subject: int = 3, filter: ReachFilterInput | None = None,
+        order_by: ReachOrderBy | None = None,
     ) -> Connection[Reach]:
-        return await _reach(info, ["Product"], str(domain), as_of, None, first, after,
-                            paths_per_subject)
+        return await _reach(info, ["Product"], _target(to, domain), as_of, None, first, after,
+                            paths_per_subject, filter, order_by)
 
-    @strawberry.field(description="Companies that reach a domain, with their evidence")
+    @strawberry.field(description="Companies that reach a target (a domain, an agency, a "
+                      "community, a technology), with their evidence")
     async def companies_reaching(
-        self, info: Info, domain: strawberry.ID, as_of: date | None = None,
-        first: int | None = None, after: str | None = None, paths_per_subject: int = 3,
+        self, info: Info, domain: strawberry.ID | None = None, to: strawberry.ID | None = None,
+        as_of: date | None = None, first: int | None = None, after: str | None = None,
+        paths_per_subject: int = 3, filter: ReachFilterInput | None = None,
+        order_by: ReachOrderBy | None = None,
     ) -> Connection[Reach]:
-        return await _reach(info, ["Company"], str(domain), as_of, None, first, after,
-                            paths_per_subject)
+        return await _reach(info, ["Company"], _target(to, domain), as_of, None, first, after,
+                            paths_per_subject, filter, order_by)
 
     @strawberry.field(description="Shortest paths between two nodes over ties of any type")
     async def paths(

@@ -43,6 +43,7 @@ _ORDER_SQL = {
     "fiscal_year": _PROP.format("fiscal_year"),
 }
 _AWARD = "type IN ('AWARDED_BY','FUNDED_BY')"
+_EDGE_NOTE = "json_extract(CAST({}.body AS TEXT), '$.properties.note')"
 
 
 def _marks(count: int) -> str:
@@ -98,6 +99,45 @@ class EmbeddedQueries:
         marks = _marks(len(companies))
         return f"SELECT src FROM edges WHERE dst IN ({marks}) AND type = 'AWARDED_TO'", companies
 
+    def _of_technology(self, kind: str, flt: ListFilter) -> tuple[str, list[Any]]:
+        """The ids of `kind` tied to the technology in the ways `flt.via` allows."""
+        tech = flt.technology
+        contracts, params = self._contracts_of_technology(str(tech))
+        products = "SELECT src FROM edges WHERE dst = ? AND type = 'OF_TECHNOLOGY'"
+        # USED_BY ties of the technology or of a product of it (reported use)
+        users = f"type = 'USED_BY' AND (src = ? OR src IN ({products}))"
+        parts: list[tuple[str, list[Any]]] = []
+        ways = flt.ways
+        if kind == "Contract":
+            return contracts, params
+        if kind == "Product":
+            return products, [tech]
+        if kind == "Agency":
+            if "contract" in ways:
+                parts.append((f"SELECT dst FROM edges WHERE {_AWARD} AND src IN ({contracts})",
+                              params))
+            if "reported_use" in ways:
+                parts.append((f"SELECT dst FROM edges WHERE {users}", [tech, tech]))
+        if kind == "Company":
+            if "contract" in ways:
+                parts.append((f"SELECT dst FROM edges WHERE type = 'AWARDED_TO' "
+                              f"AND src IN ({contracts})", params))
+            if "reported_use" in ways:
+                # one record (an Atlas row) gives both ties the same note
+                parts.append((
+                    "SELECT s.src FROM edges s JOIN edges u ON u.dst = s.dst "
+                    f"WHERE s.type = 'SUPPLIES' AND u.type = 'USED_BY' "
+                    f"AND (u.src = ? OR u.src IN ({products})) "
+                    f"AND {_EDGE_NOTE.format('s')} = {_EDGE_NOTE.format('u')}",
+                    [tech, tech]))
+                parts.append((
+                    "SELECT src FROM edges WHERE type = 'OFFERS' AND dst IN "
+                    f"(SELECT src FROM edges WHERE {users})", [tech, tech]))
+            if "offers" in ways:
+                parts.append((f"SELECT src FROM edges WHERE type = 'OFFERS' AND dst IN "
+                              f"({products})", [tech]))
+        return " UNION ".join(sql for sql, _ in parts), [a for _, ps in parts for a in ps]
+
     def _where(self, kind: str, flt: ListFilter) -> tuple[str, list[Any]]:
         """The WHERE clause (over `nodes n`) selecting the `kind` nodes that pass `flt`."""
         flt.check(kind)
@@ -137,20 +177,10 @@ class EmbeddedQueries:
                     companies,
                 )
         if flt.technology is not None:
-            sql, params = self._contracts_of_technology(flt.technology)
-            products = "SELECT src FROM edges WHERE dst = ? AND type = 'OF_TECHNOLOGY'"
-            if kind == "Contract":
-                member(sql, params)
-            elif kind == "Product":
-                member(products, [flt.technology])
-            elif kind == "Company":
-                member(
-                    f"SELECT src FROM edges WHERE type = 'OFFERS' AND dst IN ({products}) "
-                    f"UNION SELECT dst FROM edges WHERE type = 'AWARDED_TO' AND src IN ({sql})",
-                    [flt.technology, *params],
-                )
-            elif kind == "Agency":
-                member(f"SELECT dst FROM edges WHERE {_AWARD} AND src IN ({sql})", params)
+            member(*self._of_technology(kind, flt))
+        if flt.state is not None:
+            clauses.append(f"UPPER({_PROP.format('state')}) = ?")
+            args.append(flt.state.strip().upper())
         if flt.active_on is not None:
             clauses.append(
                 f"COALESCE({_PROP.format('start_date')}, '') <= ? "

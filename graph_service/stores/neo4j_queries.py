@@ -39,15 +39,27 @@ _PATTERNS: dict[tuple[str, str], list[str]] = {
         f"(n)-[:COVERS]->(:Product)-[:OF_TECHNOLOGY]->{_TECH}",
     ],
     ("Company", "agency"): [f"(n)<-[:AWARDED_TO]-(:Contract)-[:AWARDED_BY|FUNDED_BY]->{_AGENCY}"],
-    ("Company", "technology"): [
-        f"(n)-[:OFFERS]->(:Product)-[:OF_TECHNOLOGY]->{_TECH}",
+    ("Company", "technology:contract"): [
         f"(n)<-[:AWARDED_TO]-(:Contract)-[:OF_TECHNOLOGY]->{_TECH}",
         f"(n)<-[:AWARDED_TO]-(:Contract)-[:COVERS]->(:Product)-[:OF_TECHNOLOGY]->{_TECH}",
     ],
+    # One record (an Atlas row) gives the SUPPLIES and the USED_BY tie the same note.
+    ("Company", "technology:reported_use"): [
+        f"(n)-[s:SUPPLIES]->(:Agency)<-[u:USED_BY]-{_TECH} WHERE s.note = u.note",
+        f"(n)-[s:SUPPLIES]->(:Agency)<-[u:USED_BY]-(:Product)-[:OF_TECHNOLOGY]->{_TECH} "
+        "WHERE s.note = u.note",
+        f"(n)-[:OFFERS]->(p:Product)-[:OF_TECHNOLOGY]->{_TECH} "
+        "WHERE EXISTS { (p)-[:USED_BY]->(:Agency) }",
+    ],
+    ("Company", "technology:offers"): [f"(n)-[:OFFERS]->(:Product)-[:OF_TECHNOLOGY]->{_TECH}"],
     ("Agency", "company"): [f"(n)<-[:AWARDED_BY|FUNDED_BY]-(:Contract)-[:AWARDED_TO]->{_COMPANY}"],
-    ("Agency", "technology"): [
+    ("Agency", "technology:contract"): [
         f"(n)<-[:AWARDED_BY|FUNDED_BY]-(:Contract)-[:OF_TECHNOLOGY]->{_TECH}",
         f"(n)<-[:AWARDED_BY|FUNDED_BY]-(:Contract)-[:COVERS]->(:Product)-[:OF_TECHNOLOGY]->{_TECH}",
+    ],
+    ("Agency", "technology:reported_use"): [
+        f"(n)<-[:USED_BY]-{_TECH}",
+        f"(n)<-[:USED_BY]-(:Product)-[:OF_TECHNOLOGY]->{_TECH}",
     ],
     ("Product", "agency"): [
         f"(n)<-[:COVERS]-(:Contract)-[:AWARDED_BY|FUNDED_BY]->{_AGENCY}",
@@ -64,6 +76,19 @@ _FISCAL_YEAR = (
     "THEN toInteger(substring(c.start_date, 0, 4)) + 1 "
     "ELSE toInteger(substring(c.start_date, 0, 4)) END)"
 )
+
+
+def _where(pattern: str, condition: str) -> str:
+    """`pattern WHERE condition`, joined to a WHERE the pattern already carries."""
+    path, found, own = pattern.partition(" WHERE ")
+    return f"{path} WHERE ({own}) AND {condition}" if found else f"{path} WHERE {condition}"
+
+
+def _alternatives(kind: str, name: str, flt: ListFilter) -> list[str]:
+    """The patterns of one relational filter (a technology filter's by its `via`)."""
+    if name != "technology" or kind in ("Contract", "Product"):
+        return _PATTERNS[(kind, name)]
+    return [p for way in sorted(flt.ways) for p in _PATTERNS.get((kind, f"{name}:{way}"), [])]
 
 
 def _label(kind: str) -> str:
@@ -93,14 +118,15 @@ class Neo4jQueries:
             "technology": flt.technology,
         }
         relational = [
-            _PATTERNS[(kind, name)]
+            _alternatives(kind, name, flt)
             for name in ("agency", "company", "technology")
             if getattr(flt, name) is not None
         ]
         conditions: list[str] = []
         if relational:
             first, *rest = relational
-            union = " UNION ".join(f"MATCH {pattern} WHERE n:{label} RETURN n" for pattern in first)
+            union = " UNION ".join(f"MATCH {_where(pattern, f'n:{label}')} RETURN n"
+                                   for pattern in first)
             head = f"CALL () {{ {union} }}"
             for alternatives in rest:
                 conditions.append(
@@ -108,6 +134,9 @@ class Neo4jQueries:
                 )
         else:
             head = f"MATCH (n:{label})"
+        if flt.state is not None:
+            conditions.append("toUpper(n.state) = $state")
+            params["state"] = flt.state.strip().upper()
         if flt.active_on is not None:
             conditions.append(
                 "coalesce(n.start_date, '') <= $active_on "

@@ -16,7 +16,7 @@ LISTABLE_KINDS = ("Contract", "Company", "Agency", "Product")
 FILTERS_BY_KIND: dict[str, frozenset[str]] = {
     "Contract": frozenset({"agency", "company", "technology", "active_on", "min_amount", "text"}),
     "Company": frozenset({"agency", "technology", "text"}),
-    "Agency": frozenset({"company", "technology", "text"}),
+    "Agency": frozenset({"company", "technology", "text", "state"}),
     "Product": frozenset({"agency", "company", "technology", "text"}),
 }
 # Sort keys: node columns for every kind, contract properties for contracts.
@@ -26,6 +26,14 @@ ORDER_FIELDS_BY_KIND: dict[str, frozenset[str]] = {
     "Company": frozenset({"id", "name"}),
     "Agency": frozenset({"id", "name"}),
     "Product": frozenset({"id", "name"}),
+}
+# How a technology filter ties a node to the technology (ListFilter.via).
+Via = Literal["contract", "reported_use", "any"]
+VIA_BY_KIND: dict[str, frozenset[str]] = {
+    "Contract": frozenset({"contract", "any"}),
+    "Company": frozenset({"contract", "reported_use", "any"}),
+    "Agency": frozenset({"contract", "reported_use", "any"}),
+    "Product": frozenset({"any"}),
 }
 GroupKey = Literal["agency", "company", "parent_company", "technology", "fiscal_year"]
 GROUP_KEYS: tuple[GroupKey, ...] = ("agency", "company", "parent_company", "technology",
@@ -53,8 +61,15 @@ class ListFilter:
     - company: Contract awarded to the company or one of its subsidiaries (up to COMPANY_DEPTH);
       Agency: awarded or funded such a contract; Product: offered by the company (or subsidiary).
     - technology: Contract of the technology directly (OF_TECHNOLOGY) or through a product it
-      covers; Product: of the technology; Company: offers such a product or holds such a
-      contract; Agency: awarded or funded such a contract.
+      covers; Product: of the technology. Agency and Company, by `via`:
+      - "contract": Agency awarded or funded such a contract; Company holds one.
+      - "reported_use": Agency: the technology, or a product of it, is reported USED_BY it
+        (the Atlas of Surveillance, surveys); Company: reported to SUPPLY an agency in the
+        same record (equal `note`) as the technology's USED_BY tie to it, or offers a product
+        of the technology that is reported in use.
+      - "any" (None means "any"): either, and for a Company also offering a product of it.
+    - via: see technology; only with it.
+    - state: Agency whose `state` property equals it (ignoring case).
     - active_on: Contract whose period of performance covers the date (missing ends are open).
     - min_amount: Contract obligated at least this much (unknown amounts are left out).
     - text: name or alias contains the text, ignoring case and accents (as `search`).
@@ -66,6 +81,8 @@ class ListFilter:
     active_on: str | None = None
     min_amount: float | None = None
     text: str | None = None
+    via: Via | None = None
+    state: str | None = None
 
     def used(self) -> set[str]:
         return {name for name in self.__slots__ if getattr(self, name) is not None}
@@ -73,9 +90,22 @@ class ListFilter:
     def check(self, kind: str) -> None:
         if kind not in FILTERS_BY_KIND:
             raise QueryError(f"{kind} cannot be listed; use one of {', '.join(LISTABLE_KINDS)}")
-        unknown = sorted(self.used() - FILTERS_BY_KIND[kind])
+        unknown = sorted(self.used() - FILTERS_BY_KIND[kind] - {"via"})
         if unknown:
             raise QueryError(f"filter {', '.join(unknown)} does not apply to {kind} lists")
+        if self.via is not None:
+            if self.technology is None:
+                raise QueryError("via says how a technology filter applies: give technology")
+            if self.via not in VIA_BY_KIND[kind]:
+                raise QueryError(f"via {self.via} does not apply to {kind} lists (use "
+                                 f"{', '.join(sorted(VIA_BY_KIND[kind]))})")
+
+    @property
+    def ways(self) -> frozenset[str]:
+        """The ways a technology may tie: {"contract"}, {"reported_use"} or both."""
+        if self.via in (None, "any"):
+            return frozenset({"contract", "reported_use", "offers"})
+        return frozenset({self.via})
 
 
 @dataclass(frozen=True, slots=True)
