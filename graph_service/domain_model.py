@@ -68,6 +68,9 @@ class KindSpec(BaseModel):
     style: KindStyle
     identifiers: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
+    # Source ids '<prefix>:<base>~<qualifier>' (a name, then the identifier the record stated)
+    # of one base are one entity by name, unless a conflicting identifier keeps them apart.
+    qualified_ids: bool = False
     properties: dict[str, PropertySpec] = Field(default_factory=dict)
 
 
