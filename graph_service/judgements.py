@@ -23,6 +23,9 @@ VERDICTS: tuple[str, ...] = ("same", "different", "unsure")
 JUDGEMENT_PROP = "judgement"  # identifier prop of `same` judgements
 APART_PREFIX = "judged-apart:"  # conflict props of `different` judgements, one per judgement
 
+QUALIFIER = "~"  # 'company:<base>~<identifier>': a name, then the identifier a record stated
+BASE_PROP = "~base"  # identity prop joining the ids of one base (kinds with qualified_ids)
+
 IdentityRow = tuple[str, str, str, str, int]  # (entity, kind, prop, value, is_key)
 
 
@@ -74,6 +77,11 @@ def make_judgement(model: DomainModel, verdict: str, a: str, b: str, why: str,
                      why.strip(), who, stamp)
 
 
+def base_id(entity: str) -> str:
+    """'company:deloitte-consulting~uei-abc' -> 'company:deloitte-consulting'."""
+    return entity.split(QUALIFIER, 1)[0]
+
+
 def judgement_rows(j: Judgement) -> list[IdentityRow]:
     """The identity rows a judgement adds (an `unsure` one adds none: it only records)."""
     if j.verdict == "same":
@@ -82,6 +90,15 @@ def judgement_rows(j: Judgement) -> list[IdentityRow]:
         prop = APART_PREFIX + j.id
         return [(j.a, j.kind, prop, "a", 0), (j.b, j.kind, prop, "b", 0)]
     return []
+
+
+def name_rows(model: DomainModel, j: Judgement) -> list[IdentityRow]:
+    """For kinds with qualified ids, the base row of each id a judgement names, as a record of
+    that id would state it: 'company:booz-allen-hamilton' then means the company of that name,
+    whatever UEIs its records carry. A store keeps these while any row of the id remains."""
+    if not model.kinds[j.kind].qualified_ids or j.verdict == "unsure":
+        return []
+    return [(e, j.kind, BASE_PROP, base_id(e), 1) for e in (j.a, j.b)]
 
 
 def is_conflict_prop(prop: str, conflicts: list[str]) -> bool:

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 import orjson
 
 from graph_service.domain_model import DomainModel
-from graph_service.judgements import APART_PREFIX, JUDGEMENT_PROP
+from graph_service.judgements import (
+    APART_PREFIX,
+    BASE_PROP,
+    JUDGEMENT_PROP,
+    QUALIFIER,
+    base_id,
+)
 from graph_service.records import Edge, Node
 from graph_service.text import fold
 
@@ -135,15 +141,6 @@ def edge_fragment(model: DomainModel, edge: Edge) -> Fragment:
 def search_terms(node: Node) -> set[str]:
     """The folded names a node claim can be found by (search is accent- and case-blind)."""
     return {fold(text) for text in (node.name, *node.aliases) if text}
-
-
-QUALIFIER = "~"  # 'company:<base>~<identifier>': a name, then the identifier a record stated
-BASE_PROP = "~base"  # identity prop joining the ids of one base (kinds with qualified_ids)
-
-
-def base_id(entity: str) -> str:
-    """'company:deloitte-consulting~uei-abc' -> 'company:deloitte-consulting'."""
-    return entity.split(QUALIFIER, 1)[0]
 
 
 def identity_rows(model: DomainModel, node: Node) -> list[tuple[str, str, str, str, int]]:

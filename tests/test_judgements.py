@@ -117,3 +117,27 @@ def test_a_judgement_needs_a_reason_and_one_kind() -> None:
         make_judgement(MODEL, "same", "company:a", "company:b", " ")
     with pytest.raises(ValueError, match="one kind"):
         make_judgement(MODEL, "same", "company:a", "agency:b", "why")
+
+
+def test_a_judgement_may_name_the_name_id_of_companies_that_all_carry_ueis(
+        tmp_path: Path) -> None:
+    """'company:deloitte-consulting' names the company of that name even when every record of
+    it has a UEI (no record has that id), before or after the records are loaded."""
+    exports = []
+    for number, judge_first in enumerate((True, False)):
+        store = EmbeddedStore(tmp_path / f"s{number}.db")
+        j = make_judgement(MODEL, "same", "company:deloitte-consulting",
+                           "company:deloitte-consulting~uei-ueibbbb22222", "one firm", "t",
+                           "2026-01-03T00:00:00+00:00")
+        if judge_first:
+            store.judge(j)
+        for batch in _batches()[1:3]:  # the two UEI records only
+            store.upsert(batch)
+        if not judge_first:
+            store.judge(j)
+        assert [n.id for n in store.iter_nodes("Company")] == ["company:deloitte-consulting"]
+        exports.append("\n".join(jsonl_lines(store)))
+        store.retract_judgement(j.id)
+        assert len(list(store.iter_nodes("Company"))) == 2
+        store.close()
+    assert exports[0] == exports[1]

@@ -172,6 +172,22 @@ def load_graph(
     run_load(_open_all([path], GraphJsonl), dry_run, rejects, batch_size)
 
 
+@load_app.command("judgements")
+def load_judgements(
+    path: Path | None = typer.Argument(None, help="Default: schema/catalogs/judgements.yaml."),
+) -> None:
+    """The analysts' identity judgements (merges and keep-aparts, with reasons): before or
+    after the data they name, the graph is the same."""
+    from loaders.judgement_catalog import apply_judgements
+
+    with opened_store() as store:
+        try:
+            count = apply_judgements(store, path)
+        except (OSError, KeyError, ValueError) as exc:
+            raise _fail(f"judgements: {exc}") from exc
+    console.print(f"judgements: {count} applied")
+
+
 @load_app.command("demo")
 def load_demo(batch_size: int = BATCH) -> None:
     """The seed graph plus small bundled slices of real disclosures (works offline)."""
