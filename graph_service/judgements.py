@@ -106,6 +106,6 @@ def is_conflict_prop(prop: str, conflicts: list[str]) -> bool:
 
 
 def merged_because(judgements: list[Judgement], members: set[str]) -> list[str]:
-    """Provenance lines of the `same` judgements among an entity's members."""
-    return [f"merged because {j.why} ({j.who}, {j.when}, {j.id})" for j in judgements
-            if j.verdict == "same" and {j.a, j.b} <= members]
+    """Provenance lines of the `same` judgements naming one of an entity's ids."""
+    return [f"merged because {j.why} ({j.who}, {j.when}, {j.id}: {j.a} = {j.b})"
+            for j in judgements if j.verdict == "same" and {j.a, j.b} & members]

@@ -141,3 +141,48 @@ def test_a_judgement_may_name_the_name_id_of_companies_that_all_carry_ueis(
         assert len(list(store.iter_nodes("Company"))) == 2
         store.close()
     assert exports[0] == exports[1]
+
+
+def test_judgements_are_exported_and_read_back(tmp_path: Path) -> None:
+    from loaders.graph_jsonl import GraphJsonl
+
+    store = _load(tmp_path / "s.db", (0, 1, 2, 3))
+    j = make_judgement(MODEL, "same", "company:deloitte-consulting",
+                       "company:deloitte-consulting~uei-ueibbbb22222", "one firm", "t",
+                       "2026-01-03T00:00:00+00:00")
+    store.judge(j)
+    path = tmp_path / "g.jsonl"
+    path.write_text("\n".join(jsonl_lines(store)) + "\n", encoding="utf-8")
+    assert path.read_text(encoding="utf-8").splitlines()[-1].startswith('{"a": ')
+    reader = GraphJsonl(path)
+    for _number, record in reader.records():
+        if isinstance(record, dict) and record.get("record") == "judgement":
+            reader.build(record, None)  # type: ignore[arg-type]
+    assert reader.judgements == [j]
+
+
+def test_merge_and_split_over_graphql_need_the_key_and_show_in_identity(
+        tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from graph_service.api.app import create_app
+    from tests.test_api_graphql import KEY, data, gql, settings
+
+    store = _load(tmp_path / "s.db", (0, 1, 2, 3))
+    before = "\n".join(jsonl_lines(store))
+    other = "company:deloitte-consulting~uei-ueibbbb22222"
+    merge = ('mutation($a: ID!, $b: ID!) { merge(a: $a, b: $b, why: "one firm") '
+             '{ id verdict why } }')
+    variables = {"a": "company:deloitte-consulting", "b": other}
+    with TestClient(create_app(settings(), store=store)) as client:
+        assert "errors" in gql(client, merge, variables)  # no key: refused
+        made = data(gql(client, merge, variables, key=KEY))["merge"]
+        assert made["verdict"] == "same"
+        node = data(gql(client, '{ node(id: "company:deloitte-consulting") { identity } }'))
+        assert node["node"]["identity"][0].startswith("merged because one firm")
+        listed = data(gql(client, "{ judgements { id } }"))["judgements"]
+        assert listed == [{"id": made["id"]}]
+        split = data(gql(client, f'mutation {{ split(id: "{made["id"]}") {{ id }} }}',
+                         key=KEY))["split"]
+        assert split == [{"id": made["id"]}]
+    assert "\n".join(jsonl_lines(store)) == before

@@ -14,6 +14,7 @@ from graph_service.api.context import ApiError, context_of, page_size
 from graph_service.api.execute import GuardedSchema
 from graph_service.api.fast_execution import FastExecutionContext, install_direct_resolvers
 from graph_service.api.guards import guard_extensions
+from graph_service.api.judgement_mutations import JudgementType
 from graph_service.api.mutations import Mutation
 from graph_service.api.prefetch import (
     connection_nodes,
@@ -313,6 +314,11 @@ class Query:
         rows = await asyncio.to_thread(context_of(info).store.spending, groups, _filter(filter))
         return [SpendingRow(keys=r.keys, count=r.count, obligated=r.obligated,
                             potential=r.potential) for r in rows]
+
+    @strawberry.field(description="The analysts' identity judgements: who, why, when")
+    async def judgements(self, info: Info) -> list[JudgementType]:
+        found = await asyncio.to_thread(context_of(info).store.judgements)
+        return [JudgementType.of(j) for j in found]
 
     @strawberry.field(description="Counts by node kind and by relationship type")
     async def stats(self, info: Info) -> strawberry.scalars.JSON:

@@ -5,6 +5,7 @@ and neighbour fields follow the schema's relationship types through the request'
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import enum
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from graph_service.api.context import ApiError, Context, context_of, page_size
 from graph_service.api.loaders import Hop, chosen_ids, chosen_pairs, other_end
 from graph_service.api.provenance import Provenance, provenance_of, statements_of
 from graph_service.domain_model import load_model
+from graph_service.judgements import merged_because
 from graph_service.records import Edge, Node
 from graph_service.statements import edge_entity
 from graph_service.stores.base import Direction as TieDirection
@@ -416,6 +418,17 @@ class NodeInterface:
         if node.aliases:
             view["aliases"] = node.aliases
         return provenance_of(node.kind, view, found, property)
+
+    @strawberry.field(description="Why its statements are one entity: the analysts' "
+                                  "judgements ('merged because ...') and the ids joined")
+    async def identity(self, info: Info) -> list[str]:
+        found = await statements_of(info, self.record.id)
+        judged = await asyncio.to_thread(context_of(info).store.judgements)
+        members = {s.entity for s in found}
+        lines = merged_because(judged, members | {self.record.id})
+        if len(members) > 1:
+            lines.append("one entity of the ids " + ", ".join(sorted(members)))
+        return lines
 
     @strawberry.field
     def first_seen(self) -> date | None:

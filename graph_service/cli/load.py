@@ -169,7 +169,14 @@ def load_graph(
     """Canonical JSON lines (nodes, then ties) as `survgraph export --format jsonl` writes."""
     from loaders.graph_jsonl import GraphJsonl
 
-    run_load(_open_all([path], GraphJsonl), dry_run, rejects, batch_size)
+    items = _open_all([path], GraphJsonl)
+    run_load(items, dry_run, rejects, batch_size)
+    judgements = [j for item in items if isinstance(item, GraphJsonl) for j in item.judgements]
+    if judgements and not dry_run:
+        with opened_store() as store:
+            for judgement in judgements:
+                store.judge(judgement)
+        console.print(f"judgements: {len(judgements)} applied")
 
 
 @load_app.command("judgements")
