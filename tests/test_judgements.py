@@ -69,7 +69,8 @@ def test_two_ueis_of_one_name_are_two_companies_in_any_load_order(tmp_path: Path
         assert len(companies) == 2, companies
         # DUNS-only, UEI-only and name-only records of the name are one company, under the
         # readable name id; the record of the other UEI is another company.
-        assert recipients["contract:c0"] == recipients["contract:c1"] == "company:deloitte-consulting"
+        name_id = "company:deloitte-consulting"
+        assert recipients["contract:c0"] == recipients["contract:c1"] == name_id
         assert recipients["contract:c3"] == "company:deloitte-consulting"
         assert recipients["contract:c2"] == "company:deloitte-consulting~uei-ueibbbb22222"
     assert len(exports) == 1
