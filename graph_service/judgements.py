@@ -25,6 +25,7 @@ APART_PREFIX = "judged-apart:"  # conflict props of `different` judgements, one 
 
 QUALIFIER = "~"  # 'company:<base>~<identifier>': a name, then the identifier a record stated
 BASE_PROP = "~base"  # identity prop joining the ids of one base (kinds with qualified_ids)
+NAMED_PROP = "~named"  # the first id of a `same` judgement names the merged entity
 
 IdentityRow = tuple[str, str, str, str, int]  # (entity, kind, prop, value, is_key)
 
@@ -71,10 +72,8 @@ def make_judgement(model: DomainModel, verdict: str, a: str, b: str, why: str,
     kind = str(kinds.pop())
     if not why.strip():
         raise ValueError("a judgement needs a reason (--why)")
-    first, second = sorted((a, b))
     stamp = when or datetime.now(UTC).replace(microsecond=0).isoformat()
-    return Judgement(judgement_id(verdict, first, second), verdict, first, second, kind,
-                     why.strip(), who, stamp)
+    return Judgement(judgement_id(verdict, a, b), verdict, a, b, kind, why.strip(), who, stamp)
 
 
 def base_id(entity: str) -> str:
@@ -85,7 +84,8 @@ def base_id(entity: str) -> str:
 def judgement_rows(j: Judgement) -> list[IdentityRow]:
     """The identity rows a judgement adds (an `unsure` one adds none: it only records)."""
     if j.verdict == "same":
-        return [(j.a, j.kind, JUDGEMENT_PROP, j.id, 1), (j.b, j.kind, JUDGEMENT_PROP, j.id, 1)]
+        return [(j.a, j.kind, JUDGEMENT_PROP, j.id, 1), (j.b, j.kind, JUDGEMENT_PROP, j.id, 1),
+                (j.a, j.kind, NAMED_PROP, j.id, 0)]
     if j.verdict == "different":
         prop = APART_PREFIX + j.id
         return [(j.a, j.kind, prop, "a", 0), (j.b, j.kind, prop, "b", 0)]

@@ -27,6 +27,7 @@ from graph_service.judgements import (
     APART_PREFIX,
     BASE_PROP,
     JUDGEMENT_PROP,
+    NAMED_PROP,
     QUALIFIER,
     base_id,
 )
@@ -223,11 +224,15 @@ def _name(model: DomainModel, values: dict[str, dict[str, set[str]]], kinds: dic
 
     canonical: dict[str, str] = {}
     claims: dict[str, list[tuple[tuple[int, int, str], list[str]]]] = {}
+    def unnamed(e: str) -> bool:
+        return NAMED_PROP not in values[e]
+
     for group in groups:
-        best = min(group, key=lambda e: (-weight(e), e))
+        best = min(group, key=lambda e: (-weight(e), unnamed(e), e))
         spec = model.kinds.get(kinds.get(best, ""))
         if spec is not None and spec.qualified_ids:
-            bare = sorted(e for e in group if QUALIFIER not in e)
+            bare = sorted((e for e in group if QUALIFIER not in e),
+                          key=lambda e: (unnamed(e), e))
             base = bare[0] if bare else base_id(best)
             rank = (0 if bare else 1, -sum(weight(e) for e in group), best)
             claims.setdefault(base, []).append((rank, group))
