@@ -70,6 +70,9 @@ class KindSpec(BaseModel):
     api_name: str | None = None  # its GraphQL type name, when not the kind's own name
     identifiers: tuple[str, ...] = ()
     conflicts: tuple[str, ...] = ()
+    # Source ids '<prefix>:<base>~<qualifier>' (a name, then the identifier the record stated)
+    # of one base are one entity by name, unless a conflicting identifier keeps them apart.
+    qualified_ids: bool = False
     properties: dict[str, PropertySpec] = Field(default_factory=dict)
 
 

@@ -29,12 +29,17 @@ SUFFIX = {"jsonl": ".jsonl", "graphml": ".graphml", "gexf": ".gexf", "citations"
 
 def jsonl_lines(store: GraphStore) -> Iterator[str]:
     """Every node ordered by id, then every tie ordered by (from, type, to): one JSON object a
-    line, `{"record": "node", ...Node.to_dict()}` or `{"record": "edge", ...}`. `survgraph load
+    line, `{"record": "node", ...Node.to_dict()}` or `{"record": "edge", ...}`, then the
+    judgements (`{"record": "judgement", ...}`). `survgraph load
     graph` reads the same lines back (the whole-graph export round-trips exactly)."""
     for node in store.iter_nodes():
         yield json.dumps({"record": "node", **node.to_dict()}, ensure_ascii=False, sort_keys=True)
     for edge in store.iter_edges():
         yield json.dumps({"record": "edge", **edge.to_dict()}, ensure_ascii=False, sort_keys=True)
+    # Then the analysts' identity judgements (who, why, when), so the export carries them.
+    for judgement in store.judgements():
+        yield json.dumps({"record": "judgement", **judgement.to_dict()}, ensure_ascii=False,
+                         sort_keys=True)
 
 
 def chunks(store: GraphStore, scope: Scope, fmt: ExportFormat) -> Iterator[str]:

@@ -23,6 +23,14 @@ from dataclasses import dataclass
 import orjson
 
 from graph_service.domain_model import DomainModel
+from graph_service.judgements import (
+    APART_PREFIX,
+    BASE_PROP,
+    JUDGEMENT_PROP,
+    NAMED_PROP,
+    QUALIFIER,
+    base_id,
+)
 from graph_service.records import Edge, Node
 from graph_service.text import fold
 
@@ -137,32 +145,42 @@ def search_terms(node: Node) -> set[str]:
 
 
 def identity_rows(model: DomainModel, node: Node) -> list[tuple[str, str, str, str, int]]:
-    """(entity, kind, prop, value, is_key) for the identifier and conflict values a claim states."""
+    """(entity, kind, prop, value, is_key) for the identifier and conflict values a claim states,
+    and, for kinds with qualified ids, the base of its id (a weaker key: see `cluster`)."""
     spec = model.kinds[node.kind]
     rows = []
     for prop in dict.fromkeys(spec.identifiers + spec.conflicts):
         value = node.properties.get(prop)
         if value not in (None, ""):
-            is_key = int(prop in spec.identifiers)
-            rows.append((node.id, node.kind, prop, str(value).upper(), is_key))
+            rows.append((node.id, node.kind, prop, str(value).upper(),
+                         int(prop in spec.identifiers)))
+    if spec.qualified_ids:
+        rows.append((node.id, node.kind, BASE_PROP, base_id(node.id), 1))
     return rows
+
+
+def _tier(prop: str) -> int:
+    """Keys are applied in this order: identifiers, then names (the base of qualified ids), then
+    analysts' judgements, which join the entities the first two made (as the analyst saw
+    them), overriding an identifier conflict between them."""
+    return 2 if prop == JUDGEMENT_PROP else 1 if prop == BASE_PROP else 0
 
 
 def cluster(model: DomainModel, rows: Iterable[tuple[str, str, str, str, int]],
             entities: Iterable[str]) -> dict[str, str]:
     """Canonical id of every entity among `entities` and `rows` (one connected component or
     several): entities sharing an identifier value are one, unless a `conflicts` property holds
-    different values on each side. Keys are taken in sorted order, so the answer is a function
-    of the rows alone. The canonical id is the member stating the most identifying values, then
-    the smallest id."""
+    different values on each side (a `same` judgement overrides those; a `different` judgement
+    is a conflict nothing overrides). Keys are taken in a fixed order (identifiers, the base of
+    qualified ids, judgements; values sorted), so the answer is a function of the rows alone."""
     values: dict[str, dict[str, set[str]]] = {e: {} for e in entities}
-    keys: dict[tuple[str, str, str], list[str]] = {}
+    keys: dict[tuple[int, str, str, str], list[str]] = {}
     kinds: dict[str, str] = {}
     for entity, kind, prop, value, is_key in rows:
         values.setdefault(entity, {}).setdefault(prop, set()).add(value)
         kinds[entity] = kind
         if is_key:
-            keys.setdefault((kind, prop, value), []).append(entity)
+            keys.setdefault((_tier(prop), kind, prop, value), []).append(entity)
     parent = {e: e for e in values}
     members = {e: [e] for e in values}
     held = {e: {p: set(v) for p, v in props.items()} for e, props in values.items()}
@@ -173,23 +191,55 @@ def cluster(model: DomainModel, rows: Iterable[tuple[str, str, str, str, int]],
             e = parent[e]
         return e
 
-    for (kind, _prop, _value), group in sorted(keys.items()):
+    def apart(a: str, b: str, props: Iterable[str]) -> bool:
+        return any(held[a].get(p) and held[b].get(p) and not held[a][p] & held[b][p]
+                   for p in props)
+
+    for (tier, kind, _prop, _value), group in sorted(keys.items()):
         conflicts = model.kinds[kind].conflicts
-        for other in sorted(group)[1:]:
-            a, b = root(sorted(group)[0]), root(other)
+        ordered = sorted(group)
+        for other in ordered[1:]:
+            a, b = root(ordered[0]), root(other)
             if a == b:
                 continue
-            if any(held[a].get(p) and held[b].get(p) and not held[a][p] & held[b][p]
-                   for p in conflicts):
-                continue  # two UEIs, two parent IDVs: two entities, whatever else they share
+            judged = [p for p in (*held[a], *held[b]) if p.startswith(APART_PREFIX)]
+            if apart(a, b, judged) or (tier < 2 and apart(a, b, conflicts)):
+                continue  # two UEIs, two parent IDVs, "not the same": two entities
             parent[b] = a
             members[a] += members.pop(b)
             for prop, vals in held.pop(b).items():
                 held[a].setdefault(prop, set()).update(vals)
+    return _name(model, values, kinds, list(members.values()))
+
+
+def _name(model: DomainModel, values: dict[str, dict[str, set[str]]], kinds: dict[str, str],
+          groups: list[list[str]]) -> dict[str, str]:
+    """The canonical id of each group: the member stating the most identifying values, then the
+    smallest id; for kinds with qualified ids, the base id ('company:<name>') goes to one group
+    of that base (the one holding the bare id, else the one with the most identifying values),
+    so ids stay readable and stable while records of one name but two UEIs stay two."""
+    def weight(e: str) -> int:
+        return sum(len(v) for p, v in values[e].items()
+                   if p != JUDGEMENT_PROP and not p.startswith(("~", APART_PREFIX)))
+
     canonical: dict[str, str] = {}
-    for group_members in members.values():
-        best = min(group_members,
-                   key=lambda e: (-sum(len(v) for v in values[e].values()), e))
-        for entity in group_members:
+    claims: dict[str, list[tuple[tuple[int, int, str], list[str]]]] = {}
+    def unnamed(e: str) -> bool:
+        return NAMED_PROP not in values[e]
+
+    for group in groups:
+        best = min(group, key=lambda e: (-weight(e), unnamed(e), e))
+        spec = model.kinds.get(kinds.get(best, ""))
+        if spec is not None and spec.qualified_ids:
+            bare = sorted((e for e in group if QUALIFIER not in e),
+                          key=lambda e: (unnamed(e), e))
+            base = bare[0] if bare else base_id(best)
+            rank = (0 if bare else 1, -sum(weight(e) for e in group), best)
+            claims.setdefault(base, []).append((rank, group))
+        for entity in group:
             canonical[entity] = best
+    for base, claimants in claims.items():
+        claimants.sort(key=lambda claim: claim[0])
+        for entity in claimants[0][1]:
+            canonical[entity] = base
     return canonical

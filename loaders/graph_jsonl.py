@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from graph_service.judgements import Judgement
 from graph_service.records import Edge, Node, ValidationError, validate_edge, validate_node
 from loaders.claims import RowOutput
 from loaders.input_files import InputFile, WrongShape
@@ -30,6 +31,7 @@ class GraphJsonl(InputFile):
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._handle: Any = None
+        self.judgements: list[Judgement] = []  # applied by the caller after the nodes and ties
         with path.open(encoding=self.encoding, errors=self.reading.errors) as handle:
             first = next((line for line in handle if line.strip()), None)
         if first is None:
@@ -66,8 +68,14 @@ class GraphJsonl(InputFile):
     def build(self, record: Any, out: RowOutput) -> None:
         if not isinstance(record, dict):
             raise RowError("(line)", "is not a JSON object")
-        model = out._ctx.model
         kind = record.get("record")
+        if kind == "judgement":
+            try:
+                self.judgements.append(Judgement.from_dict(record))
+            except KeyError as exc:
+                raise RowError(str(exc), "is missing") from exc
+            return
+        model = out._ctx.model
         keys = _NODE_KEYS if kind == "node" else _EDGE_KEYS if kind == "edge" else None
         if keys is None:
             raise RowError("record", f"{kind!r} is neither 'node' nor 'edge'")

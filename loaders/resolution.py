@@ -28,15 +28,21 @@ class Resolved:
 
 
 class CompanyResolver:
-    """A company mention's source id (from its normalized name) and basis (UEI, then DUNS, then
-    the name). Mentions of different names that share a UEI or DUNS are joined by the store's
-    resolver (graph_service/statements.cluster), from the identifier statements alone."""
+    """A company mention's source id (its normalized name, qualified by the UEI or else the DUNS
+    it states) and basis (UEI, then DUNS, then the name). Mentions that share a UEI or DUNS, or
+    a name with no conflicting identifier, are joined by the store's resolver
+    (graph_service/statements.cluster), from the identity statements alone."""
 
     def resolve(self, name: str, uei: str | None = None, duns: str | None = None) -> Resolved:
         uei = uei.upper() if uei else None
         norm = normalize_name(name)
         basis = f"uei:{uei}" if uei else f"duns:{duns}" if duns else f"name:{norm}"
-        return Resolved(f"company:{entity_slug(norm)}", basis, uei, duns)
+        # The id names the identifier the record states, so two records of one name and two
+        # UEIs are two entities; the store joins ids of one name when nothing conflicts
+        # (statements.cluster), and the name-only id stays the canonical one.
+        qualifier = (f"~uei-{entity_slug(uei)}" if uei else
+                     f"~duns-{entity_slug(duns)}" if duns else "")
+        return Resolved(f"company:{entity_slug(norm)}{qualifier}", basis, uei, duns)
 
 
 class AgencyResolver:

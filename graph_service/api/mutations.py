@@ -13,6 +13,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from graph_service.api.context import ApiError, context_of, require_writer
+from graph_service.api.judgement_mutations import JudgementMutation
 from graph_service.api.load_jobs import JOBS, Job, JobStatus, wait_for
 from graph_service.api.types import MODEL, Info, KindValue
 from graph_service.records import (
@@ -275,7 +276,7 @@ def load_job(info: Info, id: strawberry.ID) -> LoadJob | None:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(JudgementMutation):
     @strawberry.mutation(description="Create nodes or merge into them (needs an API key)")
     async def upsert_nodes(self, info: Info, nodes: list[NodeInput]) -> WriteSummary:
         require_writer(info)

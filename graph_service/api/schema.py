@@ -15,6 +15,7 @@ from graph_service.api.execute import GuardedSchema
 from graph_service.api.fast_execution import FastExecutionContext, install_direct_resolvers
 from graph_service.api.generated_types import Agency, Company, Contract, Product
 from graph_service.api.guards import guard_extensions
+from graph_service.api.judgement_mutations import JudgementType
 from graph_service.api.mutations import LoadJob, Mutation, load_job
 from graph_service.api.prefetch import (
     connection_nodes,
@@ -368,6 +369,11 @@ class Query:
     load_job: LoadJob | None = strawberry.field(
         resolver=load_job, description="A load the `load` mutation left running: its status "
         "and, once done, its summary (needs the API key)")
+
+    @strawberry.field(description="The analysts' identity judgements: who, why, when")
+    async def judgements(self, info: Info) -> list[JudgementType]:
+        found = await asyncio.to_thread(context_of(info).store.judgements)
+        return [JudgementType.of(j) for j in found]
 
     @strawberry.field(description="Counts by node kind and by relationship type")
     async def stats(self, info: Info) -> strawberry.scalars.JSON:

@@ -7,6 +7,7 @@ connections.py. This module re-exports them so that callers have one place to im
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -44,6 +45,7 @@ from graph_service.api.node_base import (
     wrap,
 )
 from graph_service.api.provenance import Provenance, provenance_of, statements_of
+from graph_service.judgements import merged_because
 from graph_service.records import Edge, Node
 from graph_service.stores.base import ReachAnswer
 
@@ -180,6 +182,17 @@ class NodeInterface:
         if node.aliases:
             view["aliases"] = node.aliases
         return provenance_of(node.kind, view, found, property)
+
+    @strawberry.field(description="Why its statements are one entity: the analysts' "
+                                  "judgements ('merged because ...') and the ids joined")
+    async def identity(self, info: Info) -> list[str]:
+        found = await statements_of(info, self.record.id)
+        judged = await asyncio.to_thread(context_of(info).store.judgements)
+        members = {s.entity for s in found}
+        lines = merged_because(judged, members | {self.record.id})
+        if len(members) > 1:
+            lines.append("one entity of the ids " + ", ".join(sorted(members)))
+        return lines
 
     @strawberry.field
     def first_seen(self) -> date | None:

@@ -207,7 +207,30 @@ def load_graph(
     from loaders.graph_jsonl import GraphJsonl
 
     target = rejects_target(rejects, force, [path])
-    run_load(_open_all([path], GraphJsonl), dry_run, target, batch_size)
+    items = _open_all([path], GraphJsonl)
+    run_load(items, dry_run, target, batch_size)
+    judgements = [j for item in items if isinstance(item, GraphJsonl) for j in item.judgements]
+    if judgements and not dry_run:
+        with opened_store() as store:
+            for judgement in judgements:
+                store.judge(judgement)
+        console.print(f"judgements: {len(judgements)} applied")
+
+
+@load_app.command("judgements")
+def load_judgements(
+    path: Path | None = typer.Argument(None, help="Default: schema/catalogs/judgements.yaml."),
+) -> None:
+    """The analysts' identity judgements (merges and keep-aparts, with reasons): before or
+    after the data they name, the graph is the same."""
+    from loaders.judgement_catalog import apply_judgements
+
+    with opened_store() as store:
+        try:
+            count = apply_judgements(store, path)
+        except (OSError, KeyError, ValueError) as exc:
+            raise _fail(f"judgements: {exc}") from exc
+    console.print(f"judgements: {count} applied")
 
 
 @load_app.command("demo")

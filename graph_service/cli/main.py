@@ -12,6 +12,7 @@ from graph_service.cli import common
 from graph_service.cli.admin import register as register_admin
 from graph_service.cli.bench import bench_app
 from graph_service.cli.export_cmd import register as register_export
+from graph_service.cli.judge import register as register_judge
 from graph_service.cli.load import load_app
 from graph_service.cli.maps import map_app
 from graph_service.cli.schema_cmd import schema_app
@@ -48,6 +49,7 @@ app.add_typer(schema_app, name="schema")
 app.add_typer(bench_app, name="bench")
 register_admin(app)
 register_export(app)
+register_judge(app)
 register_serve(app)
 register_tagging_eval(app)
 

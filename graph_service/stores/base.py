@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from graph_service.domain_model import DomainModel
+from graph_service.judgements import Judgement
 from graph_service.records import Batch, Edge, Node
 from graph_service.statements import Statement
 from graph_service.stores.query_types import GroupKey, ListFilter, ListOrder, ListPage, SpendingRow
@@ -78,6 +79,23 @@ class GraphStore(abc.ABC):
         Nodes merge by id (properties overwritten by set values, aliases and sources unioned,
         first/last seen widened); ties merge by (from, type, to). A tie whose ends are neither
         in the batch nor in the store is refused (ValueError) and nothing is written."""
+
+    # -- identity judgements (graph_service/judgements.py) -------------------------------------
+
+    @abc.abstractmethod
+    def judge(self, judgement: Judgement) -> None:
+        """Record an analyst's judgement (who, why, when) and add its identity rows
+        (judgements.judgement_rows), then re-resolve the ids it names, in one transaction.
+        A new verdict on the same pair replaces the old one."""
+
+    @abc.abstractmethod
+    def retract_judgement(self, judgement_id: str) -> Judgement | None:
+        """Delete a judgement and exactly its identity rows, then re-resolve the ids it named:
+        the view is what it was before the judgement. None when there is no such judgement."""
+
+    @abc.abstractmethod
+    def judgements(self) -> list[Judgement]:
+        """Every recorded judgement, ordered by id."""
 
     # -- reading -------------------------------------------------------------------------------
 

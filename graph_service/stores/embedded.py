@@ -15,9 +15,10 @@ from typing import Any
 import orjson
 
 from graph_service.domain_model import DomainModel, load_model
+from graph_service.judgements import Judgement
 from graph_service.records import Batch, Edge, Node, prepare_batch
 from graph_service.statements import EDGE_KEY_SEPARATOR, Statement
-from graph_service.stores import traversal
+from graph_service.stores import embedded_judgements, traversal
 from graph_service.stores.base import (
     Direction,
     GraphStore,
@@ -207,6 +208,20 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             result = append_and_refresh(db, self.model, batch.nodes, batch.edges)
             _bump_generation(db)
         return result
+
+    def judge(self, judgement: Judgement) -> None:
+        with self._write() as db:
+            embedded_judgements.judge(db, self.model, judgement)
+            _bump_generation(db)
+
+    def retract_judgement(self, judgement_id: str) -> Judgement | None:
+        with self._write() as db:
+            found = embedded_judgements.retract(db, self.model, judgement_id)
+            _bump_generation(db)
+        return found
+
+    def judgements(self) -> list[Judgement]:
+        return embedded_judgements.list_judgements(self._db)
 
     def _convert_merged_store(self) -> None:
         """A store written by a release before statements holds merged nodes and ties only: each

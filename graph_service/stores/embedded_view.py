@@ -50,12 +50,15 @@ CREATE INDEX IF NOT EXISTS canon_by_canonical ON canon(canonical);
 CREATE TABLE IF NOT EXISTS rules (
     owner TEXT NOT NULL, key TEXT NOT NULL, rule TEXT NOT NULL, PRIMARY KEY (owner, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS judgements (
+    id TEXT PRIMARY KEY, body TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS indexed_props (
     kind TEXT NOT NULL, prop TEXT NOT NULL, PRIMARY KEY (kind, prop)
 ) WITHOUT ROWID;
 """
 
-STATEMENT_TABLES = ("fragments", "identity", "entity_terms", "canon")
+STATEMENT_TABLES = ("fragments", "identity", "entity_terms", "canon", "judgements")
 
 # A fragment seen again: nothing new, only the days that saw it widen and the record is the
 # first row (shortest, then smallest label) that made it, whatever the order rows came in.
@@ -217,10 +220,12 @@ def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str
     kinds = dict(db.execute("SELECT c.entity, c.kind FROM members AS m "
                             "JOIN canon AS c ON c.entity = m.entity").fetchall())
     kinds.update(entities)
+    kinds.update({row[0]: row[1] for row in rows})
     new = cluster(model, rows, members)
     changed = [e for e in members if old.get(e) != new[e]]
+    # The canonical id may be no member's (a qualified kind's base id): its kind is theirs.
     db.executemany("INSERT OR REPLACE INTO canon VALUES (?,?,?)",
-                   [(e, new[e], kinds[new[e]]) for e in changed])
+                   [(e, new[e], kinds[e]) for e in changed])
     moved = {new[e] for e in changed if e in old} | {old[e] for e in changed if e in old}
     return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
 
@@ -236,7 +241,14 @@ def append_and_refresh(db: sqlite3.Connection, model: DomainModel, nodes: Sequen
                    sorted({r for n in nodes for r in identity_rows(model, n)}))
     db.executemany("INSERT OR IGNORE INTO entity_terms VALUES (?,?)",
                    sorted({(n.id, t) for n in nodes for t in search_terms(n)}))
-    touched, moved = _resolve(db, model, {n.id: n.kind for n in nodes})
+    return refresh(db, model, {n.id: n.kind for n in nodes}, edge_fragments)
+
+
+def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str],
+            edge_fragments: Sequence[Fragment] = ()) -> WriteResult:
+    """Re-resolve the identity components of `entities` (id -> kind) and recompute the view
+    where canonical ids changed, and the ties of `edge_fragments` (a batch's, or none)."""
+    touched, moved = _resolve(db, model, entities)
     _temp(db, "touched_nodes", "id TEXT PRIMARY KEY", [(i,) for i in touched])
     # Ties move with their ends only when an end's canonical id changed; otherwise only the
     # batch's own tie statements need their ties recomputed.
