@@ -117,6 +117,9 @@ class SpendingRow:
     count: int
     obligated: float
     potential: float
+    basis: str | None = strawberry.field(
+        default=None, description="By fiscal year: 'actions' (summed by the dates of the "
+        "contract actions) or 'award start' (no actions known: the award's own year)")
 
     async def _node(self, info: Info, group: str) -> Any:
         node_id = self.keys.get(group)
@@ -182,10 +185,19 @@ async def _list(
     return connection([wrap(n) for n in page.nodes], offset, page.total_count)
 
 
+@strawberry.type(description="A page of reach answers; on a date, how many undated contracts "
+                 "were left out")
+class ReachConnection(Connection[Reach]):
+    undated_excluded: int | None = strawberry.field(
+        default=None, description="With asOf: undated contracts (no period of performance, no "
+        "action) the search met and left out (0 with includeUndated)")
+
+
 async def _reach(
     info: Info, from_kinds: list[str], to: str, as_of: date | None, max_hops: int | None,
     first: int | None, after: str | None, paths_per_subject: int,
-) -> Connection[Reach]:
+    include_undated: bool = False,
+) -> ReachConnection:
     ctx = context_of(info)
     if MODEL.kind_for_id(to) is None:
         raise ApiError(f"{to!r} is not a node id ('<prefix>:<slug>' with a schema prefix)")
@@ -197,13 +209,19 @@ async def _reach(
     target = await ctx.loaders.nodes.load(to)
     if target is None:
         raise ApiError(f"no node {to!r} in the graph")
-    answers = await asyncio.to_thread(
-        ctx.store.reach, from_kinds, to, as_of.isoformat() if as_of else None, max_hops,
-        paths_per_subject,
-    )
+    undated: int | None = None
+    if as_of is None:
+        answers = await asyncio.to_thread(
+            ctx.store.reach, from_kinds, to, None, max_hops, paths_per_subject)
+    else:
+        answers, undated = await asyncio.to_thread(
+            ctx.store.reach_dated, from_kinds, to, as_of.isoformat(), include_undated,
+            max_hops, paths_per_subject)
     page = [Reach(answer=a) for a in answers[offset : offset + size]]
     await prefetch_subjects(info, [r.answer.subject for r in page])
-    return connection(page, offset, len(answers))
+    found = connection(page, offset, len(answers))
+    return ReachConnection(total_count=found.total_count, edges=found.edges,
+                           page_info=found.page_info, undated_excluded=undated)
 
 
 @strawberry.type
@@ -238,29 +256,31 @@ class Query:
     async def reach(
         self, info: Info, from_kinds: list[KindValue], to: strawberry.ID,
         as_of: date | None = None, max_hops: int | None = None, first: int | None = None,
-        after: str | None = None, paths_per_subject: int = 3,
-    ) -> Connection[Reach]:
+        after: str | None = None, paths_per_subject: int = 3, include_undated: bool = False,
+    ) -> ReachConnection:
         if not from_kinds:
             raise ApiError("fromKinds must name at least one kind")
         kinds = [k.value for k in from_kinds]
         return await _reach(info, kinds, str(to), as_of, max_hops, first, after,
-                            paths_per_subject)
+                            paths_per_subject, include_undated)
 
     @strawberry.field(description="Products that reach a domain, with their evidence")
     async def products_reaching(
         self, info: Info, domain: strawberry.ID, as_of: date | None = None,
         first: int | None = None, after: str | None = None, paths_per_subject: int = 3,
-    ) -> Connection[Reach]:
+        include_undated: bool = False,
+    ) -> ReachConnection:
         return await _reach(info, ["Product"], str(domain), as_of, None, first, after,
-                            paths_per_subject)
+                            paths_per_subject, include_undated)
 
     @strawberry.field(description="Companies that reach a domain, with their evidence")
     async def companies_reaching(
         self, info: Info, domain: strawberry.ID, as_of: date | None = None,
         first: int | None = None, after: str | None = None, paths_per_subject: int = 3,
-    ) -> Connection[Reach]:
+        include_undated: bool = False,
+    ) -> ReachConnection:
         return await _reach(info, ["Company"], str(domain), as_of, None, first, after,
-                            paths_per_subject)
+                            paths_per_subject, include_undated)
 
     @strawberry.field(description="Shortest paths between two nodes over ties of any type")
     async def paths(
@@ -312,7 +332,7 @@ class Query:
         groups: list[GroupKey] = list(dict.fromkeys(g.value for g in group_by))
         rows = await asyncio.to_thread(context_of(info).store.spending, groups, _filter(filter))
         return [SpendingRow(keys=r.keys, count=r.count, obligated=r.obligated,
-                            potential=r.potential) for r in rows]
+                            potential=r.potential, basis=r.basis) for r in rows]
 
     @strawberry.field(description="Counts by node kind and by relationship type")
     async def stats(self, info: Info) -> strawberry.scalars.JSON:

@@ -5,6 +5,7 @@ and neighbour fields follow the schema's relationship types through the request'
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import enum
 from collections.abc import Callable, Sequence
@@ -458,11 +459,74 @@ class Company(NodeInterface):
     contracts: list[Contract] = _many(
         ("AWARDED_TO",), "in", "Contracts awarded to this company (AWARDED_TO)")
     products: list[Product] = _many(("OFFERS",), "out", "Products it offers (OFFERS)")
-    parent: Company | None = _one(("SUBSIDIARY_OF",), "out", "Its parent company (SUBSIDIARY_OF)")
+    @strawberry.field(description="Its parent (SUBSIDIARY_OF) in force on asOf (the one most "
+                      "recently stated by then), else the latest stated")
+    async def parent(self, info: Info, as_of: date | None = None) -> Company | None:
+        ties = await _parent_ties(info, self.record.id)
+        chosen = choose_parent(ties, as_of.isoformat() if as_of else None)
+        found = await load_nodes(info, [chosen.target]) if chosen else []
+        return cast(Company, found[0]) if found else None
+
+    @strawberry.field(description="Every parent any source states, with dates and sources")
+    async def parents(self, info: Info) -> list[ParentTie]:
+        ties = await _parent_ties(info, self.record.id)
+        found = {n.record.id: n for n in await load_nodes(info, [t.target for t in ties])}
+        return [ParentTie(company=cast(Company, found[t.target]), tie=edge_type(t))
+                for t in sorted(ties, key=_latest_first) if t.target in found]
+
     subsidiaries: list[Company] = _many(
         ("SUBSIDIARY_OF",), "in", "Its subsidiaries (SUBSIDIARY_OF)")
     supplies: list[Agency] = _many(
         ("SUPPLIES",), "out", "Agencies it is reported to supply (SUPPLIES)")
+
+
+@strawberry.type(description="A parent company as the awards or files state it")
+class ParentTie:
+    company: Company
+    tie: EdgeType
+
+    @strawberry.field(description="Earliest date a source states it")
+    def valid_from(self) -> date | None:
+        return _as_date(self.tie.record.properties.get("valid_from"))
+
+    @strawberry.field(description="Latest date a source states it")
+    def valid_to(self) -> date | None:
+        return _as_date(self.tie.record.properties.get("valid_to"))
+
+    @strawberry.field
+    def sources(self, info: Info) -> list[Source]:
+        return sources_of(info, self.tie.record.sources)
+
+
+async def _parent_ties(info: Info, company: str) -> list[Edge]:
+    store = context_of(info).store
+    return await asyncio.to_thread(store.edges, [company], ["SUBSIDIARY_OF"], "out")
+
+
+def _latest_first(tie: Edge) -> tuple[str, str, str]:
+    props = tie.properties
+    end = str(props.get("valid_to") or props.get("valid_from") or "")
+    start = str(props.get("valid_from") or "")
+    return (_invert(end), _invert(start), tie.target)
+
+
+def _invert(day: str) -> str:
+    """Sorts dates latest first (undated last) in an ascending sort."""
+    return "~" if not day else "".join(chr(0x7e - ord(c) + 0x20) for c in day)
+
+
+def choose_parent(ties: Sequence[Edge], as_of: str | None) -> Edge | None:
+    """The parent on a date: among the ties in force then (valid_from <= date <= valid_to), the
+    most recently begun (latest valid_from), then the smallest id. Without a date (or none in
+    force): the latest stated (latest valid_to), undated ties last."""
+    if as_of is not None:
+        live = [t for t in ties if t.properties.get("valid_from") is not None
+                and str(t.properties["valid_from"]) <= as_of
+                <= str(t.properties.get("valid_to") or "9999-12-31")]
+        if live:
+            return min(live, key=lambda t: (_invert(str(t.properties["valid_from"])), t.target))
+        return None
+    return min(ties, key=_latest_first) if ties else None
 
 
 @strawberry.type(description=MODEL.kinds["Product"].description)
