@@ -59,3 +59,25 @@ def test_a_date_before_everything_answers_nothing_and_counts_the_undated(
     included, none_left = store.reach_dated(["Product"], target, "1990-01-01",
                                             include_undated=True)
     assert included and none_left == 0
+
+
+def test_graphql_shows_actions_bases_and_both_totals(store: GraphStore, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from graph_service.api.app import create_app
+    from tests.test_api_graphql import data, gql, settings
+
+    test_fiscal_year_spending_sums_actions_by_their_dates(store, tmp_path)
+    with TestClient(create_app(settings(), store=store)) as client:
+        rows = data(gql(client, "{ spending(groupBy: [FISCAL_YEAR]) { fiscalYear basis "
+                                "obligated } }"))["spending"]
+        award = data(gql(client, """{ node(id: "contract:70cx") { ... on Contract {
+            obligated obligatedBasis actions { obligation actionDate fiscalYear }
+            provenance(property: "obligated") { rule derived } } } }"""))["node"]
+        dated = data(gql(client, """{ reach(fromKinds: [COMPANY], to: "agency:ice",
+            asOf: "1990-01-01") { totalCount undatedExcluded } }"""))["reach"]
+    assert {(r["fiscalYear"], r["basis"]): r["obligated"] for r in rows}[(2019, "actions")] == 70
+    assert award["obligated"] == 570.0 and award["obligatedBasis"] == "sum of 3 actions"
+    assert sorted(a["obligation"] for a in award["actions"]) == [-30.0, 100.0, 500.0]
+    assert award["provenance"] == [{"rule": "derived", "derived": "sum of 3 actions: 570.0"}]
+    assert dated["totalCount"] == 0 and dated["undatedExcluded"] is not None

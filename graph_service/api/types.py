@@ -622,6 +622,28 @@ class Contract(NodeInterface):
         ("SUBCONTRACT_OF",), "out", "The prime award of this subaward (SUBCONTRACT_OF)")
     subcontracts: list[Contract] = _many(
         ("SUBCONTRACT_OF",), "in", "Subawards under it (SUBCONTRACT_OF)")
+    actions: list[ContractAction] = _many(
+        ("ACTION_OF",), "in", "Its known actions, e.g. modifications (ACTION_OF)")
+    actions_obligated: float | None = _float("actions_obligated")
+    actions_count: int | None = _int("actions_count")
+    first_action_date: date | None = _date("first_action_date")
+    last_action_date: date | None = _date("last_action_date")
+    obligated_basis: str | None = _text("obligated_basis")
+
+
+@strawberry.type(description=MODEL.kinds["ContractAction"].description)
+class ContractAction(NodeInterface):
+    transaction_key: str | None = _text("transaction_key")
+    action_date: date | None = _date("action_date")
+    fiscal_year: int | None = _int("fiscal_year")
+    modification_number: str | None = _text("modification_number")
+    transaction_number: str | None = _text("transaction_number")
+    obligation: float | None = _float("obligation")
+    action_type: str | None = _text("action_type")
+    description: str | None = _text("description")
+    permalink: str | None = _text("permalink")
+
+    award: Contract | None = _one(("ACTION_OF",), "out", "The award it acts on (ACTION_OF)")
 
 
 @strawberry.type(description=MODEL.kinds["Community"].description)
@@ -687,6 +709,7 @@ TYPES: dict[str, type[NodeInterface]] = {
     "Agency": Agency,
     "Domain": Domain,
     "Contract": Contract,
+    "ContractAction": ContractAction,
     "Community": Community,
     "Organization": Organization,
     "Person": Person,
