@@ -22,7 +22,14 @@ from graph_service.text import fold
 from loaders.catalogs import load_catalogs
 from loaders.pipeline import CATALOG_SOURCE, CsvFile, RowOutput, record_source
 from loaders.resolution import entity_slug
-from loaders.values import RowError, parse_amount, parse_date, parse_int, text
+from loaders.values import (
+    RowError,
+    parse_action_date,
+    parse_amount,
+    parse_int,
+    text,
+    us_fiscal_year,
+)
 
 _FIELD = re.compile(r"\{([^{}|]+)(?:\|([a-z]+))?\}")
 _FILTERS = ("slug", "upper", "lower")
@@ -122,6 +129,7 @@ class Mapping:
     nodes: dict[str, NodeSpec]
     edges: list[EdgeSpec]
     record_source: dict[str, Template]
+    day_first: bool = False  # `dates: day-first`: slashed dates read DD/MM/YYYY
 
     def columns(self) -> list[str]:
         """Every column the mapping reads: the header must have them all."""
@@ -171,6 +179,7 @@ def read_mapping(path: Path, model: DomainModel | None = None) -> Mapping:
         edges=edges,
         record_source={k: compile_template(v, f"{where}: record_source.{k}")
                        for k, v in record.items()},
+        day_first=raw.get("dates") == "day-first",
     )
 
 
@@ -199,6 +208,10 @@ def _node_spec(model: DomainModel, where: str, key: str, spec: Any) -> NodeSpec:
             raise MappingError(f"{here}.tag: unknown key {tag_key!r} (use {allowed_tag})")
     if tag and kind != "Contract":
         raise MappingError(f"{here}.tag: only Contract nodes are tagged")
+    if kind == "ContractAction" and "id" not in spec:
+        # Counted once however often it is loaded: the id must come from the unique key alone.
+        raise MappingError(f"{here}: a ContractAction needs an 'id' from its unique key, "
+                           "e.g. id: \"{transaction_id}\"")
     return NodeSpec(
         key=key, kind=kind, id=id_template, name=name,
         required=bool(spec.get("required", False)),
@@ -246,7 +259,8 @@ class MappedCsv(CsvFile):
     format_name = "mapped-csv"
     trusted = False  # a user's mapping: every row is checked against the schema as it is built
 
-    def __init__(self, path: Path, mapping: Mapping) -> None:
+    def __init__(self, path: Path, mapping: Mapping, delimiter: str = ",") -> None:
+        self.delimiter = delimiter
         self.mapping = mapping
         self.required = tuple(mapping.columns())
         self.source_kind = mapping.source_kind
@@ -267,7 +281,7 @@ class MappedCsv(CsvFile):
         if kind == "integer":
             return parse_int(raw, column)
         if kind == "date":
-            return parse_date(raw, column)
+            return parse_action_date(raw, column, self.mapping.day_first)
         if kind == "boolean":
             return fold(raw) in ("1", "true", "yes", "y")
         if kind == "list":
@@ -318,6 +332,9 @@ class MappedCsv(CsvFile):
             if raw is not None:
                 props[prop] = self._convert(kind_props, prop, raw,
                                             ",".join(template.columns) or prop)
+        if spec.kind == "ContractAction" and "fiscal_year" not in props:
+            day = props.get("action_date")
+            props["fiscal_year"] = us_fiscal_year(day if isinstance(day, str) else None)
         name = spec.name.render(cell) if spec.name else None
         explicit = spec.id.render(cell) if spec.id else None
         if explicit is None and name is None:

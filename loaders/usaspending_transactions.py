@@ -16,7 +16,6 @@ award files, and the action's own text tags the award too: tags accumulate over 
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,46 +23,18 @@ from graph_service.records import Value
 from loaders.pipeline import CsvFile, RowOutput
 from loaders.resolution import contract_id, entity_slug, parse_award_key
 from loaders.usaspending import PUBLISHER, _award, _JsonFile, _permalink_source, _triple
-from loaders.values import RowError, parse_amount, parse_date, text
+from loaders.values import (
+    RowError,
+    day_first_order,
+    duns9,
+    parse_action_date,
+    parse_amount,
+    parse_date,
+    text,
+    us_fiscal_year,
+)
 
-_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
 _SCAN_ROWS = 2000  # rows read to decide a file's date order
-
-
-def us_fiscal_year(day: str | None) -> int | None:
-    """FY N runs from 1 October N-1 to 30 September N."""
-    if not day:
-        return None
-    year, month = int(day[:4]), int(day[5:7])
-    return year + 1 if month >= 10 else year
-
-
-def day_first_order(values: list[str]) -> bool:
-    """Whether slashed dates read day/month: some first field is above 12 and no second one is
-    (a US m/d/y file has second fields above 12 instead). Undecided files read month first."""
-    first = second = False
-    for value in values:
-        match = _SLASHED.match(value)
-        if match:
-            first |= int(match.group(1)) > 12
-            second |= int(match.group(2)) > 12
-    return first and not second
-
-
-def parse_action_date(value: str | None, field: str, day_first: bool) -> str | None:
-    """A date in the file's order; a value whose first field is above 12 is day-first anyway."""
-    match = _SLASHED.match(value) if value else None
-    if match and (day_first or int(match.group(1)) > 12):
-        day, month, year = match.groups()
-        return parse_date(f"{month}/{day}/{year}", field)
-    return parse_date(value, field)
-
-
-def duns9(value: str | None) -> str | None:
-    """DUNS are nine digits; spreadsheets drop their leading zeros."""
-    if value and value.isdigit() and len(value) < 9:
-        return value.zfill(9)
-    return value
 
 
 def action_id(key: str) -> str:

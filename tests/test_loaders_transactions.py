@@ -11,7 +11,7 @@ from pathlib import Path
 from graph_service.stores.base import GraphStore
 from loaders.resolution import contract_id
 from loaders.usaspending import open_usaspending
-from loaders.usaspending_transactions import day_first_order, duns9, parse_action_date
+from loaders.values import day_first_order, duns9, parse_action_date
 from tests.loader_helpers import load, shared_data
 
 HEADER = [
@@ -162,3 +162,33 @@ def test_shipped_transaction_file_sums_match_its_raw_rows(store: GraphStore, tmp
     assert any(v < 0 for v in sums.values())  # de-obligations are in it
     assert {c: nodes[c].properties.get("first_action_date") for c in sums} == {
         c: min(d) for c, d in dates.items()}
+
+
+def test_a_mapped_spreadsheet_of_actions_sums_once(tmp_path: Path) -> None:
+    from tests.loader_helpers import REPO, cli
+
+    rows = [("HSCE-1", "0", "25/10/2018", "1,000.50", "LICENSE PLATE READER ACCESS"),
+            ("HSCE-1", "P01", "05/03/2019", "(200.25)", "DEOBLIGATION"),
+            ("HSCE-2", "0", "01/12/2019", "0", "CLOSEOUT")]
+    files = []
+    for number, part in enumerate((rows[:2], rows[1:])):  # overlapping: P01 in both
+        path = tmp_path / f"actions-{number}.tsv"
+        lines = ["award_id\tmodification\taction_date\tamount\tdescription\tvendor\tagency"]
+        lines += ["\t".join((*r, "ACME INC", "ICE")) for r in part]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files.append(str(path))
+    db = str(tmp_path / "store.db")
+    mapping = str(REPO / "loaders" / "mappings" / "contract-actions.yaml")
+    for _ in range(2):
+        done = cli("--store", db, "load", "csv", *files, "--delimiter", "tab", "-m", mapping)
+        assert done.returncode == 0, done.stderr
+    from graph_service.stores.embedded import EmbeddedStore
+
+    with EmbeddedStore(Path(db)) as store:
+        nodes = store.get_nodes(["contract:hsce-1", "contract:hsce-2"])
+        assert nodes["contract:hsce-1"].properties["obligated"] == 800.25
+        assert nodes["contract:hsce-1"].properties["first_action_date"] == "2018-10-25"
+        assert nodes["contract:hsce-2"].properties["obligated"] == 0.0
+        assert store.stats().nodes["ContractAction"] == 3
+        tags = {e.target for e in store.edges(["contract:hsce-1"], ["OF_TECHNOLOGY"], "out")}
+        assert "technology:license-plate-readers" in tags
