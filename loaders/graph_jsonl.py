@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from graph_service.records import Edge, Node, ValidationError, validate_edge, validate_node
+from graph_service.stores.action_sums import DERIVED
 from loaders.pipeline import InputFile, RowOutput, WrongShape
 from loaders.values import RowError
 
@@ -72,6 +73,7 @@ class GraphJsonl(InputFile):
         try:
             if kind == "node":
                 node = Node.from_dict(record)
+                _drop_derived(node)
                 validate_node(model, node)
                 out.nodes.append(node)
             else:
@@ -82,3 +84,15 @@ class GraphJsonl(InputFile):
             raise RowError(exc.field or "(record)", str(exc)) from exc
         except (TypeError, AttributeError) as exc:
             raise RowError("(record)", f"malformed record: {exc}") from exc
+
+
+def _drop_derived(node: Node) -> None:
+    """A contract's action money is the view's (stores/action_sums.py), never a statement:
+    re-loaded as stated, an export's sums would stop following the actions."""
+    if node.kind != "Contract" or "obligated_basis" not in node.properties:
+        return
+    props = node.properties
+    if props.get("obligated_basis") != "stated":
+        props.pop("obligated", None)
+    for key in DERIVED:
+        props.pop(key, None)

@@ -128,7 +128,9 @@ def _derived(owner: str, prop: str, view: dict[str, Any]) -> str | None:
     if owner != "Contract" or "actions_count" not in view:
         return None
     if prop in ("obligated", "actions_obligated"):
-        return f"sum of {view['actions_count']} actions: {view.get('actions_obligated')}"
+        count = view["actions_count"]
+        noun = "action" if count == 1 else "actions"
+        return f"sum of {count} {noun}: {view.get('actions_obligated')}"
     if prop in DERIVED:
         return f"from {view['actions_count']} actions"
     return None

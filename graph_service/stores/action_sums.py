@@ -11,7 +11,8 @@ recomputed, every contract in scope gets, on its view node only (never as a stat
 - `first_action_date` / `last_action_date`: min / max of their `action_date`;
 - `obligated`: unchanged when any node statement of the contract (any member of its canonical
   id) states `obligated`; otherwise `actions_obligated`;
-- `obligated_basis`: 'stated' when a statement states it, else 'sum of N actions'.
+- `obligated_basis`: 'stated' when a statement states it, else 'sum of N actions' ('sum of 1
+  action').
 
 A contract with no actions loses the four action properties (and `obligated` if not stated).
 The scope of a batch: the touched Contract view nodes (their bodies were rebuilt from the
@@ -33,7 +34,8 @@ The Neo4j store mirrors this with (for the contract ids `$ids` in scope):
         c.obligated = CASE WHEN c.obligated_stated THEN c.obligated
                            WHEN n > 0 THEN round(total, 2) END,
         c.obligated_basis = CASE WHEN c.obligated_stated THEN 'stated'
-                                 WHEN n > 0 THEN 'sum of ' + n + ' actions' END
+                                 WHEN n = 1 THEN 'sum of 1 action'
+                                 WHEN n > 1 THEN 'sum of ' + toString(n) + ' actions' END
 
 where `obligated_stated` is whether any statement of the contract states `obligated` (that
 store computes it where it derives `obligated` from the statements).
@@ -87,7 +89,8 @@ UPDATE nodes SET body = CASE
         '$.properties.first_action_date', s.first_date,
         '$.properties.last_action_date', s.last_date,
         '$.properties.obligated', s.total,
-        '$.properties.obligated_basis', 'sum of ' || s.n || ' actions')
+        '$.properties.obligated_basis',
+        'sum of ' || s.n || CASE s.n WHEN 1 THEN ' action' ELSE ' actions' END)
     END
 FROM action_sums AS s WHERE nodes.id = s.id
 """  # noqa: S608 - fixed SQL, no values
