@@ -18,6 +18,7 @@ from strawberry.types.nodes import SelectedField
 
 from graph_service.api.context import ApiError, Context, context_of, page_size
 from graph_service.api.loaders import Hop, chosen_ids, chosen_pairs, other_end
+from graph_service.api.ownership import choose_parent, latest_first
 from graph_service.api.provenance import Provenance, provenance_of, statements_of
 from graph_service.domain_model import load_model
 from graph_service.records import Edge, Node
@@ -472,7 +473,7 @@ class Company(NodeInterface):
         ties = await _parent_ties(info, self.record.id)
         found = {n.record.id: n for n in await load_nodes(info, [t.target for t in ties])}
         return [ParentTie(company=cast(Company, found[t.target]), tie=edge_type(t))
-                for t in sorted(ties, key=_latest_first) if t.target in found]
+                for t in sorted(ties, key=latest_first) if t.target in found]
 
     subsidiaries: list[Company] = _many(
         ("SUBSIDIARY_OF",), "in", "Its subsidiaries (SUBSIDIARY_OF)")
@@ -501,32 +502,6 @@ class ParentTie:
 async def _parent_ties(info: Info, company: str) -> list[Edge]:
     store = context_of(info).store
     return await asyncio.to_thread(store.edges, [company], ["SUBSIDIARY_OF"], "out")
-
-
-def _latest_first(tie: Edge) -> tuple[str, str, str]:
-    props = tie.properties
-    end = str(props.get("valid_to") or props.get("valid_from") or "")
-    start = str(props.get("valid_from") or "")
-    return (_invert(end), _invert(start), tie.target)
-
-
-def _invert(day: str) -> str:
-    """Sorts dates latest first (undated last) in an ascending sort."""
-    return "~" if not day else "".join(chr(0x7e - ord(c) + 0x20) for c in day)
-
-
-def choose_parent(ties: Sequence[Edge], as_of: str | None) -> Edge | None:
-    """The parent on a date: among the ties in force then (valid_from <= date <= valid_to), the
-    most recently begun (latest valid_from), then the smallest id. Without a date (or none in
-    force): the latest stated (latest valid_to), undated ties last."""
-    if as_of is not None:
-        live = [t for t in ties if t.properties.get("valid_from") is not None
-                and str(t.properties["valid_from"]) <= as_of
-                <= str(t.properties.get("valid_to") or "9999-12-31")]
-        if live:
-            return min(live, key=lambda t: (_invert(str(t.properties["valid_from"])), t.target))
-        return None
-    return min(ties, key=_latest_first) if ties else None
 
 
 @strawberry.type(description=MODEL.kinds["Product"].description)

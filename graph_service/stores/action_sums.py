@@ -21,24 +21,26 @@ ACTION_OF ties the batch recomputed. Actions are view nodes, one per id, and an 
 derived from its unique transaction key alone, so a file loaded twice or an overlapping export
 counts each action once. Properties are kept sorted by key, as the view writes them.
 
-The Neo4j store mirrors this with (for the contract ids `$ids` in scope):
+The Neo4j store mirrors this, after it derives the view of a batch, with `$contracts` the
+contracts in scope as {id, stated} (stated: some node statement of the contract states
+`obligated`, known where that store derives `obligated` from the statements):
 
-    UNWIND $ids AS cid
-    MATCH (c:Contract {id: cid})
+    UNWIND $contracts AS row
+    MATCH (c:Contract {id: row.id})
     OPTIONAL MATCH (a:ContractAction)-[:ACTION_OF]->(c)
-    WITH c, count(a) AS n, sum(coalesce(a.obligation, 0.0)) AS total,
+    WITH c, row.stated AS stated, count(a) AS n,
+         round(sum(coalesce(a.obligation, 0.0)), 2) AS total,
          min(a.action_date) AS first, max(a.action_date) AS last
     SET c.actions_count = CASE WHEN n > 0 THEN n END,
-        c.actions_obligated = CASE WHEN n > 0 THEN round(total, 2) END,
-        c.first_action_date = first, c.last_action_date = last,
-        c.obligated = CASE WHEN c.obligated_stated THEN c.obligated
-                           WHEN n > 0 THEN round(total, 2) END,
-        c.obligated_basis = CASE WHEN c.obligated_stated THEN 'stated'
+        c.actions_obligated = CASE WHEN n > 0 THEN total END,
+        c.first_action_date = first,
+        c.last_action_date = last,
+        c.obligated = CASE WHEN stated THEN c.obligated WHEN n > 0 THEN total END,
+        c.obligated_basis = CASE WHEN stated THEN CASE WHEN n > 0 THEN 'stated' END
                                  WHEN n = 1 THEN 'sum of 1 action'
                                  WHEN n > 1 THEN 'sum of ' + toString(n) + ' actions' END
 
-where `obligated_stated` is whether any statement of the contract states `obligated` (that
-store computes it where it derives `obligated` from the statements).
+(SET to null removes a property, as json_remove does here.)
 """
 
 from __future__ import annotations
