@@ -112,6 +112,12 @@ def test_a_stated_total_wins_and_both_values_stay_in_view(store: GraphStore, tmp
     assert props["obligated"] == 5000.0
     assert props["actions_obligated"] == _expected(rows)[cid] == round(1000.25 - 200.5, 2)
     assert props["obligated_basis"] == "stated"
+    # Provenance shows both: the summary's statement chosen, the actions' sum beside it.
+    from graph_service.api.provenance import provenance_of
+
+    (shown,) = provenance_of("Contract", props, store.statements([cid]), "obligated")
+    assert shown.chosen is not None and shown.chosen.record.startswith(award.name)
+    assert shown.derived == "sum of 3 actions: 799.75" and shown.rule == "precedence"
     store.clear()
     load(store, [open_usaspending(actions)], tmp_path)
     assert store.get_nodes([cid])[cid].properties["obligated"] == _expected(rows)[cid]
