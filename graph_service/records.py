@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -139,6 +140,17 @@ class Batch:
 
 
 # -- validation ---------------------------------------------------------------------------------
+
+
+def union(first: Sequence[str], second: Iterable[str]) -> list[str]:
+    """Ordered union: keeps the order of `first`, then new items of `second`."""
+    seen = set(first)
+    merged = list(first)
+    for item in second:
+        if item not in seen:
+            seen.add(item)
+            merged.append(item)
+    return merged
 
 
 def _type_ok(kind: str, value: object) -> bool:

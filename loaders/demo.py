@@ -21,6 +21,7 @@ def demo_items(folder: Path = DEMO_DIR) -> list[InputFile]:
     return [
         open_usaspending(folder / "usaspending_ice_minnesota_prime_awards.csv"),
         open_usaspending(folder / "usaspending_ice_subawards.csv"),
+        open_usaspending(folder / "usaspending_ice_fy2013_transactions.csv"),
         open_usaspending(folder / "usaspending_api_award_detail.json"),
         AtlasCsv(folder / "atlas_of_surveillance_sample.csv"),
         MappedCsv(folder / "torn_apart_freezer_sample.csv",

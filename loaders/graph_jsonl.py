@@ -15,6 +15,7 @@ from typing import Any
 
 from graph_service.judgements import Judgement
 from graph_service.records import Edge, Node, ValidationError, validate_edge, validate_node
+from graph_service.stores.action_sums import DERIVED
 from loaders.claims import RowOutput
 from loaders.input_files import InputFile, WrongShape
 from loaders.reading import has_invalid, invalid_reason
@@ -85,6 +86,7 @@ class GraphJsonl(InputFile):
         try:
             if kind == "node":
                 node = Node.from_dict(record)
+                _drop_derived(node)
                 validate_node(model, node)
                 out.nodes.append(node)
             else:
@@ -95,3 +97,15 @@ class GraphJsonl(InputFile):
             raise RowError(exc.field or "(record)", str(exc)) from exc
         except (TypeError, AttributeError) as exc:
             raise RowError("(record)", f"malformed record: {exc}") from exc
+
+
+def _drop_derived(node: Node) -> None:
+    """A contract's action money is the view's (stores/action_sums.py), never a statement:
+    re-loaded as stated, an export's sums would stop following the actions."""
+    if node.kind != "Contract" or "obligated_basis" not in node.properties:
+        return
+    props = node.properties
+    if props.get("obligated_basis") != "stated":
+        props.pop("obligated", None)
+    for key in DERIVED:
+        props.pop(key, None)

@@ -91,13 +91,14 @@ class CsvFile(InputFile):
     """A CSV file read as lists; `required` columns must all be in the header."""
 
     required: tuple[str, ...] = ()
+    delimiter: str = ","  # a subclass or instance may read tab- or semicolon-separated files
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
         self._raw: io.BufferedReader | None = None
         try:
             with self._open() as handle:
-                header = next(csv.reader(handle), None)
+                header = next(csv.reader(handle, delimiter=self.delimiter), None)
         except csv.Error as exc:
             raise WrongShape(path, f"the header row is not readable CSV: {exc}") from exc
         if not header:
@@ -120,7 +121,7 @@ class CsvFile(InputFile):
     def records(self) -> Iterator[tuple[int, Any]]:
         width = len(self.header)
         with self._open() as handle:
-            reader = csv.reader(handle)
+            reader = csv.reader(handle, delimiter=self.delimiter)
             next(reader, None)
             # Row numbers count records as a spreadsheet shows them: the header is row 1.
             number = 1

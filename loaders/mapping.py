@@ -30,7 +30,14 @@ from loaders.mapping_doc import (
     read_mapping_text,
 )
 from loaders.resolution import entity_slug
-from loaders.values import RowError, parse_amount, parse_date, parse_int, text
+from loaders.values import (
+    RowError,
+    parse_action_date,
+    parse_amount,
+    parse_int,
+    text,
+    us_fiscal_year,
+)
 
 _FIELD = re.compile(r"\{([^{}|]+)(?:\|([a-z]+))?\}")
 _FILTERS = ("slug", "upper", "lower")
@@ -123,6 +130,7 @@ class Mapping:
     nodes: dict[str, NodeSpec]
     edges: list[EdgeSpec]
     record_source: dict[str, Template]
+    day_first: bool = False  # `dates: day-first`: slashed dates read DD/MM/YYYY
 
     def columns(self) -> list[str]:
         """Every column the mapping reads: the header must have them all."""
@@ -168,6 +176,7 @@ def mapping_from(doc: MappingDoc, path: Path, model: DomainModel) -> Mapping:
         edges=edges,
         record_source={k: compile_template(v, f"{where}: record_source.{k}")
                        for k, v in record.items()},
+        day_first=doc.dates == "day-first",
     )
 
 
@@ -191,6 +200,10 @@ def _node_spec(model: DomainModel, where: str, key: str, spec: NodeDoc) -> NodeS
     tag = spec.tag.templates() if spec.tag else {}
     if spec.tag and kind != "Contract":
         raise MappingError(f"{here}.tag: only Contract nodes are tagged")
+    if kind == "ContractAction" and spec.id is None:
+        # Counted once however often it is loaded: the id must come from the unique key alone.
+        raise MappingError(f"{here}: a ContractAction needs an 'id' from its unique key, "
+                           "e.g. id: \"{transaction_id}\"")
     return NodeSpec(
         key=key, kind=kind, id=id_template, name=name,
         required=spec.required,
@@ -233,7 +246,8 @@ class MappedCsv(CsvFile):
     format_name = "mapped-csv"
     trusted = False  # a user's mapping: every row is checked against the schema as it is built
 
-    def __init__(self, path: Path, mapping: Mapping) -> None:
+    def __init__(self, path: Path, mapping: Mapping, delimiter: str = ",") -> None:
+        self.delimiter = delimiter
         self.mapping = mapping
         self.required = tuple(mapping.columns())
         self.source_kind = mapping.source_kind
@@ -254,7 +268,7 @@ class MappedCsv(CsvFile):
         if kind == "integer":
             return parse_int(raw, column)
         if kind == "date":
-            return parse_date(raw, column)
+            return parse_action_date(raw, column, self.mapping.day_first)
         if kind == "boolean":
             return fold(raw) in ("1", "true", "yes", "y")
         if kind == "list":
@@ -305,6 +319,9 @@ class MappedCsv(CsvFile):
             if raw is not None:
                 props[prop] = self._convert(kind_props, prop, raw,
                                             ",".join(template.columns) or prop)
+        if spec.kind == "ContractAction" and "fiscal_year" not in props:
+            day = props.get("action_date")
+            props["fiscal_year"] = us_fiscal_year(day if isinstance(day, str) else None)
         name = spec.name.render(cell) if spec.name else None
         explicit = spec.id.render(cell) if spec.id else None
         if explicit is None and name is None:

@@ -124,6 +124,8 @@ class MappingDoc(_Section):
     required_columns: list[Text] = Field(default_factory=list)
     blank_values: list[Template] = Field(default_factory=list)
     record_source: RecordSourceDoc | None = None
+    # How slashed dates read: 'day-first' (DD/MM/YYYY) or the default month first.
+    dates: Literal["day-first", "month-first"] | None = None
     nodes: dict[Text, NodeDoc] = Field(min_length=1)
     edges: list[EdgeDoc] = Field(default_factory=list)
 

@@ -81,7 +81,10 @@ def _award(
         out.edge("AWARDED_TO", node_id, company[0],
                  {"basis": company[1], "amount": props.get("obligated"), **span}, sources=sources)
         if parent_company:
-            out.edge("SUBSIDIARY_OF", company[0], parent_company[0], {"basis": parent_company[1]})
+            # Dated by the award that states it: ownership over time (the policy keeps the
+            # earliest valid_from and the latest valid_to over every award stating it).
+            out.edge("SUBSIDIARY_OF", company[0], parent_company[0],
+                     {"basis": parent_company[1], **span}, sources=sources)
     awarded_by = _agency_pair(out, *awarding, field="awarding_agency")
     if awarded_by:
         out.edge("AWARDED_BY", node_id, awarded_by, span, sources=sources)
@@ -288,7 +291,8 @@ def _subaward(
              {"basis": company[1], "amount": amount, "valid_from": action_date}, sources=sources)
     parent_company = out.company(*parent, field_name="subawardee_parent")
     if parent_company:
-        out.edge("SUBSIDIARY_OF", company[0], parent_company[0], {"basis": parent_company[1]})
+        out.edge("SUBSIDIARY_OF", company[0], parent_company[0],
+                 {"basis": parent_company[1], "valid_from": action_date, "valid_to": action_date})
     out.tags(node_id, description, None, None, naics[0], naics[1],
              vendors=(recipient[0], parent[0]), sources=sources)
 
@@ -477,36 +481,16 @@ class AwardDetailJson(_JsonFile):
         )
 
 
-class TransactionsJson(_JsonFile):
-    """`/api/v2/transactions/` results: each names its award's PIID in its id
-    ('CONT_TX_<agency>_<parent PIID>_<PIID>_<modification>_...'); loaded as the award's Contract
-    with its type, so the award is known even before its detail is loaded."""
-
-    format_name = "usaspending-transactions-json"
-    required = ("id", "action_date", "modification_number")
-
-    def build(self, record: Any, out: RowOutput) -> None:
-        r: dict[str, Any] = record
-        tx = text(r.get("id"))
-        parts = tx.split("_") if tx else []
-        if len(parts) < 5 or parts[:2] != ["CONT", "TX"]:
-            raise RowError("id", f"{tx!r} is not a contract transaction id (CONT_TX_...)")
-        parent_piid = None if parts[3] in ("-NONE-", "") else parts[3]
-        piid = parts[4]
-        parse_date(r.get("action_date"), "action_date")
-        parse_amount(r.get("federal_action_obligation"), "federal_action_obligation")
-        out.node(contract_id(piid, parent_piid), "Contract", piid, {
-            "piid": piid, "parent_piid": parent_piid,
-            "award_type": text(r.get("type_description")),
-        })
-
-
 # -- recognizing a file ---------------------------------------------------------------------------
 
-_CSV_SHAPES: tuple[type[CsvFile], ...] = (PrimeAwardsCsv, SubawardsCsv)
-_JSON_SHAPES: tuple[type[_JsonFile], ...] = (
-    SubawardSearchJson, AwardSearchJson, TransactionsJson,
-)
+
+def _shapes() -> tuple[tuple[type[CsvFile], ...], tuple[type[_JsonFile], ...]]:
+    """The shapes, most specific first: a transactions file also has every column an award
+    summary is recognized by. (Imported here: the transactions module builds on this one.)"""
+    from loaders.usaspending_transactions import PrimeTransactionsCsv, TransactionsApiJson
+
+    return ((PrimeTransactionsCsv, PrimeAwardsCsv, SubawardsCsv),
+            (SubawardSearchJson, AwardSearchJson, TransactionsApiJson))
 
 
 def open_usaspending(path: Path) -> InputFile:
@@ -517,7 +501,7 @@ def open_usaspending(path: Path) -> InputFile:
         return _open_json(path)
     # A CSV: pick the shape whose key columns the header has; else name the closest's gaps.
     errors: list[WrongShape] = []
-    for shape in _CSV_SHAPES:
+    for shape in _shapes()[0]:
         try:
             return shape(path)
         except WrongShape as exc:
@@ -546,7 +530,7 @@ def _open_json(path: Path) -> InputFile:
                          "'generated_unique_award_id'", ["results"])
     keys = set().union(*(r.keys() for r in results if isinstance(r, dict))) if results else set()
     best: tuple[int, type[_JsonFile], list[str]] | None = None
-    for shape in _JSON_SHAPES:
+    for shape in _shapes()[1]:
         missing = [k for k in shape.required if k not in keys]
         if not missing:
             return shape(path, data, results)

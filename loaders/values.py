@@ -98,3 +98,44 @@ def parse_int(value: object, field: str) -> int | None:
     if amount != int(amount):
         raise RowError(field, f"{value!r} is not a whole number")
     return int(amount)
+
+
+# -- dates of either order, fiscal years, DUNS ------------------------------------------------
+
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
+
+
+def us_fiscal_year(day: str | None) -> int | None:
+    """FY N runs from 1 October N-1 to 30 September N."""
+    if not day:
+        return None
+    year, month = int(day[:4]), int(day[5:7])
+    return year + 1 if month >= 10 else year
+
+
+def day_first_order(values: list[str]) -> bool:
+    """Whether slashed dates read day/month: some first field is above 12 and no second one is
+    (a US m/d/y file has second fields above 12 instead). Undecided files read month first."""
+    first = second = False
+    for value in values:
+        match = _SLASHED.match(value)
+        if match:
+            first |= int(match.group(1)) > 12
+            second |= int(match.group(2)) > 12
+    return first and not second
+
+
+def parse_action_date(value: str | None, field: str, day_first: bool) -> str | None:
+    """A date in the file's order; a value whose first field is above 12 is day-first anyway."""
+    match = _SLASHED.match(value) if value else None
+    if match and (day_first or int(match.group(1)) > 12):
+        day, month, year = match.groups()
+        return parse_date(f"{month}/{day}/{year}", field)
+    return parse_date(value, field)
+
+
+def duns9(value: str | None) -> str | None:
+    """DUNS are nine digits; spreadsheets drop their leading zeros."""
+    if value and value.isdigit() and len(value) < 9:
+        return value.zfill(9)
+    return value

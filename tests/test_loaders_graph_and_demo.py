@@ -54,7 +54,7 @@ def test_graph_lines_with_a_bad_record_reject_it_and_load_the_rest(tmp_path: Pat
 
 def test_demo_files_are_bundled_with_attribution() -> None:
     items = demo_items()
-    assert len(items) == 7
+    assert len(items) == 8
     folder = items[0].path.parent
     sources = (folder / "SOURCES.md").read_text(encoding="utf-8")
     for credit in ("Electronic Frontier Foundation", "Torn Apart/Separados",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import strawberry
 
+from graph_service.api import ownership_fields
 from graph_service.api.connections import connection_of
 from graph_service.api.evidence import Source
 from graph_service.api.loaders import Hop
@@ -163,10 +164,24 @@ def _as_source(root: NodeInterface) -> Source:
     return Source(id=strawberry.ID(root.record.id), record=root.record)
 
 
-_EXTRAS: dict[str, dict[str, tuple[Any, Any]]] = {
-    "Source": {"as_source": (Source, strawberry.field(
+def _company_extras(classes: dict[str, type]) -> dict[str, tuple[Any, Any]]:
+    company = classes["Company"]
+    return {
+        "parent": (company | None, strawberry.field(
+            resolver=ownership_fields.parent, graphql_type=company | None,
+            description="Its parent (SUBSIDIARY_OF) in force on asOf (the one most recently "
+            "stated by then), else the latest stated")),
+        "parents": (list[ownership_fields.ParentTie], strawberry.field(
+            resolver=ownership_fields.parents,
+            description="Every parent any source states, with dates and sources")),
+    }
+
+
+_EXTRAS: dict[str, Callable[[dict[str, type]], dict[str, tuple[Any, Any]]]] = {
+    "Source": lambda classes: {"as_source": (Source, strawberry.field(
         resolver=_as_source,
         description="Nodes this source supports are listed by the stores' ties"))},
+    "Company": _company_extras,
 }
 
 
@@ -178,7 +193,8 @@ def build_types(model: DomainModel) -> dict[str, type]:
         spec = model.kinds[kind]
         members = {key: _scalar(key, prop) for key, prop in spec.properties.items()}
         members.update(_neighbours(model, kind, classes))
-        members.update(_EXTRAS.get(kind, {}))
+        if kind in _EXTRAS:
+            members.update(_EXTRAS[kind](classes))
         cls.__annotations__ = {name: annotation for name, (annotation, _) in members.items()}
         for name, (_, value) in members.items():
             setattr(cls, name, value)

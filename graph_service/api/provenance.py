@@ -18,6 +18,7 @@ from strawberry.scalars import JSON
 from graph_service.api.context import ApiError, context_of
 from graph_service.domain_model import load_model
 from graph_service.statements import Statement
+from graph_service.stores.action_sums import DERIVED
 
 if TYPE_CHECKING:
     from graph_service.api.evidence import Source
@@ -62,6 +63,9 @@ class Provenance:
     alternatives: list[StatementType] = strawberry.field(
         description="Other values other statements gave (each value once per source)")
     conflict: bool = strawberry.field(description="Whether any source stated another value")
+    derived: str | None = strawberry.field(
+        default=None, description="For values the view derives (a contract's money from its "
+        "actions): how, e.g. 'sum of 3 actions: 799.75'")
 
 
 def _stated(statement: Statement, prop: str) -> Any:
@@ -107,11 +111,28 @@ def provenance_of(owner: str, view: dict[str, Any], statements: list[Statement],
             if value != shown and key not in seen:
                 seen.add(key)
                 others.append(_statement(statement, value))
-        rule = ("union" if prop == "aliases" else "reported-if-any" if prop == "status"
+        rule: str = ("union" if prop == "aliases" else "reported-if-any" if prop == "status"
                 else "precedence" if prop == "name" else MODEL.resolve_rule(owner, prop))
+        derived = _derived(owner, prop, view)
+        if derived is not None and (prop != "obligated" or chosen is None):
+            rule = "derived"
         answers.append(Provenance(property=prop, value=shown, rule=rule, chosen=chosen,
-                                  alternatives=others, conflict=bool(others)))
+                                  alternatives=others, conflict=bool(others), derived=derived))
     return answers
+
+
+def _derived(owner: str, prop: str, view: dict[str, Any]) -> str | None:
+    """How the view derived a contract's action money (graph_service/stores/action_sums.py);
+    for a stated `obligated`, the actions' sum beside it."""
+    if owner != "Contract" or "actions_count" not in view:
+        return None
+    if prop in ("obligated", "actions_obligated"):
+        count = view["actions_count"]
+        noun = "action" if count == 1 else "actions"
+        return f"sum of {count} {noun}: {view.get('actions_obligated')}"
+    if prop in DERIVED:
+        return f"from {view['actions_count']} actions"
+    return None
 
 
 async def statements_of(info: strawberry.Info[Any, Any], key: str) -> list[Statement]:

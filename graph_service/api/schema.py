@@ -139,6 +139,9 @@ class SpendingRow:
     count: int
     obligated: float
     potential: float
+    basis: str | None = strawberry.field(
+        default=None, description="By fiscal year: 'actions' (summed by the dates of the "
+        "contract actions) or 'award start' (no actions known: the award's own year)")
 
     async def _node(self, info: Info, group: str) -> Any:
         node_id = self.keys.get(group)
@@ -206,11 +209,20 @@ async def _list(
     return connection([wrap(n) for n in page.nodes], offset, page.total_count)
 
 
+@strawberry.type(description="A page of reach answers; on a date, how many undated contracts "
+                 "were left out")
+class ReachConnection(Connection[Reach]):
+    undated_excluded: int | None = strawberry.field(
+        default=None, description="With asOf: undated contracts (no period of performance, no "
+        "action) the search met and left out (0 with includeUndated)")
+
+
 async def _reach(
     info: Info, from_kinds: list[str], to: str, as_of: date | None, max_hops: int | None,
     first: int | None, after: str | None, paths_per_subject: int,
     flt: ReachFilterInput | None = None, order: ReachOrderBy | None = None,
-) -> Connection[Reach]:
+    include_undated: bool = False,
+) -> ReachConnection:
     ctx = context_of(info)
     if max_hops is not None and not 0 < max_hops <= MAX_HOPS:
         raise BadUserInput(f"maxHops must be between 1 and {MAX_HOPS}")
@@ -225,17 +237,23 @@ async def _reach(
     # Narrowed chains keep only the paths through kept contracts: ask for more to choose from.
     asked = 20 if wanted.on_contracts else paths_per_subject
 
-    def answer() -> list[ReachAnswer]:
-        found = ctx.store.reach(from_kinds, to, as_of.isoformat() if as_of else None,
-                                max_hops, asked)
+    def answer() -> tuple[list[ReachAnswer], int | None]:
+        undated: int | None = None
+        if as_of is None:
+            found = ctx.store.reach(from_kinds, to, None, max_hops, asked)
+        else:
+            found, undated = ctx.store.reach_dated(from_kinds, to, as_of.isoformat(),
+                                                   include_undated, max_hops, asked)
         found = refine(ctx.store, found, wanted, paths_per_subject)
         way = order or ReachOrderBy()
-        return ordered(ctx.store, found, way.field.value, way.descending)
+        return ordered(ctx.store, found, way.field.value, way.descending), undated
 
-    answers = await asyncio.to_thread(answer)
+    answers, undated = await asyncio.to_thread(answer)
     page = [Reach(answer=a) for a in answers[offset : offset + size]]
     await prefetch_subjects(info, [r.answer.subject for r in page])
-    return connection(page, offset, len(answers))
+    found = connection(page, offset, len(answers))
+    return ReachConnection(total_count=found.total_count, edges=found.edges,
+                           page_info=found.page_info, undated_excluded=undated)
 
 
 def _target(to: strawberry.ID | None, domain: strawberry.ID | None) -> str:
@@ -284,12 +302,13 @@ class Query:
         as_of: date | None = None, max_hops: int | None = None, first: int | None = None,
         after: str | None = None, paths_per_subject: int = 3,
         filter: ReachFilterInput | None = None, order_by: ReachOrderBy | None = None,
-    ) -> Connection[Reach]:
+        include_undated: bool = False,
+    ) -> ReachConnection:
         if not from_kinds:
             raise BadUserInput("fromKinds must name at least one kind")
         kinds = [k.value for k in from_kinds]
         return await _reach(info, kinds, str(to), as_of, max_hops, first, after,
-                            paths_per_subject, filter, order_by)
+                            paths_per_subject, filter, order_by, include_undated)
 
     @strawberry.field(description="Products that reach a target (a domain, an agency, a "
                       "community, a technology), with their evidence")
@@ -297,10 +316,10 @@ class Query:
         self, info: Info, domain: strawberry.ID | None = None, to: strawberry.ID | None = None,
         as_of: date | None = None, first: int | None = None, after: str | None = None,
         paths_per_subject: int = 3, filter: ReachFilterInput | None = None,
-        order_by: ReachOrderBy | None = None,
-    ) -> Connection[Reach]:
+        order_by: ReachOrderBy | None = None, include_undated: bool = False,
+    ) -> ReachConnection:
         return await _reach(info, ["Product"], _target(to, domain), as_of, None, first, after,
-                            paths_per_subject, filter, order_by)
+                            paths_per_subject, filter, order_by, include_undated)
 
     @strawberry.field(description="Companies that reach a target (a domain, an agency, a "
                       "community, a technology), with their evidence")
@@ -308,10 +327,10 @@ class Query:
         self, info: Info, domain: strawberry.ID | None = None, to: strawberry.ID | None = None,
         as_of: date | None = None, first: int | None = None, after: str | None = None,
         paths_per_subject: int = 3, filter: ReachFilterInput | None = None,
-        order_by: ReachOrderBy | None = None,
-    ) -> Connection[Reach]:
+        order_by: ReachOrderBy | None = None, include_undated: bool = False,
+    ) -> ReachConnection:
         return await _reach(info, ["Company"], _target(to, domain), as_of, None, first, after,
-                            paths_per_subject, filter, order_by)
+                            paths_per_subject, filter, order_by, include_undated)
 
     @strawberry.field(description="Shortest paths between two nodes over ties of any type")
     async def paths(
@@ -364,7 +383,7 @@ class Query:
         rows = await asyncio.to_thread(context_of(info).store.spending, groups,
                                        _filter(filter, info))
         return [SpendingRow(keys=r.keys, count=r.count, obligated=r.obligated,
-                            potential=r.potential) for r in rows]
+                            potential=r.potential, basis=r.basis) for r in rows]
 
     load_job: LoadJob | None = strawberry.field(
         resolver=load_job, description="A load the `load` mutation left running: its status "

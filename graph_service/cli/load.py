@@ -172,27 +172,36 @@ def load_atlas(
     run_load(_open_all([path], AtlasCsv), dry_run, target, batch_size)
 
 
+DELIMITERS = {"comma": ",", "tab": "\t", "semicolon": ";", ",": ",", ";": ";", "\\t": "\t"}
+
+
 @load_app.command("csv")
 def load_csv(
-    path: Path = typer.Argument(..., help="A CSV spreadsheet."),
+    paths: list[Path] = typer.Argument(..., help="CSV spreadsheets (one mapping for all)."),
     mapping: Path = typer.Option(..., "--mapping", "-m", help="YAML mapping (docs/loading.md)."),
+    delimiter: str = typer.Option("comma", "--delimiter", "-d",
+                                  help="Field separator: comma, tab or semicolon."),
     dry_run: bool = DRY_RUN,
     rejects: Path | None = REJECTS,
     batch_size: int = BATCH,
     force: bool = FORCE,
 ) -> None:
-    """Any spreadsheet, through a YAML mapping of its columns to nodes and ties."""
+    """Any spreadsheets, through a YAML mapping of their columns to nodes and ties."""
     from loaders.mapping import MappedCsv, MappingError, read_mapping
 
-    target = rejects_target(rejects, force, [path, mapping])
+    target = rejects_target(rejects, force, [*paths, mapping])
     check_path_text(mapping, "mapping path")
+    separator = DELIMITERS.get(delimiter.lower())
+    if separator is None:
+        raise _fail(f"--delimiter {delimiter!r}: use comma, tab or semicolon")
     try:
         spec = read_mapping(mapping)
     except MappingError as exc:
         raise _fail(str(exc)) from exc
     except OSError as exc:
         raise _fail(f"cannot read the mapping {mapping}: {exc}") from exc
-    run_load(_open_all([path], lambda p: MappedCsv(p, spec)), dry_run, target, batch_size)
+    run_load(_open_all(paths, lambda p: MappedCsv(p, spec, separator)), dry_run, target,
+             batch_size)
 
 
 @load_app.command("graph")

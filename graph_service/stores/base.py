@@ -191,6 +191,20 @@ class GraphStore(abc.ABC):
         total (each contract counted once) and the sources along the way. Sorted by subject id.
         `as_of` keeps only contracts and ties in force on that date."""
 
+    def reach_dated(
+        self,
+        from_kinds: Sequence[str],
+        to: str,
+        as_of: str,
+        include_undated: bool = False,
+        max_hops: int | None = None,
+        paths_per_subject: int = 3,
+    ) -> tuple[list[ReachAnswer], int | None]:
+        """`reach` on a date, and how many undated contracts (no period of performance, no
+        action) it met and left out; with `include_undated` they count as in force. A store
+        that cannot tell answers `reach` and None."""
+        return self.reach(from_kinds, to, as_of, max_hops, paths_per_subject), None
+
     @abc.abstractmethod
     def shortest_paths(
         self, source: str, target: str, max_hops: int = 6, limit: int = 10

@@ -421,6 +421,21 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         return traversal.reach(self, self.model, from_kinds, to, as_of, max_hops,
                                paths_per_subject)
 
+    def reach_dated(
+        self,
+        from_kinds: Sequence[str],
+        to: str,
+        as_of: str,
+        include_undated: bool = False,
+        max_hops: int | None = None,
+        paths_per_subject: int = 3,
+    ) -> tuple[list[ReachAnswer], int | None]:
+        undated: set[str] = set()
+        answers = traversal.reach(self, self.model, from_kinds, to, as_of, max_hops,
+                                  paths_per_subject, include_undated=include_undated,
+                                  undated=undated)
+        return answers, len(undated)
+
     def shortest_paths(
         self, source: str, target: str, max_hops: int = 6, limit: int = 10
     ) -> list[Path]:

@@ -46,6 +46,12 @@ _AWARD = "type IN ('AWARDED_BY','FUNDED_BY')"
 _EDGE_NOTE = "json_extract(CAST({}.body AS TEXT), '$.properties.note')"
 
 
+def _pos(group_by: Sequence[GroupKey], group: GroupKey) -> int:
+    """Index of a non-fiscal-year group among the non-fiscal-year groups."""
+    others: list[str] = [g for g in group_by if g != "fiscal_year"]
+    return others.index(group)
+
+
 def _marks(count: int) -> str:
     return ",".join("?" * count)
 
@@ -295,26 +301,52 @@ class EmbeddedQueries:
                 f"WHERE c.type = 'COVERS' AND c.src IN ({contracts})",
                 [*args, *args],
             )
-        groups: dict[tuple[str | int | None, ...], tuple[set[str], list[float], list[float]]] = {}
+        by_year = self._action_years(contracts, args) if "fiscal_year" in group_by else {}
+        groups: dict[tuple[object, ...], tuple[set[str], list[float], list[float]]] = {}
         for contract, obligated, potential, year, start in rows:
+            # (fiscal year, obligated, potential, basis) shares of the contract.
+            shares = by_year.get(contract) or [
+                (fiscal_year(year, start), float(obligated or 0.0), float(potential or 0.0),
+                 "award start" if "fiscal_year" in group_by else None)]
+            if contract in by_year:
+                first = shares[0]
+                shares[0] = (first[0], first[1], float(potential or 0.0), first[3])
             choices: list[list[str | int | None]] = []
             for group in group_by:
-                if group == "fiscal_year":
-                    choices.append([fiscal_year(year, start)])
-                else:
+                if group != "fiscal_year":
                     choices.append(list(keys[group].get(contract, [])) or [None])
-            for combo in product(*choices):
-                members, obligations, potentials = groups.setdefault(combo, (set(), [], []))
-                if contract not in members:
-                    members.add(contract)
-                    obligations.append(float(obligated or 0.0))
-                    potentials.append(float(potential or 0.0))
+            for fy, amount, share_potential, basis in shares:
+                for combo in product(*choices):
+                    full = tuple(fy if g == "fiscal_year" else combo[_pos(group_by, g)]
+                                 for g in group_by)
+                    members, obligations, potentials = groups.setdefault(
+                        (*full, basis), (set(), [], []))
+                    if contract not in members:
+                        members.add(contract)
+                        obligations.append(amount)
+                        potentials.append(share_potential)
         return sort_rows([
             SpendingRow(
-                keys=dict(zip(group_by, combo, strict=True)),
+                keys=dict(zip(group_by, combo[:-1], strict=True)),  # type: ignore[arg-type]
                 count=len(members),
                 obligated=round(sum(obligations), 2),
                 potential=round(sum(potentials), 2),
+                basis=str(combo[-1]) if combo[-1] is not None else None,
             )
             for combo, (members, obligations, potentials) in groups.items()
         ])
+
+    def _action_years(self, contracts: str, args: list[Any]
+                      ) -> dict[str, list[tuple[int | None, float, float, str | None]]]:
+        """Per contract with actions: (fiscal year, sum of its actions that year, 0, 'actions'),
+        earliest year first."""
+        sums: dict[str, dict[int | None, float]] = defaultdict(lambda: defaultdict(float))
+        for contract, day, amount in self._db.execute(
+            "SELECT e.dst, json_extract(CAST(a.body AS TEXT), '$.properties.action_date'), "
+            "json_extract(CAST(a.body AS TEXT), '$.properties.obligation') FROM edges e "
+            "JOIN nodes a ON a.id = e.src "
+            f"WHERE e.type = 'ACTION_OF' AND e.dst IN ({contracts})", args):
+            sums[contract][fiscal_year(None, day)] += float(amount or 0.0)
+        return {c: [(fy, years[fy], 0.0, "actions")
+                    for fy in sorted(years, key=lambda y: (y is None, y or 0))]
+                for c, years in sums.items()}

@@ -24,6 +24,7 @@ from graph_service.statements import (
     node_fragment,
     search_terms,
 )
+from graph_service.stores.action_sums import refresh_action_sums
 from graph_service.stores.base import WriteResult
 
 STATEMENT_DDL = """
@@ -258,12 +259,15 @@ def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
                "JOIN canon AS c ON c.canonical = t.id")
     _temp(db, "batch_edges", "id TEXT PRIMARY KEY", [(f.id,) for f in edge_fragments])
     result = WriteResult()
-    _refresh_nodes(db, result)
+    _refresh_nodes(db)
     _refresh_edges(db, result)
+    # Derived money goes in before nodes are compared, so a re-load counts no update.
+    refresh_action_sums(db)
+    _count_nodes(db, result)
     return result
 
 
-def _refresh_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
+def _refresh_nodes(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE IF EXISTS temp.old_nodes")
     db.execute("CREATE TEMP TABLE old_nodes AS SELECT n.id, n.name, n.body FROM touched_nodes "
                "AS t JOIN nodes AS n ON n.id = t.id")
@@ -285,6 +289,9 @@ def _refresh_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
         FROM touched_nodes AS t JOIN nodes AS n ON n.id = t.id
         JOIN indexed_props AS i ON i.kind = n.kind
         WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL""")
+
+
+def _count_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
     created, updated = db.execute("""
         SELECT SUM(o.id IS NULL), SUM(o.id IS NOT NULL AND (o.body != n.body OR o.name != n.name))
         FROM touched_nodes AS t JOIN nodes AS n ON n.id = t.id

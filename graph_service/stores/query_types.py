@@ -134,12 +134,19 @@ class SpendingRow:
     """Contracts and money of one group. `keys` holds a value for each grouping asked for
     (an id, or the fiscal year); None when a contract has no such tie or value.
 
-    A contract tied to several groups (two technologies, say) counts once in each of them."""
+    A contract tied to several groups (two technologies, say) counts once in each of them.
+
+    Grouped by fiscal year, a contract with known actions (ContractAction, ACTION_OF) counts in
+    the US fiscal year of each action's date with the sum of those actions (its potential in
+    the year of its first action), `basis` "actions"; a contract without actions counts in its
+    own fiscal year, else its start date's, with its obligated total, `basis` "award start".
+    Rows of the two bases are kept apart."""
 
     keys: dict[str, str | int | None]
     count: int
     obligated: float
     potential: float
+    basis: str | None = None
 
 
 def fiscal_year(explicit: object, start_date: object) -> int | None:

@@ -17,6 +17,7 @@ from typing import Literal, Protocol
 
 from graph_service.domain_model import DomainModel, ReachRule
 from graph_service.records import Edge, Node
+from graph_service.statements import EDGE_KEY_SEPARATOR
 from graph_service.stores.base import Direction, Path, ReachAnswer
 
 # "auto": each layer from the cheaper end; "backward"/"forward": one end only (for tests).
@@ -53,6 +54,12 @@ def compile_rule(rule: ReachRule) -> list[AtomicStep]:
     return steps
 
 
+# Ties that report something happening in time (use, supply, ownership): without dates they
+# are undated and, like undated contracts, left out of answers on a date unless asked for.
+# Structural ties (PART_OF, OPERATES_IN, catalog OFFERS) hold whatever the date.
+DATED_TIES = frozenset({"USED_BY", "SUPPLIES", "SUBSIDIARY_OF"})
+
+
 def edge_in_force(edge: Edge, as_of: str | None) -> bool:
     if as_of is None:
         return True
@@ -60,12 +67,24 @@ def edge_in_force(edge: Edge, as_of: str | None) -> bool:
     return (start is None or str(start) <= as_of) and (end is None or str(end) >= as_of)
 
 
-def node_in_force(node: Node | None, as_of: str | None) -> bool:
-    """Contracts count on a date when their period of performance covers it."""
+def contract_span(node: Node) -> tuple[str | None, str | None]:
+    """A contract's dates: its period of performance widened by its actions' dates (an action
+    on a date is the award in force then). (None, None): undated."""
+    props = node.properties
+    starts = [str(v) for v in (props.get("start_date"), props.get("first_action_date")) if v]
+    ends = [str(v) for v in (props.get("end_date"), props.get("last_action_date")) if v]
+    return (min(starts) if starts else None), (max(ends) if ends else None)
+
+
+def node_in_force(node: Node | None, as_of: str | None, include_undated: bool = False) -> bool:
+    """Contracts count on a date when their dates cover it (a missing end is open). An undated
+    contract (no period, no action) counts on no date unless `include_undated`."""
     if as_of is None or node is None or node.kind != "Contract":
         return True
-    start, end = node.properties.get("start_date"), node.properties.get("end_date")
-    return (start is None or str(start) <= as_of) and (end is None or str(end) >= as_of)
+    start, end = contract_span(node)
+    if start is None and end is None:
+        return include_undated
+    return (start is None or start <= as_of) and (end is None or end >= as_of)
 
 
 State = tuple[str, int]  # (node id, position in the unrolled rule)
@@ -103,10 +122,13 @@ class _RuleSearch:
         as_of: str | None,
         max_hops: int,
         strategy: Strategy = "auto",
+        include_undated: bool = False,
     ) -> None:
         self.store, self.model, self.rule = store, model, rule
         self.steps = compile_rule(rule)
         self.as_of, self.max_hops = as_of, max_hops
+        self.include_undated = include_undated
+        self.undated: set[str] = set()  # undated contracts met and left out
         self.dist: dict[State, int] = {}
         # Per state, its recorded moves (a dict: each once, in the order first recorded).
         self.moves: dict[State, dict[Move, None]] = defaultdict(dict)
@@ -131,6 +153,11 @@ class _RuleSearch:
             return list(lean(ids, types, lookup))
         keys: list[EdgeKey] = []
         for edge in self.store.edges(ids, types, lookup):
+            if self.as_of is not None and edge.type in DATED_TIES and not self.include_undated and (
+                    edge.properties.get("valid_from") is None
+                    and edge.properties.get("valid_to") is None):
+                self.undated.add(EDGE_KEY_SEPARATOR.join(edge.key))
+                continue
             if edge_in_force(edge, self.as_of):
                 self.ties[edge.key] = edge
                 keys.append(edge.key)
@@ -247,7 +274,7 @@ class _RuleSearch:
         self._load_nodes({before[0] for _, before, _ in found})
         next_frontier: list[State] = []
         for edge, before, after in found:
-            if not node_in_force(self.nodes.get(before[0]), self.as_of):
+            if not self._in_force(before[0]):
                 continue
             self._move(before, edge, after)
             self._settle_back(before, depth + 1, reached, next_frontier)
@@ -258,7 +285,7 @@ class _RuleSearch:
         self._load_nodes({node_id for node_id, _ in frontier})
         next_frontier: list[State] = []
         for pos, step, lookup, ids in self._layer_requests(frontier, True):
-            members = {i for i in ids if node_in_force(self.nodes.get(i), self.as_of)}
+            members = {i for i in ids if self._in_force(i)}
             for key in self._read(sorted(members), step.types, lookup):
                 here, there = (key[0], key[2]) if lookup == "out" else (key[2], key[0])
                 if here not in members:
@@ -267,6 +294,14 @@ class _RuleSearch:
                 self._move((here, pos), key, after)
                 self._settle_forward(after, depth + 1, reached, next_frontier)
         return next_frontier
+
+    def _in_force(self, node_id: str) -> bool:
+        node = self.nodes.get(node_id)
+        if node_in_force(node, self.as_of, self.include_undated):
+            return True
+        if node is not None and contract_span(node) == (None, None):
+            self.undated.add(node_id)
+        return False
 
     def _subject_ids(self) -> list[str] | None:
         lister = getattr(self.store, "ids_of_kind", None)
@@ -461,12 +496,16 @@ def reach(
     max_hops: int | None = None,
     paths_per_subject: int = 3,
     strategy: Strategy = "auto",
+    include_undated: bool = False,
+    undated: set[str] | None = None,
 ) -> list[ReachAnswer]:
     """Answer a reach question rule by rule, each rule's state graph searched from whichever
-    end is cheaper layer by layer (`strategy` forces one end: the answers are the same)."""
+    end is cheaper layer by layer (`strategy` forces one end: the answers are the same). With
+    `as_of`, undated contracts are left out unless `include_undated`; `undated` collects the
+    ids of those the search met."""
     with gc_paused():
         return _reach(store, model, from_kinds, to, as_of, max_hops, paths_per_subject,
-                      strategy)
+                      strategy, include_undated, set() if undated is None else undated)
 
 
 def _reach(
@@ -478,6 +517,8 @@ def _reach(
     max_hops: int | None,
     paths_per_subject: int,
     strategy: Strategy,
+    include_undated: bool,
+    undated: set[str],
 ) -> list[ReachAnswer]:
     target_kind = model.kind_for_id(to)
     if target_kind is None:
@@ -486,7 +527,8 @@ def _reach(
     chains: dict[str, dict[tuple[str, str, str], Edge]] = defaultdict(dict)
     for rule in model.rules_between(set(from_kinds), target_kind):
         hops = rule.max_length if max_hops is None else min(max_hops, rule.max_length)
-        search = _RuleSearch(store, model, rule, to, as_of, hops, strategy)
+        search = _RuleSearch(store, model, rule, to, as_of, hops, strategy, include_undated)
+        undated |= search.undated
         subjects = [s for s in search.subjects() if s != to]
         # Chains first: their ties (shortest paths included) are the only bodies read.
         keys = {subject: search.chain_keys(subject) for subject in subjects}
