@@ -98,8 +98,8 @@ _NODE_SCOPE = """
 CREATE TEMP TABLE node_scope AS
 SELECT c.canonical AS id, c.kind AS kind, f.rank AS rank, f.body AS body,
        f.first_seen AS first_seen, f.last_seen AS last_seen
-FROM touched_nodes AS t JOIN canon AS c ON c.canonical = t.id
-JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0
+FROM touched_nodes AS t CROSS JOIN canon AS c ON c.canonical = t.id
+CROSS JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0
 """
 
 _NODE_NAMES = """
@@ -128,7 +128,7 @@ SELECT s.id, s.kind, n.name, json_object(
         SELECT DISTINCT a.value AS src FROM node_scope AS x, json_each(x.body, '$.sources') AS a
         WHERE x.id = s.id ORDER BY 1)),
     'first_seen', MIN(s.first_seen), 'last_seen', MAX(s.last_seen))
-FROM node_scope AS s JOIN node_names AS n ON n.id = s.id
+FROM node_scope AS s CROSS JOIN node_names AS n ON n.id = s.id
 GROUP BY s.id
 """  # noqa: S608 - fixed SQL, no values
 
@@ -137,9 +137,9 @@ GROUP BY s.id
 _EDGE_KEYS = """
 CREATE TEMP TABLE edge_keys AS
 SELECT DISTINCT cs.canonical AS src, f.kind AS kind, cd.canonical AS dst
-FROM (SELECT f.id FROM touched_members AS m JOIN fragments AS f ON f.src = m.entity
+FROM (SELECT f.id FROM touched_members AS m CROSS JOIN fragments AS f ON f.src = m.entity
       WHERE f.is_edge = 1
-      UNION SELECT f.id FROM touched_members AS m JOIN fragments AS f ON f.dst = m.entity
+      UNION SELECT f.id FROM touched_members AS m CROSS JOIN fragments AS f ON f.dst = m.entity
       WHERE f.is_edge = 1
       UNION SELECT id FROM batch_edges) AS pick
 JOIN fragments AS f ON f.id = pick.id
@@ -153,9 +153,9 @@ CREATE TEMP TABLE edge_scope AS
 SELECT k.src || char(31) || k.kind || char(31) || k.dst AS id, k.src AS src, k.kind AS kind,
        k.dst AS dst, f.rank AS rank, f.body AS body, f.first_seen AS first_seen,
        f.last_seen AS last_seen
-FROM edge_keys AS k JOIN canon AS cs ON cs.canonical = k.src
-JOIN fragments AS f ON f.src = cs.entity AND f.is_edge = 1 AND f.kind = k.kind
-JOIN canon AS cd ON cd.entity = f.dst AND cd.canonical = k.dst
+FROM edge_keys AS k CROSS JOIN canon AS cs ON cs.canonical = k.src
+CROSS JOIN fragments AS f ON f.src = cs.entity AND f.is_edge = 1 AND f.kind = k.kind
+CROSS JOIN canon AS cd ON cd.entity = f.dst AND cd.canonical = k.dst
 """
 
 _EDGE_INSERT = f"""
@@ -186,6 +186,12 @@ def install_policy(db: sqlite3.Connection, model: DomainModel) -> None:
     db.executemany("INSERT INTO indexed_props VALUES (?,?)", [
         (kind, key) for kind, spec in model.kinds.items()
         for key, prop in spec.properties.items() if prop.indexed])
+
+
+def _index(db: sqlite3.Connection, table: str, columns: str) -> None:
+    """Temp tables made with CREATE TABLE AS have no index: the correlated reads of the view
+    SQL would scan them once per row (quadratic in the batch) without one."""
+    db.execute(f"CREATE INDEX temp.{table}_index ON {table}({columns})")
 
 
 def _temp(db: sqlite3.Connection, name: str, columns: str, rows: Sequence[tuple[object, ...]]
@@ -257,6 +263,7 @@ def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
     db.execute("DROP TABLE IF EXISTS temp.touched_members")
     db.execute("CREATE TEMP TABLE touched_members AS SELECT c.entity FROM moved AS t "
                "JOIN canon AS c ON c.canonical = t.id")
+    _index(db, "touched_members", "entity")
     _temp(db, "batch_edges", "id TEXT PRIMARY KEY", [(f.id,) for f in edge_fragments])
     result = WriteResult()
     _refresh_nodes(db)
@@ -270,23 +277,27 @@ def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
 def _refresh_nodes(db: sqlite3.Connection) -> None:
     db.execute("DROP TABLE IF EXISTS temp.old_nodes")
     db.execute("CREATE TEMP TABLE old_nodes AS SELECT n.id, n.name, n.body FROM touched_nodes "
-               "AS t JOIN nodes AS n ON n.id = t.id")
+               "AS t CROSS JOIN nodes AS n ON n.id = t.id")
     for table in ("nodes", "terms", "lookup"):
         db.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM touched_nodes)")  # noqa: S608
     for name in ("node_scope", "node_names", "node_winners"):
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
     db.execute(_NODE_SCOPE)
+    _index(db, "node_scope", "id")
     db.execute(_NODE_NAMES)
+    _index(db, "node_names", "id")
     db.execute("CREATE TEMP TABLE node_winners AS " + _WINNERS.format(scope="node_scope"))
+    _index(db, "node_winners", "id, key")
     db.execute(_NODE_INSERT)
     db.execute("""
         INSERT OR IGNORE INTO terms (term, id)
         SELECT DISTINCT e.term, c.canonical FROM touched_nodes AS t
-        JOIN canon AS c ON c.canonical = t.id JOIN entity_terms AS e ON e.entity = c.entity""")
+        CROSS JOIN canon AS c ON c.canonical = t.id
+        CROSS JOIN entity_terms AS e ON e.entity = c.entity""")
     db.execute("""
         INSERT OR IGNORE INTO lookup (kind, prop, value, id)
         SELECT n.kind, i.prop, CAST(json_extract(n.body, '$.properties.' || i.prop) AS TEXT), n.id
-        FROM touched_nodes AS t JOIN nodes AS n ON n.id = t.id
+        FROM touched_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id
         JOIN indexed_props AS i ON i.kind = n.kind
         WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL""")
 
@@ -294,7 +305,7 @@ def _refresh_nodes(db: sqlite3.Connection) -> None:
 def _count_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
     created, updated = db.execute("""
         SELECT SUM(o.id IS NULL), SUM(o.id IS NOT NULL AND (o.body != n.body OR o.name != n.name))
-        FROM touched_nodes AS t JOIN nodes AS n ON n.id = t.id
+        FROM touched_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id
         LEFT JOIN old_nodes AS o ON o.id = n.id""").fetchone()
     result.nodes_created += created or 0
     result.nodes_updated += updated or 0
@@ -304,20 +315,28 @@ def _refresh_edges(db: sqlite3.Connection, result: WriteResult) -> None:
     for name in ("edge_keys", "edge_scope", "edge_winners", "old_edges"):
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
     db.execute(_EDGE_KEYS)
+    _index(db, "edge_keys", "src, kind, dst")
     db.execute(_EDGE_SCOPE)
+    _index(db, "edge_scope", "id")
     # Ties of ends whose canonical id changed are dropped and re-derived under the new ids.
     db.execute("""
-        CREATE TEMP TABLE old_edges AS SELECT e.src, e.type, e.dst, e.body FROM edges AS e
-        WHERE e.src IN (SELECT id FROM moved) OR e.dst IN (SELECT id FROM moved)
+        CREATE TEMP TABLE old_edges AS SELECT e.src, e.type, e.dst, e.body FROM moved AS m
+            CROSS JOIN edges AS e ON e.src = m.id
+        UNION SELECT e.src, e.type, e.dst, e.body FROM moved AS m
+            CROSS JOIN edges AS e INDEXED BY edges_by_dst ON e.dst = m.id
         UNION SELECT e.src, e.type, e.dst, e.body FROM edge_keys AS k
-            JOIN edges AS e ON e.src = k.src AND e.type = k.kind AND e.dst = k.dst""")
-    db.execute("DELETE FROM edges WHERE (src, type, dst) IN (SELECT src, type, dst FROM old_edges)")
+            CROSS JOIN edges AS e ON e.src = k.src AND e.type = k.kind AND e.dst = k.dst""")
+    _index(db, "old_edges", "src, type, dst")
+    # The src IN (...) prefix lets SQLite use the primary key instead of scanning every tie.
+    db.execute("DELETE FROM edges WHERE src IN (SELECT src FROM old_edges) "
+               "AND (src, type, dst) IN (SELECT src, type, dst FROM old_edges)")
     db.execute("CREATE TEMP TABLE edge_winners AS " + _WINNERS.format(scope="edge_scope"))
+    _index(db, "edge_winners", "id, key")
     db.execute(_EDGE_INSERT)
     created, updated = db.execute("""
         SELECT SUM(o.src IS NULL), SUM(o.src IS NOT NULL AND o.body != e.body)
         FROM edge_keys AS k
-        JOIN edges AS e ON e.src = k.src AND e.type = k.kind AND e.dst = k.dst
+        CROSS JOIN edges AS e ON e.src = k.src AND e.type = k.kind AND e.dst = k.dst
         LEFT JOIN old_edges AS o ON o.src = e.src AND o.type = e.type AND o.dst = e.dst
         """).fetchone()
     result.edges_created += created or 0
