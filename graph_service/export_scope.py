@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from graph_service.records import Edge, Node
 from graph_service.stores.base import GraphStore
+from graph_service.stores.paths import simple_paths
 
 
 class ScopeError(LookupError):
@@ -105,11 +106,20 @@ def reach_scope(store: GraphStore, target: str, from_kinds: Sequence[str] | None
 
 
 def path_scope(store: GraphStore, source: str, target: str, max_hops: int = 6,
-               limit: int = 10) -> Scope:
-    """`store.shortest_paths`: the shortest paths between two nodes, over any ties."""
+               limit: int = 10, k: int | None = None) -> Scope:
+    """`store.shortest_paths`: the shortest paths between two nodes, over any ties; with `k`,
+    the first k simple paths by length (stores/paths.py), refused past its work bound."""
     ends = _require(store, [source, target])
-    paths = store.shortest_paths(source, target, max_hops=max_hops, limit=limit)
+    if k is None:
+        paths = store.shortest_paths(source, target, max_hops=max_hops, limit=limit)
+        what = "shortest path(s)"
+    else:
+        try:
+            paths = simple_paths(store, source, target, k, max_hops)
+        except ValueError as exc:  # bad bounds, or PathSearchTooLarge
+            raise ScopeError(str(exc)) from exc
+        what = "path(s) by length"
     ids = [source, target] + [n for p in paths for n in p.nodes]
     edges = [e for p in paths for e in p.edges]
-    title = f"{len(paths)} shortest path(s) from {ends[source].name} to {ends[target].name}"
+    title = f"{len(paths)} {what} from {ends[source].name} to {ends[target].name}"
     return _scope(store, title, ids, edges)

@@ -354,7 +354,11 @@ def test_spending_rolls_subsidiaries_up(store: GraphStore, client: TestClient) -
         parentCompany { id } count obligated } }"""))["spending"]
     assert rows == [{"parentCompany": {"id": "company:holding"}, "count": 12,
                      "obligated": float(sum(100 + i for i in range(12)))}]
-    by_year = data(gql(client, """{ spending(groupBy: [COMPANY, FISCAL_YEAR]) {
+    family = data(gql(client, """{ spending(groupBy: [COMPANY]) {
+        company { id } members { id } count } }"""))["spending"]
+    assert family == [{"company": {"id": "company:holding"}, "count": 12,  # rollUp PARENT
+                       "members": [{"id": "company:sub-a"}, {"id": "company:sub-b"}]}]
+    by_year = data(gql(client, """{ spending(groupBy: [COMPANY, FISCAL_YEAR], rollUp: NONE) {
         company { id } fiscalYear count obligated } }"""))["spending"]
     assert sum(r["count"] for r in by_year) == 12
     expected: dict[tuple[str, int], float] = {}

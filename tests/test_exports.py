@@ -192,3 +192,17 @@ def test_cli_exports_an_answer(seeded: EmbeddedStore, tmp_path: Path,
     assert both.exit_code == 2
     unknown = runner.invoke(cli, [*args, "--around", "company:nobody"])
     assert unknown.exit_code == 2 and "company:nobody" in unknown.output
+
+
+def test_path_export_takes_k_paths_by_length(seeded: EmbeddedStore, tmp_path: Path) -> None:
+    shortest = path_scope(seeded, "company:microsoft", "agency:ice")
+    more = path_scope(seeded, "company:microsoft", "agency:ice", k=5)
+    assert "5 path(s) by length" in more.title
+    assert {e.key for e in shortest.edges} < {e.key for e in more.edges}
+    runner = CliRunner()
+    args = ["--store", str(tmp_path / "seed.db"), "export", "-f", "jsonl",
+            "-o", str(tmp_path / "p.jsonl"), "--force", "--path", "company:microsoft",
+            "agency:ice"]
+    assert runner.invoke(cli, [*args, "--k", "5"]).exit_code == 0
+    refused = runner.invoke(cli, [*args, "--k", "5", "--max-hops", "7"])
+    assert refused.exit_code == 2 and "maxHops must be between 1 and 6" in refused.output

@@ -44,6 +44,9 @@ from graphql import (
 
 DEFAULT_PAGE = 100  # context.page_size's default when a field's `first` is left out
 LIST_WEIGHT = 10  # a list of objects with no page size (a path's nodes, a reach's sources)
+# Fields whose `first` defaults to null and which then answer a smaller page: `paths` without
+# `first` keeps its old answer, the shortest paths (at most 10).
+UNSET_FIRST = {"paths": 10}
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ class DocumentMeter:
             first = self._value(given.get("first"))
             if first is Undefined or first is None:
                 default = field.args["first"].default_value
-                first = default if isinstance(default, int) else DEFAULT_PAGE
+                first = default if isinstance(default, int) else UNSET_FIRST.get(
+                    node.name.value, DEFAULT_PAGE)
             return max(int(first), 0) if isinstance(first, int) else DEFAULT_PAGE
         lengths = [len(v) for name in given
                    if isinstance(v := self._value(given[name]), list | tuple)]

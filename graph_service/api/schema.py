@@ -12,11 +12,13 @@ import strawberry
 
 from graph_service.api.context import ApiError, bounded_text, context_of, page_size
 from graph_service.api.execute import GuardedSchema
+from graph_service.api.families import RollUp, reach_alone, roll_up, spending_rolled
 from graph_service.api.fast_execution import FastExecutionContext, install_direct_resolvers
 from graph_service.api.generated_types import Agency, Company, Contract, Product
 from graph_service.api.guards import guard_extensions
 from graph_service.api.judgement_mutations import JudgementType
 from graph_service.api.mutations import LoadJob, Mutation, load_job
+from graph_service.api.paths_query import paths_between
 from graph_service.api.prefetch import (
     connection_nodes,
     field_selections,
@@ -32,6 +34,7 @@ from graph_service.api.reach_query import (
     reach_filter,
     refine,
 )
+from graph_service.api.spending import SpendingGroup, SpendingRow
 from graph_service.api.types import (
     MODEL,
     TYPES,
@@ -124,54 +127,6 @@ class ProductFilter:
     text: str | None = None
 
 
-@strawberry.enum(description="How spending is grouped")
-class SpendingGroup(enum.Enum):
-    AGENCY = "agency"
-    COMPANY = "company"
-    PARENT_COMPANY = "parent_company"
-    TECHNOLOGY = "technology"
-    FISCAL_YEAR = "fiscal_year"
-
-
-@strawberry.type(description="Contracts and money of one group (null: no such tie or value)")
-class SpendingRow:
-    keys: strawberry.Private[dict[str, Any]]
-    count: int
-    obligated: float
-    potential: float
-    basis: str | None = strawberry.field(
-        default=None, description="By fiscal year: 'actions' (summed by the dates of the "
-        "contract actions) or 'award start' (no actions known: the award's own year)")
-
-    async def _node(self, info: Info, group: str) -> Any:
-        node_id = self.keys.get(group)
-        if node_id is None:
-            return None
-        found = await load_nodes(info, [str(node_id)])
-        return found[0] if found else None
-
-    @strawberry.field(description="Awarding agency")
-    async def agency(self, info: Info) -> Agency | None:
-        return await self._node(info, "agency")
-
-    @strawberry.field(description="Recipient")
-    async def company(self, info: Info) -> Company | None:
-        return await self._node(info, "company")
-
-    @strawberry.field(description="Recipient's farthest parent (SUBSIDIARY_OF), else itself")
-    async def parent_company(self, info: Info) -> Company | None:
-        return await self._node(info, "parent_company")
-
-    @strawberry.field
-    async def technology(self, info: Info) -> NodeInterface | None:
-        return await self._node(info, "technology")
-
-    @strawberry.field(description="The contract's fiscal_year, else the US FY of its start date")
-    def fiscal_year(self) -> int | None:
-        value = self.keys.get("fiscal_year")
-        return value if isinstance(value, int) else None
-
-
 def _filter(value: object, info: Info) -> ListFilter:
     if value is None:
         return ListFilter()
@@ -221,7 +176,7 @@ async def _reach(
     info: Info, from_kinds: list[str], to: str, as_of: date | None, max_hops: int | None,
     first: int | None, after: str | None, paths_per_subject: int,
     flt: ReachFilterInput | None = None, order: ReachOrderBy | None = None,
-    include_undated: bool = False,
+    roll: RollUp = RollUp.PARENT, include_undated: bool = False,
 ) -> ReachConnection:
     ctx = context_of(info)
     if max_hops is not None and not 0 < max_hops <= MAX_HOPS:
@@ -238,12 +193,17 @@ async def _reach(
     asked = 20 if wanted.on_contracts else paths_per_subject
 
     def answer() -> tuple[list[ReachAnswer], int | None]:
+        day = as_of.isoformat() if as_of else None
         undated: int | None = None
-        if as_of is None:
+        if roll is RollUp.NONE and "Company" in from_kinds:
+            found = reach_alone(ctx.store, from_kinds, to, day, max_hops, asked)
+        elif day is None:
             found = ctx.store.reach(from_kinds, to, None, max_hops, asked)
         else:
-            found, undated = ctx.store.reach_dated(from_kinds, to, as_of.isoformat(),
-                                                   include_undated, max_hops, asked)
+            found, undated = ctx.store.reach_dated(from_kinds, to, day, include_undated,
+                                                   max_hops, asked)
+        if roll is RollUp.PARENT:
+            found = roll_up(ctx.store, found, asked)  # before filters: they see whole families
         found = refine(ctx.store, found, wanted, paths_per_subject)
         way = order or ReachOrderBy()
         return ordered(ctx.store, found, way.field.value, way.descending), undated
@@ -302,13 +262,13 @@ class Query:
         as_of: date | None = None, max_hops: int | None = None, first: int | None = None,
         after: str | None = None, paths_per_subject: int = 3,
         filter: ReachFilterInput | None = None, order_by: ReachOrderBy | None = None,
-        include_undated: bool = False,
+        roll_up: RollUp = RollUp.PARENT, include_undated: bool = False,
     ) -> ReachConnection:
         if not from_kinds:
             raise BadUserInput("fromKinds must name at least one kind")
         kinds = [k.value for k in from_kinds]
         return await _reach(info, kinds, str(to), as_of, max_hops, first, after,
-                            paths_per_subject, filter, order_by, include_undated)
+                            paths_per_subject, filter, order_by, roll_up, include_undated)
 
     @strawberry.field(description="Products that reach a target (a domain, an agency, a "
                       "community, a technology), with their evidence")
@@ -319,7 +279,7 @@ class Query:
         order_by: ReachOrderBy | None = None, include_undated: bool = False,
     ) -> ReachConnection:
         return await _reach(info, ["Product"], _target(to, domain), as_of, None, first, after,
-                            paths_per_subject, filter, order_by, include_undated)
+                            paths_per_subject, filter, order_by, include_undated=include_undated)
 
     @strawberry.field(description="Companies that reach a target (a domain, an agency, a "
                       "community, a technology), with their evidence")
@@ -327,24 +287,22 @@ class Query:
         self, info: Info, domain: strawberry.ID | None = None, to: strawberry.ID | None = None,
         as_of: date | None = None, first: int | None = None, after: str | None = None,
         paths_per_subject: int = 3, filter: ReachFilterInput | None = None,
-        order_by: ReachOrderBy | None = None, include_undated: bool = False,
+        order_by: ReachOrderBy | None = None, roll_up: RollUp = RollUp.PARENT,
+        include_undated: bool = False,
     ) -> ReachConnection:
         return await _reach(info, ["Company"], _target(to, domain), as_of, None, first, after,
-                            paths_per_subject, filter, order_by, include_undated)
+                            paths_per_subject, filter, order_by, roll_up, include_undated)
 
-    @strawberry.field(description="Shortest paths between two nodes over ties of any type")
+    @strawberry.field(description="Paths between two nodes over ties of any type, either way. "
+                      "With `first` or `through`: the first N simple paths by length, then "
+                      "node ids (maxHops <= 6, first <= 50); without: the shortest ones (<= 10)")
     async def paths(
         self, info: Info,
         from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
-        to: strawberry.ID, max_hops: int = 6, first: int = 10,
+        to: strawberry.ID, max_hops: int = 6, first: int | None = None,
+        through: list[str] | None = None,
     ) -> list[PathType]:
-        if not 0 < max_hops <= MAX_HOPS:
-            raise ApiError(f"maxHops must be between 1 and {MAX_HOPS}")
-        found = await asyncio.to_thread(
-            context_of(info).store.shortest_paths, str(from_), str(to), max_hops,
-            page_size(info, first),
-        )
-        return [PathType(record=p) for p in found]
+        return await paths_between(info, str(from_), str(to), max_hops, first, through)
 
     @strawberry.field(description="Contracts passing the filter")
     async def contracts(
@@ -375,15 +333,18 @@ class Query:
         return await _list(info, "Product", filter, first, after, order_by)
 
     @strawberry.field(description="Contract counts and sums, grouped; a contract tied to "
-                      "several groups (two technologies) counts in each")
+                      "several groups (two technologies) counts in each; by COMPANY, a "
+                      "corporate family is one row under rollUp PARENT (the default)")
     async def spending(
         self, info: Info, group_by: list[SpendingGroup], filter: ContractFilter | None = None,
+        roll_up: RollUp = RollUp.PARENT,
     ) -> list[SpendingRow]:
         groups: list[GroupKey] = list(dict.fromkeys(g.value for g in group_by))
-        rows = await asyncio.to_thread(context_of(info).store.spending, groups,
-                                       _filter(filter, info))
+        rows = await asyncio.to_thread(spending_rolled, context_of(info).store, groups,
+                                       _filter(filter, info), roll_up)
         return [SpendingRow(keys=r.keys, count=r.count, obligated=r.obligated,
-                            potential=r.potential, basis=r.basis) for r in rows]
+                            potential=r.potential, basis=r.basis, member_ids=members)
+                for r, members in rows]
 
     load_job: LoadJob | None = strawberry.field(
         resolver=load_job, description="A load the `load` mutation left running: its status "

@@ -230,8 +230,10 @@ class Neighbour:
 
 if TYPE_CHECKING:
     Contract = NodeInterface
+    Company = NodeInterface
 # Kind types are generated after this module (generated_types.py imports it).
 _ContractRef = Annotated["Contract", strawberry.lazy("graph_service.api.generated_types")]
+_CompanyRef = Annotated["Company", strawberry.lazy("graph_service.api.generated_types")]
 
 
 # -- answers ------------------------------------------------------------------------------------
@@ -263,6 +265,11 @@ class Reach:
     @strawberry.field(description="Every contract on a reaching chain")
     def contracts(self, info: Info) -> list[_ContractRef]:
         return known_nodes(info, self.answer.contracts)
+
+    @strawberry.field(description="rollUp PARENT: the subsidiaries folded into this row, "
+                      "their contracts counted under it (none under NONE)")
+    def members(self, info: Info) -> list[_CompanyRef]:
+        return known_nodes(info, self.answer.members)
 
     @strawberry.field(description="Obligated total of those contracts, each counted once")
     def total_obligated(self) -> float | None:

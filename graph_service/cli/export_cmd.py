@@ -23,13 +23,13 @@ from graph_service.stores.base import GraphStore
 
 def _scope(store: GraphStore, around: str | None, hops: int, reach: str | None,
            from_kinds: list[str] | None, as_of: str | None, path: tuple[str, str] | None,
-           max_hops: int) -> Scope:
+           max_hops: int, k: int | None = None) -> Scope:
     if around:
         return around_scope(store, around, hops)
     if reach:
         return reach_scope(store, reach, from_kinds or None, as_of)
     if path:
-        return path_scope(store, path[0], path[1], max_hops)
+        return path_scope(store, path[0], path[1], max_hops, k=k)
     return whole_scope(store)
 
 
@@ -48,6 +48,8 @@ def export_command(
     path: tuple[str, str] | None = typer.Option(None, "--path", metavar="FROM TO",
                                          help="Only the shortest paths between two nodes."),
     max_hops: int = typer.Option(6, "--max-hops", min=1, max=10, help="With --path."),
+    k: int = typer.Option(None, "--k", min=1, max=50, help="With --path: the first K simple "
+                          "paths by length, not only the shortest (--max-hops <= 6)."),
     force: bool = FORCE,
 ) -> None:
     """Export the whole graph, or one answer (JSON lines re-load with `survgraph load graph`)."""
@@ -63,7 +65,7 @@ def export_command(
     safe_output(output, force)
     with opened_store() as store:
         try:
-            scope = _scope(store, around, hops, reach, from_kinds, as_of, pair, max_hops)
+            scope = _scope(store, around, hops, reach, from_kinds, as_of, pair, max_hops, k)
         except ScopeError as exc:
             console.print(f"[red]error:[/red] {exc}")
             raise typer.Exit(2) from exc

@@ -53,7 +53,8 @@ DERIVED = ("actions_count", "actions_obligated", "first_action_date", "last_acti
 _SCOPE = """
 CREATE TEMP TABLE action_scope AS
 SELECT n.id FROM touched_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id WHERE n.kind = 'Contract'
-UNION SELECT e.dst FROM touched_nodes AS t CROSS JOIN edges AS e ON e.src = t.id AND e.type = 'ACTION_OF'
+UNION SELECT e.dst FROM touched_nodes AS t
+    CROSS JOIN edges AS e ON e.src = t.id AND e.type = 'ACTION_OF'
 UNION SELECT dst FROM edge_keys WHERE kind = 'ACTION_OF'
 """
 

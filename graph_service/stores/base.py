@@ -43,6 +43,8 @@ class ReachAnswer:
     total_obligated: float | None = None
     sources: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    # Companies folded into this row with their family's contracts (api/families.py).
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
