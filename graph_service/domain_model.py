@@ -88,6 +88,8 @@ class FieldSpec(BaseModel):
     one: bool = False  # to-one: the smallest id, should there be several ties
     kinds: tuple[str, ...] | None = None  # keep only far-end nodes of these kinds
     both: bool = False  # a symmetric tie: either direction, chosen by a `direction` argument
+    # {argument: list tie property}: an ID argument keeping only ties whose list holds it
+    tie_filter: dict[str, str] = Field(default_factory=dict)
     description: str = ""
 
 
@@ -126,6 +128,7 @@ class NeighbourField:
     one: bool
     both: bool
     description: str
+    tie_filter: tuple[tuple[str, str], ...] = ()  # (argument, list tie property)
 
 
 class ReachStep(BaseModel):
@@ -240,13 +243,15 @@ class DomainModel(BaseModel):
                     way = "both" if spec.both else direction
                     entry = merged.setdefault(spec.name, {
                         "types": [], "direction": way, "far": [], "filtered": False,
-                        "one": spec.one, "both": spec.both, "description": spec.description})
+                        "one": spec.one, "both": spec.both, "description": spec.description,
+                        "tie_filter": {}})
                     if (entry["direction"], entry["one"]) != (way, spec.one):
                         raise ValueError(f"{kind}.{spec.name} mixes directions or to-one")
                     entry["types"].append(rel.name)
                     entry["far"] += [k for k in wanted if k not in entry["far"]]
                     entry["filtered"] |= len(wanted) < len(far)
                     entry["description"] = entry["description"] or spec.description
+                    entry["tie_filter"].update(self._tie_filter(rel.name, spec))
         fields = []
         for name, entry in merged.items():
             if not _IDENTIFIER.match(name) or _snake(name) in self.kinds[kind].properties \
@@ -256,8 +261,19 @@ class DomainModel(BaseModel):
             fields.append(NeighbourField(
                 name=name, types=tuple(entry["types"]), direction=entry["direction"],
                 far_kinds=far, kind_filter=far if entry["filtered"] else None,
-                one=entry["one"], both=entry["both"], description=entry["description"]))
+                one=entry["one"], both=entry["both"], description=entry["description"],
+                tie_filter=tuple(sorted(entry["tie_filter"].items()))))
         return fields
+
+    def _tie_filter(self, rel: str, spec: FieldSpec) -> dict[str, str]:
+        if len(spec.tie_filter) > 1:
+            raise ValueError(f"{rel}.{spec.name}: one tie_filter a field")
+        for argument, prop in spec.tie_filter.items():
+            known = self.relationship_properties.get(prop)
+            if known is None or known.type != "list" or not _IDENTIFIER.match(argument):
+                raise ValueError(f"{rel}.{spec.name}: tie_filter {argument}: {prop} is not a "
+                                 "list tie property")
+        return dict(spec.tie_filter)
 
     def rules_between(self, from_kinds: set[str], to_kind: str) -> list[ReachRule]:
         return [r for r in self.reach if r.from_kind in from_kinds and r.to_kind == to_kind]

@@ -2,8 +2,9 @@
 
 A row becomes the Agency (city, county, state, type; OPERATES_IN its Domains from the catalog's
 agency-type rules), the Technology (matched on the Atlas label), `Technology USED_BY Agency`,
-each vendor Company SUPPLIES the agency, a catalog Product of that vendor and technology USED_BY
-the agency (inferred), and each link as a Source cited by those ties.
+each vendor Company SUPPLIES the agency (the tie lists the technology), a catalog Product of
+that vendor and technology USED_BY the agency (inferred), and each link as a Source cited by
+those ties.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from graph_service.records import Value
 from graph_service.text import fold
 from loaders.claims import CATALOG_SOURCE, RowOutput, record_source
 from loaders.input_files import CsvFile
-from loaders.resolution import entity_slug, normalize_name
+from loaders.resolution import normalize_name
 from loaders.values import RowError, parse_date, text
 
 ATLAS_PUBLISHER = "Electronic Frontier Foundation, Atlas of Surveillance"
@@ -82,8 +83,10 @@ class AtlasCsv(CsvFile):
             company = out.company(vendor, field_name="Vendor")
             if company is None:
                 continue
-            out.edge("SUPPLIES", company[0], agency_id, {**tie, "basis": company[1]},
-                     sources=sources)
+            # The row's pairing (this vendor, this technology, this agency) stays on the tie:
+            # the view unions the technologies of every row naming the vendor and agency.
+            out.edge("SUPPLIES", company[0], agency_id,
+                     {**tie, "basis": company[1], "technologies": [tech_id]}, sources=sources)
             for product in ctx.catalogs.products.values():
                 vendor_norm = normalize_name(vendor)
                 if product.technology == tech_id and any(
@@ -96,17 +99,15 @@ class AtlasCsv(CsvFile):
                              status="inferred", sources=sources)
 
     def _agency(self, out: RowOutput, name: str, state: str | None, get: Any) -> str:
-        """The agency: a catalog agency by name, else an id from its name and state (the same
-        name recurs across states: 'Sheriff's Office' needs its place)."""
+        """The agency: a catalog agency by name, else the id of its name's key and its state
+        (the same name recurs across states: 'Sheriff's Office' needs its place)."""
         ctx = out._ctx
-        resolved = ctx.agencies.resolve(name)
-        if resolved is not None and resolved.id in ctx.catalogs.agencies:
+        resolved = ctx.agencies.resolve(name, state=state)
+        assert resolved is not None  # a name always resolves
+        if resolved.id in ctx.catalogs.agencies:
             out.catalog_agency(resolved.id)
             return resolved.id
-        suffix = f"-{entity_slug(state)}" if state else ""
-        agency_id = f"agency:{entity_slug(name)}{suffix}"
-        if state and entity_slug(name).endswith(f"-{entity_slug(state)}"):
-            agency_id = f"agency:{entity_slug(name)}"
+        agency_id = resolved.id
         jurisdiction = fold(get("Type of Juris") or "")
         agency_type = get("Type of LEA")
         out.node(agency_id, "Agency", name, {

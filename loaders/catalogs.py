@@ -37,6 +37,16 @@ class AgencyEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalAgencyNames:
+    """Other names of one local agency the name rule cannot join (loaders/agency_names.py):
+    each alias, within `state`, is read as `name`."""
+
+    name: str
+    state: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TagRule:
     name: str
     keywords: tuple[str, ...] = ()
@@ -77,6 +87,7 @@ class Catalogs:
     technologies: dict[str, TechnologyEntry]
     products: dict[str, ProductEntry]
     vendors: dict[str, VendorEntry] = field(default_factory=dict)
+    local_agencies: tuple[LocalAgencyNames, ...] = ()
     # Derived indexes.
     agency_by_code: dict[str, str] = field(default_factory=dict)
     agency_by_name: dict[str, str] = field(default_factory=dict)
@@ -140,7 +151,9 @@ def load_catalogs(folder: Path | None = None) -> Catalogs:
         for p in products_raw.get("products", [])
     }
     vendors = load_vendors(base / "vendors.yaml")
-    catalogs = Catalogs(domains, agencies, type_domains, technologies, products, vendors)
+    local = tuple(LocalAgencyNames(a["name"], str(a["state"]).upper(), _tuple(a.get("aliases")))
+                  for a in agencies_raw.get("local_agency_names") or [])
+    catalogs = Catalogs(domains, agencies, type_domains, technologies, products, vendors, local)
     for entry in agencies.values():
         for code in entry.codes:
             catalogs.agency_by_code[code] = entry.id

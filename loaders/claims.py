@@ -120,10 +120,11 @@ class RowOutput:
         return resolved.id, resolved.basis
 
     def agency(
-        self, name: str | None, code: str | None = None, field_name: str = ""
+        self, name: str | None, code: str | None = None, field_name: str = "",
+        state: str | None = None,
     ) -> tuple[str, str] | None:
         """Resolve and emit an agency (with its catalog parents and domains)."""
-        resolved = self._ctx.agencies.resolve(name, code)
+        resolved = self._ctx.agencies.resolve(name, code, state)
         if resolved is None:
             return None
         entry = self._ctx.catalogs.agencies.get(resolved.id)
@@ -132,7 +133,7 @@ class RowOutput:
             if name and name != entry.name:
                 self.node(resolved.id, "Agency", entry.name, aliases=[name], field_name=field_name)
         else:
-            self.node(resolved.id, "Agency", name or resolved.id, {"code": code},
+            self.node(resolved.id, "Agency", name or resolved.id, {"code": code, "state": state},
                       field_name=field_name)
         return resolved.id, resolved.basis
 

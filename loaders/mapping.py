@@ -17,6 +17,7 @@ from typing import Any
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.records import Value
 from graph_service.text import fold
+from loaders.agency_names import state_in_name
 from loaders.catalogs import load_catalogs
 from loaders.claims import CATALOG_SOURCE, RowOutput, record_source
 from loaders.input_files import CsvFile
@@ -40,7 +41,7 @@ from loaders.values import (
 )
 
 _FIELD = re.compile(r"\{([^{}|]+)(?:\|([a-z]+))?\}")
-_FILTERS = ("slug", "upper", "lower")
+_FILTERS = ("slug", "upper", "lower", "state")
 _RESOLVABLE = ("Company", "Agency", "Contract")
 __all__ = ["MappedCsv", "Mapping", "MappingError", "compile_template", "read_mapping"]
 
@@ -78,6 +79,8 @@ class Template:
                 value = value.upper()
             elif filter_name == "lower":
                 value = value.lower()
+            elif filter_name == "state":  # the state code a name carries: 'Wilson NC PD' -> NC
+                value = state_in_name(value) or ""
             out.append(value)
         return text("".join(out)) if any_value else None
 
@@ -351,9 +354,9 @@ class MappedCsv(CsvFile):
             if aliases:
                 out.node(node_id, "Company", name or node_id, aliases=aliases)
         elif spec.kind == "Agency":
-            code = props.get("code")
+            code, state = props.get("code"), props.get("state")
             resolved = out.agency(name, code if isinstance(code, str) else None,
-                                  field_name=column_hint)
+                                  column_hint, state if isinstance(state, str) else None)
             node_id = resolved[0] if resolved else ""
             if props or aliases:
                 out.node(node_id, "Agency", name or node_id, props, aliases)

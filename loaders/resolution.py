@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph_service.judgements import QUALIFIER
+from loaders.agency_names import agency_key
 from loaders.catalogs import Catalogs, name_key
 
 # Name normalization lives in loaders/names.py; these names stay importable from here.
@@ -46,13 +48,20 @@ class CompanyResolver:
 
 
 class AgencyResolver:
-    """USAspending code, then catalog names/acronyms/aliases, then an id from the name (agencies
-    of one code are joined by the store's resolver)."""
+    """USAspending code, then catalog names/acronyms/aliases, then an id from the name's key
+    (loaders/agency_names.py) qualified by the state: 'agency:greensboro-police-department~nc'.
+    The store joins ids of one key unless their states (or codes) differ (statements.cluster),
+    so the Atlas's and nc-alpr's names of one agency are one entity."""
 
     def __init__(self, catalogs: Catalogs) -> None:
         self._catalogs = catalogs
+        # (state, key of an alias) -> key of the name, from the catalog's local agency names.
+        self._local = {(entry.state, agency_key(alias, entry.state)):
+                       agency_key(entry.name, entry.state)
+                       for entry in catalogs.local_agencies for alias in entry.aliases}
 
-    def resolve(self, name: str | None, code: str | None = None) -> Resolved | None:
+    def resolve(self, name: str | None, code: str | None = None,
+                state: str | None = None) -> Resolved | None:
         if code:
             hit = self._catalogs.agency_by_code.get(code)
             if hit:
@@ -63,7 +72,12 @@ class AgencyResolver:
                 return Resolved(hit, f"catalog:{name_key(name)}")
         if not name:
             return Resolved(f"agency:code-{entity_slug(code)}", f"code:{code}") if code else None
-        return Resolved(f"agency:{entity_slug(name_key(name) or name)}", f"name:{name_key(name)}")
+        state = state.strip().upper() if state else None
+        key = agency_key(name, state)
+        key = self._local.get((state or "", key), key)
+        qualifier = f"{QUALIFIER}{entity_slug(state)}" if state else ""
+        basis = f"name:{key}" + (f"; state:{state}" if state else "")
+        return Resolved(f"agency:{entity_slug(key or name)}{qualifier}", basis)
 
 
 class ContractResolver:

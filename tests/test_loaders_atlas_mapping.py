@@ -26,7 +26,8 @@ def test_atlas_loads_every_row_with_agencies_technologies_vendors_and_links(
     stats = embedded_store.stats()
     assert stats.nodes["Agency"] > 3500 and stats.relationships["SUPPLIES"] > 3000
     # AOS0001: Woodstock (VA) police, body-worn cameras, one link.
-    agency = embedded_store.get_node("agency:woodstock-police-department-va")
+    # Woodstock GA is named by the name's id; Woodstock VA keeps its state-qualified id.
+    agency = embedded_store.get_node("agency:woodstock-police-department~va")
     assert agency is not None
     assert agency.properties["state"] == "VA" and agency.properties["agency_type"] == "Police"
     used = embedded_store.neighbours(agency.id, ["USED_BY"], "in")
@@ -71,12 +72,16 @@ def test_nc_alpr_mappings_load_agencies_vendors_and_sharing(embedded_store: Grap
     assert len(rejects) == summary.rejected
     stats = embedded_store.stats()
     assert stats.relationships["SHARES_DATA_WITH"] > 36000
-    wilson = embedded_store.get_node("agency:wilson-nc-pd")
+    wilson = embedded_store.get_node("agency:wilson-police-department")
     assert wilson is not None and wilson.properties["state"] == "NC"
     vendors = [n.name for _, n in embedded_store.neighbours(wilson.id, ["SUPPLIES"], "in")]
     assert vendors == ["Flock"]
-    shares = embedded_store.neighbours("agency:sylvania-oh-pd", ["SHARES_DATA_WITH"], "out")
-    assert "agency:adrian-mi-pd" in [n.id for _, n in shares]
+    shares = embedded_store.neighbours("agency:sylvania-police-department",
+                                       ["SHARES_DATA_WITH"], "out")
+    assert "agency:adrian-police-department" in [n.id for _, n in shares]
+    # Each agency of the sharing file has the state its name carries.
+    sylvania = embedded_store.get_node("agency:sylvania-police-department")
+    assert sylvania is not None and sylvania.properties["state"] == "OH"
 
 
 def test_mapping_errors_name_the_key(tmp_path: Path) -> None:

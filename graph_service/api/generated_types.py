@@ -9,8 +9,9 @@ cursors, nodes). A property or tie added to the model shows here with no other e
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias
 
 import strawberry
 
@@ -120,6 +121,31 @@ def _either_way(field: NeighbourField, name: str, description: str, paged: bool)
                             description=description)
 
 
+def _filtered(hop: Hop, argument: str, prop: str, name: str, description: str,
+              paged: bool) -> Any:
+    """A neighbour field with a tie filter (Agency.suppliers(technology:)): the ties whose list
+    `prop` holds the argument. Not read ahead (the hop depends on an argument): the loaders
+    batch it, and the unfiltered ties they read are shared with the plain field."""
+    arg = strawberry.argument(name=argument, description=f"Only ties whose {prop} list this id")
+
+    def narrowed(value: strawberry.ID | None) -> Hop:
+        return hop if value is None else replace(hop, where=(prop, str(value)))
+
+    def resolve_list(root: NodeInterface, info: Info, first: int | None = None,
+                     value: strawberry.ID | None = None) -> Any:
+        return follow(info, root.record.id, narrowed(value), first)
+
+    def resolve_page(root: NodeInterface, info: Info, first: int | None = None,
+                     after: str | None = None, value: strawberry.ID | None = None) -> Any:
+        return follow_page(info, root.record.id, narrowed(value), first, after)
+
+    # The argument's GraphQL name comes from the model: annotated here, not in the source.
+    for resolver in (resolve_list, resolve_page):
+        resolver.__annotations__["value"] = Annotated[strawberry.ID | None, arg]
+    return strawberry.field(resolver=resolve_page if paged else resolve_list, name=name,
+                            description=description)
+
+
 def _describe(model: DomainModel, field: NeighbourField) -> str:
     if field.description:
         return field.description
@@ -146,7 +172,12 @@ def _neighbours(model: DomainModel, kind: str, classes: dict[str, type]) -> dict
         listed = f"{text}. At most `first` (default 100): {field.name}Connection has the " \
                  "total and cursors"
         paged = f"{text}: a page with the total and cursors"
-        if field.both:
+        if field.tie_filter:
+            [(argument, prop)] = field.tie_filter  # one filter a field (the model's check)
+            out[attr] = (list[far], _filtered(hop, argument, prop, field.name, listed, False))
+            out[f"{attr}_connection"] = (connection_of(far), _filtered(
+                hop, argument, prop, f"{field.name}Connection", paged, True))
+        elif field.both:
             out[attr] = (list[far], _either_way(field, field.name, listed, False))
             out[f"{attr}_connection"] = (connection_of(far), _either_way(
                 field, f"{field.name}Connection", paged, True))

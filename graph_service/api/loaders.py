@@ -34,6 +34,9 @@ class Hop:
     direction: Direction
     kinds: tuple[str, ...] | None = None
     to_one: bool = False
+    # (list tie property, value): keep only ties whose list holds the value. The ties are
+    # read whole (the key ignores it) and chosen here, so filtered and plain asks share reads.
+    where: tuple[str, str] | None = None
 
     def key(self, node_id: str) -> EdgeKey:
         return (node_id, self.types, self.direction)
@@ -68,6 +71,10 @@ def chosen_pairs(
 def chosen_ids(ties: Sequence[Edge], node_id: str, hop: Hop, first: int,
                kind_of: Callable[[str], str | None]) -> list[str]:
     """Ids a typed neighbour field shows: the smallest for a to-one field."""
+    if hop.where is not None:
+        prop, value = hop.where
+        ties = [tie for tie in ties
+                if isinstance(listed := tie.properties.get(prop), list) and value in listed]
     if hop.to_one:
         return [min(other_end(tie, node_id) for tie in ties)] if ties else []
     pairs = chosen_pairs(ties, node_id, hop.kinds, first, kind_of)

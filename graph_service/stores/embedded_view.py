@@ -76,7 +76,9 @@ ON CONFLICT (id) DO UPDATE SET
 """
 
 # The winning statement of every (entity, property): the policy's rule orders first (min, max),
-# then the origin's rank, then the value itself, so ties break the same way on every load.
+# then the origin's rank, then the value itself, so ties break the same way on every load. A
+# list property whose rule is `union` is every element any statement states, distinct and
+# sorted (a set: which statements say it, and in which order they came, do not matter).
 _WINNERS = """
 SELECT id, key, value, type FROM (
     SELECT f.id AS id, p.key AS key, p.value AS value, p.type AS type,
@@ -87,11 +89,21 @@ SELECT id, key, value, type FROM (
                         f.rank DESC, p.value ASC) AS place
     FROM {scope} AS f, json_each(f.body, '$.properties') AS p
     LEFT JOIN rules AS r ON r.owner = f.kind AND r.key = p.key
+    WHERE NOT (p.type = 'array' AND r.rule IS 'union')
 ) WHERE place = 1
+UNION ALL
+SELECT id, key, json_group_array(item) AS value, 'array' AS type FROM (
+    SELECT DISTINCT f.id AS id, p.key AS key, e.value AS item
+    FROM {scope} AS f, json_each(f.body, '$.properties') AS p, json_each(p.value) AS e
+    JOIN rules AS r ON r.owner = f.kind AND r.key = p.key
+    WHERE p.type = 'array' AND r.rule = 'union' AND e.type = 'text'
+    ORDER BY 1, 2, 3)
+GROUP BY id, key
 """
 
+# Kept in temp tables, values lose their JSON subtype: booleans and lists are JSON again here.
 _JSON_VALUE = ("CASE w.type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') "
-               "ELSE w.value END")
+               "WHEN 'array' THEN json(w.value) ELSE w.value END")
 
 # Node statements of the touched canonical ids, with the canonical id and kind.
 _NODE_SCOPE = """
