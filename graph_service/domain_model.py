@@ -284,10 +284,30 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+def _taken_last(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rules whose last step may be skipped (`PART_OF` 0..4 to reach an agency or its parent)
+    become two: one that takes it at least once and one `-direct` that ends before it. The reach
+    search then always lands on the target with a taken step, whichever end it starts from."""
+    out: list[dict[str, Any]] = []
+    pending = list(rules)
+    while pending:
+        rule = pending.pop(0)
+        steps = list(rule["steps"])
+        last = steps[-1]
+        if last.get("min", 1) >= 1 or len(steps) == 1:
+            out.append(rule)
+            continue
+        pending.insert(0, {**rule, "name": rule["name"] + "-direct", "steps": steps[:-1]})
+        out.append({**rule, "steps": [*steps[:-1], {**last, "min": 1}]})
+    return out
+
+
 def _parse(raw: dict[str, Any]) -> DomainModel:
     kinds = {name: {"name": name, **spec} for name, spec in raw["kinds"].items()}
     rels = {name: {"name": name, **spec} for name, spec in raw["relationships"].items()}
-    return DomainModel.model_validate({**raw, "kinds": kinds, "relationships": rels})
+    reach = _taken_last(list(raw.get("reach") or []))
+    return DomainModel.model_validate({**raw, "kinds": kinds, "relationships": rels,
+                                       "reach": reach})
 
 
 @functools.cache

@@ -43,18 +43,26 @@ def compile_rule(rule: ReachRule) -> list[AtomicStep]:
 
 
 def edge_in_force(edge: Edge, as_of: str | None) -> bool:
+    """On a date, a use, supply or ownership tie without dates says nothing about that day."""
     if as_of is None:
         return True
     start, end = edge.properties.get("valid_from"), edge.properties.get("valid_to")
+    if start is None and end is None and edge.type in ("USED_BY", "SUPPLIES", "SUBSIDIARY_OF"):
+        return False
     return (start is None or str(start) <= as_of) and (end is None or str(end) >= as_of)
 
 
 def node_in_force(node: Node | None, as_of: str | None) -> bool:
-    """Contracts count on a date when their period of performance covers it."""
+    """Contracts count on a date when their period of performance (widened by their actions'
+    dates) covers it; an undated contract counts on no date."""
     if as_of is None or node is None or node.kind != "Contract":
         return True
-    start, end = node.properties.get("start_date"), node.properties.get("end_date")
-    return (start is None or str(start) <= as_of) and (end is None or str(end) >= as_of)
+    props = node.properties
+    starts = [str(v) for v in (props.get("start_date"), props.get("first_action_date")) if v]
+    ends = [str(v) for v in (props.get("end_date"), props.get("last_action_date")) if v]
+    if not starts and not ends:
+        return False
+    return (not starts or min(starts) <= as_of) and (not ends or max(ends) >= as_of)
 
 
 State = tuple[str, int]  # (node id, position in the unrolled rule)

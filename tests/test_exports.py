@@ -188,9 +188,11 @@ def test_cli_exports_an_answer(seeded: EmbeddedStore, tmp_path: Path,
     root = _valid(gexf_grammar, out.read_text(encoding="utf-8"))
     assert {n.get("id") for n in root.iterfind(".//g:node", NS)} >= {
         "company:microsoft", "community:immigrants"}
-    both = runner.invoke(cli, [*args, "--around", "agency:ice", "--reach", "agency:ice"])
+    # The output exists now: --force, so that these fail for the reason they test.
+    both = runner.invoke(cli, [*args, "--force", "--around", "agency:ice", "--reach",
+                               "agency:ice"])
     assert both.exit_code == 2
-    unknown = runner.invoke(cli, [*args, "--around", "company:nobody"])
+    unknown = runner.invoke(cli, [*args, "--force", "--around", "company:nobody"])
     assert unknown.exit_code == 2 and "company:nobody" in unknown.output
 
 

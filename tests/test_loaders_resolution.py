@@ -49,14 +49,14 @@ def test_normalize_name_ignores_case_punctuation_and_legal_suffix(base: str, suf
 
 
 def test_company_mentions_get_ids_from_their_names_and_a_basis() -> None:
-    """A mention's id depends on the mention alone (joining mentions that share a UEI or DUNS is
-    the store's resolver: tests/test_statements.py)."""
+    """A mention's id depends on the mention alone: its name, qualified by the identifier it
+    states (joining mentions of one company is the store's resolver: tests/test_judgements.py)."""
     resolver = CompanyResolver()
     by_uei = resolver.resolve("WEST PUBLISHING CORP", "l997db4pejl8", "148508286")
-    assert (by_uei.id, by_uei.basis, by_uei.uei) == ("company:west-publishing",
+    assert (by_uei.id, by_uei.basis, by_uei.uei) == ("company:west-publishing~uei-l997db4pejl8",
                                                      "uei:L997DB4PEJL8", "L997DB4PEJL8")
     by_duns = resolver.resolve("GIANT OAK INC", None, "123456789")
-    assert (by_duns.id, by_duns.basis) == ("company:giant-oak", "duns:123456789")
+    assert (by_duns.id, by_duns.basis) == ("company:giant-oak~duns-123456789", "duns:123456789")
     by_name = resolver.resolve("PEN-LINK, LTD.")
     assert (by_name.id, by_name.basis) == ("company:pen-link", "name:pen link")
 

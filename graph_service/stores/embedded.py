@@ -17,6 +17,7 @@ import orjson
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.judgements import Judgement
 from graph_service.records import Batch, Edge, Node, prepare_batch
+from graph_service.judgements import BASE_PROP
 from graph_service.statements import EDGE_KEY_SEPARATOR, Statement
 from graph_service.stores import embedded_judgements, traversal
 from graph_service.stores.base import (
@@ -285,6 +286,14 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         for chunk in _chunks(list(dict.fromkeys(ids))):
             sql = f"SELECT entity, canonical FROM canon WHERE entity IN ({_marks(len(chunk))})"  # noqa: S608
             found.update(self._db.execute(sql, chunk).fetchall())
+        # A readable base id ('company:x' for 'company:x~uei-...') that names no statement: the
+        # entity of the first id of that base (the one the view gave the base id before).
+        bases = [i for i in dict.fromkeys(ids) if i not in found]
+        for chunk in _chunks(bases):
+            sql = ("SELECT i.value, MIN(c.canonical) FROM identity AS i JOIN canon AS c "  # noqa: S608
+                   f"ON c.entity = i.entity WHERE i.prop = ? AND i.value IN "
+                   f"({_marks(len(chunk))}) GROUP BY i.value")
+            found.update(self._db.execute(sql, [BASE_PROP, *chunk]).fetchall())
         return found
 
     def statements(self, ids: Sequence[str]) -> list[Statement]:

@@ -186,18 +186,23 @@ GROUP BY s.id
 
 
 def install_policy(db: sqlite3.Connection, model: DomainModel) -> None:
-    """Write the policy's rules and the indexed properties into the store (run on open)."""
+    """Write the policy's rules and the indexed properties into the store when they differ from
+    what it holds (opening a store to read it changes no byte of it)."""
     rules = [(kind, key, model.resolve_rule(kind, key))
              for kind, spec in model.kinds.items()
              for key in (*model.node_properties, *spec.properties)]
     rules += [(rel, key, model.resolve_rule(rel, key))
               for rel in model.relationships for key in model.relationship_properties]
+    indexed = [(kind, key) for kind, spec in model.kinds.items()
+               for key, prop in spec.properties.items() if prop.indexed]
+    if (sorted(db.execute("SELECT owner, key, rule FROM rules").fetchall()) == sorted(rules)
+            and sorted(db.execute("SELECT kind, prop FROM indexed_props").fetchall())
+            == sorted(indexed)):
+        return
     db.execute("DELETE FROM rules")
     db.executemany("INSERT INTO rules VALUES (?,?,?)", rules)
     db.execute("DELETE FROM indexed_props")
-    db.executemany("INSERT INTO indexed_props VALUES (?,?)", [
-        (kind, key) for kind, spec in model.kinds.items()
-        for key, prop in spec.properties.items() if prop.indexed])
+    db.executemany("INSERT INTO indexed_props VALUES (?,?)", indexed)
 
 
 def _index(db: sqlite3.Connection, table: str, columns: str) -> None:
