@@ -15,9 +15,8 @@ from typing import Any
 import orjson
 
 from graph_service.domain_model import DomainModel, load_model
-from graph_service.judgements import Judgement
+from graph_service.judgements import BASE_PROP, Judgement
 from graph_service.records import Batch, Edge, Node, prepare_batch
-from graph_service.judgements import BASE_PROP
 from graph_service.statements import EDGE_KEY_SEPARATOR, Statement
 from graph_service.stores import embedded_judgements, traversal
 from graph_service.stores.base import (
