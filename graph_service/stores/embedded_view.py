@@ -11,6 +11,7 @@ per distinct entity, not per record.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Sequence
 
@@ -112,6 +113,38 @@ SELECT c.canonical AS id, c.kind AS kind, f.rank AS rank, f.body AS body,
        f.first_seen AS first_seen, f.last_seen AS last_seen
 FROM touched_nodes AS t CROSS JOIN canon AS c ON c.canonical = t.id
 CROSS JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0
+"""
+
+# Most ids of a bulk load have one statement (an award named by one row): its view is that
+# statement's values as they are, with no window to compute. Statements with list properties
+# take the general path (a union is sorted there).
+_SINGLES = """
+CREATE TEMP TABLE {name}_single AS
+SELECT id FROM {name}_scope GROUP BY id
+HAVING COUNT(*) = 1 AND NOT EXISTS (
+    SELECT 1 FROM {name}_scope AS x, json_each(x.body, '$.properties') AS p
+    WHERE x.id = {name}_scope.id AND p.type = 'array')
+"""
+
+_NODE_SINGLE_INSERT = """
+INSERT INTO nodes (id, kind, name, body)
+SELECT s.id, s.kind, json_extract(s.body, '$.name'), json_object(
+    'aliases', (SELECT json_group_array(a.value) FROM json_each(s.body, '$.aliases') AS a
+                WHERE a.value != json_extract(s.body, '$.name')),
+    'properties', json(json_extract(s.body, '$.properties')),
+    'sources', json(json_extract(s.body, '$.sources')),
+    'first_seen', s.first_seen, 'last_seen', s.last_seen)
+FROM node_single AS o CROSS JOIN node_scope AS s ON s.id = o.id
+"""
+
+_EDGE_SINGLE_INSERT = """
+INSERT INTO edges (src, type, dst, body)
+SELECT s.src, s.kind, s.dst, json_object(
+    'status', json_extract(s.body, '$.status'),
+    'properties', json(json_extract(s.body, '$.properties')),
+    'sources', json(json_extract(s.body, '$.sources')),
+    'first_seen', s.first_seen, 'last_seen', s.last_seen)
+FROM edge_single AS o CROSS JOIN edge_scope AS s ON s.id = o.id
 """
 
 _NODE_NAMES = """
@@ -254,13 +287,26 @@ def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str
     return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
 
 
+def _merged(a: Fragment, b: Fragment) -> Fragment:
+    record = min(a.record, b.record, key=lambda r: (len(r), r))
+    firsts = [d for d in (a.first_seen, b.first_seen) if d]
+    lasts = [d for d in (a.last_seen, b.last_seen) if d]
+    return dataclasses.replace(a, record=record, first_seen=min(firsts) if firsts else None,
+                               last_seen=max(lasts) if lasts else None)
+
+
 def append_and_refresh(db: sqlite3.Connection, model: DomainModel, nodes: Sequence[Node],
                        edges: Sequence[Edge]) -> WriteResult:
     """Append a batch's claims as statements and recompute the view where they land."""
     node_fragments: list[Fragment] = [node_fragment(model, n) for n in nodes]
     edge_fragments: list[Fragment] = [edge_fragment(model, e) for e in edges]
-    rows = sorted(f.as_row() for f in (*node_fragments, *edge_fragments))
-    db.executemany(_APPEND, rows)
+    # Identical claims of many rows (every award row names ICE) are one statement: send each
+    # once, merged by _APPEND's rule (first record; earliest and latest days).
+    first: dict[str, Fragment] = {}
+    for fragment in (*node_fragments, *edge_fragments):
+        seen = first.get(fragment.id)
+        first[fragment.id] = fragment if seen is None else _merged(seen, fragment)
+    db.executemany(_APPEND, sorted(f.as_row() for f in first.values()))
     db.executemany("INSERT OR IGNORE INTO identity VALUES (?,?,?,?,?)",
                    sorted({r for n in nodes for r in identity_rows(model, n)}))
     db.executemany("INSERT OR IGNORE INTO entity_terms VALUES (?,?)",
@@ -297,10 +343,11 @@ def _refresh_nodes(db: sqlite3.Connection) -> None:
                "AS t CROSS JOIN nodes AS n ON n.id = t.id")
     for table in ("nodes", "terms", "lookup"):
         db.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM touched_nodes)")  # noqa: S608
-    for name in ("node_scope", "node_names", "node_winners"):
+    for name in ("node_scope", "node_single", "node_names", "node_winners"):
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
     db.execute(_NODE_SCOPE)
     _index(db, "node_scope", "id")
+    _insert_singles(db, "node", _NODE_SINGLE_INSERT)
     db.execute(_NODE_NAMES)
     _index(db, "node_names", "id")
     db.execute("CREATE TEMP TABLE node_winners AS " + _WINNERS.format(scope="node_scope"))
@@ -317,6 +364,15 @@ def _refresh_nodes(db: sqlite3.Connection) -> None:
         FROM touched_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id
         JOIN indexed_props AS i ON i.kind = n.kind
         WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL""")
+
+
+def _insert_singles(db: sqlite3.Connection, name: str, insert: str) -> None:
+    """Write the view of the ids with one statement straight from it, and leave only the ids
+    of several statements in `<name>_scope` for the policy's windows."""
+    db.execute(_SINGLES.format(name=name))
+    _index(db, f"{name}_single", "id")
+    db.execute(insert)
+    db.execute(f"DELETE FROM {name}_scope WHERE id IN (SELECT id FROM {name}_single)")  # noqa: S608
 
 
 def _count_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
@@ -347,6 +403,8 @@ def _refresh_edges(db: sqlite3.Connection, result: WriteResult) -> None:
     # The src IN (...) prefix lets SQLite use the primary key instead of scanning every tie.
     db.execute("DELETE FROM edges WHERE src IN (SELECT src FROM old_edges) "
                "AND (src, type, dst) IN (SELECT src, type, dst FROM old_edges)")
+    db.execute("DROP TABLE IF EXISTS temp.edge_single")
+    _insert_singles(db, "edge", _EDGE_SINGLE_INSERT)
     db.execute("CREATE TEMP TABLE edge_winners AS " + _WINNERS.format(scope="edge_scope"))
     _index(db, "edge_winners", "id, key")
     db.execute(_EDGE_INSERT)
