@@ -61,7 +61,6 @@ class LoadSummary:
     files: list[FileSummary] = field(default_factory=list)
     rejects: list[Reject] = field(default_factory=list)  # the first few, for the summary
     rejected: int = 0
-    merged: int = 0
     nodes: int = 0
     edges: int = 0
     written: WriteResult = field(default_factory=WriteResult)

@@ -87,10 +87,9 @@ def print_summary(summary: LoadSummary, rejects: Path | None,
     written = summary.written
     console.print(
         f"rows: {summary.rows} read, {summary.loaded} loaded, {summary.rejected} rejected; "
-        f"merged: {summary.merged} company mentions into known companies; "
-        f"records: {summary.nodes} nodes, {summary.edges} ties"
+        f"claims: {summary.nodes} nodes, {summary.edges} ties"
         + ("" if summary.dry_run else
-           f" ({written.nodes_created} nodes new, {written.nodes_updated} updated; "
+           f" (graph: {written.nodes_created} nodes new, {written.nodes_updated} updated; "
            f"{written.edges_created} ties new, {written.edges_updated} updated)")
         + f"; {summary.seconds:.2f}s, {rate:,.0f} rows/s"
     )
