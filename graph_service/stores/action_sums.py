@@ -100,11 +100,8 @@ FROM action_sums AS s WHERE nodes.id = s.id
 
 _SORT = """
 UPDATE nodes SET body = json_set(nodes.body, '$.properties', (
-    SELECT json_group_object(p.key, CASE p.type WHEN 'true' THEN json('true')
-                                     WHEN 'false' THEN json('false')
-                                     WHEN 'object' THEN json(p.value)
-                                     WHEN 'array' THEN json(p.value) ELSE p.value END)
-    FROM (SELECT key, value, type FROM json_each(nodes.body, '$.properties') ORDER BY key) AS p))
+    SELECT json_group_object(p.key, json(nodes.body -> ('$.properties.' || p.key)))
+    FROM (SELECT key FROM json_each(nodes.body, '$.properties') ORDER BY key) AS p))
 WHERE nodes.id IN (SELECT id FROM action_sums)
 """
 
