@@ -115,7 +115,8 @@ def identity_rows(model: DomainModel, node: Node) -> list[tuple[str, str, str, s
     for prop in dict.fromkeys(spec.identifiers + spec.conflicts):
         value = node.properties.get(prop)
         if value not in (None, ""):
-            rows.append((node.id, node.kind, prop, str(value).upper(), int(prop in spec.identifiers)))
+            rows.append((node.id, node.kind, prop, str(value).upper(),
+                         int(prop in spec.identifiers)))
     return rows
 
 
@@ -164,3 +165,30 @@ def cluster(model: DomainModel, rows: Iterable[tuple[str, str, str, str, int]],
         for entity in group_members:
             canonical[entity] = best
     return canonical
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement behind a view record, as `GraphStore.statements` returns it: `entity` is
+    the id (or tie entity) its source used, `canonical` the view id (or tie key) it supports."""
+
+    entity: str
+    canonical: str
+    kind: str
+    source: str
+    record: str
+    origin: str
+    rank: int
+    name: str | None
+    aliases: list[str]
+    properties: dict[str, object]
+    sources: list[str]
+    status: str | None
+    first_seen: str | None
+    last_seen: str | None
+
+
+def statement_order(statement: Statement) -> tuple[object, ...]:
+    """The order `GraphStore.statements` returns them in: by view record, entity, best rank."""
+    return (statement.canonical, statement.entity, -statement.rank, statement.source,
+            statement.record, _body(statement.properties))

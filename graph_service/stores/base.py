@@ -9,6 +9,7 @@ from typing import Literal
 
 from graph_service.domain_model import DomainModel
 from graph_service.records import Batch, Edge, Node
+from graph_service.statements import Statement
 from graph_service.stores.query_types import GroupKey, ListFilter, ListOrder, ListPage, SpendingRow
 
 Direction = Literal["out", "in", "both"]
@@ -77,6 +78,11 @@ class GraphStore(abc.ABC):
         Nodes merge by id (properties overwritten by set values, aliases and sources unioned,
         first/last seen widened); ties merge by (from, type, to). A tie whose ends are neither
         in the batch nor in the store is refused (ValueError) and nothing is written."""
+
+    @abc.abstractmethod
+    def statements(self, ids: Sequence[str]) -> list[Statement]:
+        """Provenance: every statement behind the canonical node ids or tie keys (from, type,
+        to joined by statements.EDGE_KEY_SEPARATOR) among `ids`; unknown ids give nothing."""
 
     # -- reading -------------------------------------------------------------------------------
 
