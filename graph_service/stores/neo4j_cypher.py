@@ -140,3 +140,18 @@ WITH q ORDER BY {PATH_KEY}
 LIMIT $limit
 RETURN [x IN nodes(q) | x.id] AS nodes,
        [r IN relationships(q) | {EDGE_ROW}] AS edges"""
+
+
+def from_subjects(rule: ReachRule, counts: dict[str, int]) -> bool:
+    """Start the rule's walk from its subjects when the ties they reach first are fewer than
+    those of a later step (the planner, anchored on the target's unique id, would otherwise
+    fan out backwards through that step: every contract of the domain's agencies)."""
+    ahead, widest, started = 0, 0, False
+    for step in rule.steps:
+        size = sum(counts.get(t, 0) for t in step.types)
+        if started:
+            widest = max(widest, size)
+        else:  # optional steps up to and including the first mandatory one
+            ahead += size
+            started = step.min > 0
+    return ahead < widest

@@ -11,22 +11,18 @@ come only from the schema; every value is a query parameter.
 
 from __future__ import annotations
 
-import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import orjson
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph_service.domain_model import DomainModel, ReachRule, load_model
+from graph_service.domain_model import DomainModel, load_model
 from graph_service.neo4j_schema import (
     BUMP_GENERATION,
-    CANON,
     ENTITY,
-    FRAGMENT,
     READ_GENERATION,
     SEARCH,
     SORT_NAME,
@@ -36,7 +32,7 @@ from graph_service.neo4j_schema import (
 )
 from graph_service.records import Batch, Edge, Node, prepare_batch
 from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, statement_order
-from graph_service.stores import neo4j_cypher, neo4j_view
+from graph_service.stores import neo4j_cypher, neo4j_statements, neo4j_view
 from graph_service.stores.base import (
     Direction,
     GraphStore,
@@ -51,14 +47,12 @@ from graph_service.stores.reach_cache import CachedReach
 from graph_service.stores.traversal import _finish, gc_paused
 from graph_service.text import fold
 
-_log = logging.getLogger(__name__)
 # Ids per UNWIND statement.
 _CHUNK = 2000
 # Nodes per page when streaming everything out.
 _PAGE = 2000
 # How long a managed transaction is retried (transient errors, lost connections).
 _RETRY_SECONDS = 5.0
-_NODE_FIELDS = ("id", "name", "aliases", "sources", "first_seen", "last_seen")
 _EDGE_FIELDS = ("status", "sources", "first_seen", "last_seen")
 _NODE_ROW = "n.id, labels(n), properties(n)"
 
@@ -201,29 +195,12 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
         return result
 
     def _convert_merged_store(self) -> None:
-        """A store written by a release before statements holds merged nodes and ties only: each
-        becomes a statement of its first source (record "converted") and the view is derived
-        from them, as for any other store (the embedded store does the same)."""
-        if self._read(f"MATCH (f:{FRAGMENT}) RETURN 1 LIMIT 1"):
-            return
-        if not self._read(f"MATCH (n:{ENTITY}) RETURN 1 LIMIT 1"):
+        """A store of a release before statements: its view becomes statements, once."""
+        if not self._read(neo4j_statements.NEEDS_CONVERSION):
             return
         nodes, edges = list(self.iter_nodes()), list(self.iter_edges())
-        _log.warning("converting a Neo4j store of an older release: %d nodes and %d ties "
-                     "become statements", len(nodes), len(edges))
-        for node in nodes:
-            node.record = "converted"
-        for edge in edges:
-            edge.record = "converted"
-        batch = Batch(nodes, edges, validated=True)
-
-        def convert(tx: ManagedTransaction) -> None:
-            tx.run(f"MATCH (n:{ENTITY}) DETACH DELETE n").consume()
-            neo4j_view.append_and_refresh(tx, self.model, batch.nodes, batch.edges)
-            tx.run(BUMP_GENERATION).consume()
-
         with self._session() as session:
-            session.execute_write(convert)
+            session.execute_write(neo4j_statements.convert, self.model, nodes, edges)
 
     def clear(self) -> None:
         """Delete the view and the statements behind it."""
@@ -237,30 +214,10 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
     def statements(self, ids: Sequence[str]) -> list[Statement]:
         """Every statement behind the canonical node ids or tie keys (from, type, to joined by
         statements.EDGE_KEY_SEPARATOR) among `ids`."""
-        nodes = [i for i in dict.fromkeys(ids) if EDGE_KEY_SEPARATOR not in i]
-        ties = [i.split(EDGE_KEY_SEPARATOR) for i in dict.fromkeys(ids)
-                if EDGE_KEY_SEPARATOR in i]
-        rows = self._read(
-            f"UNWIND $ids AS id MATCH (c:{CANON} {{canonical: id}}) "
-            f"MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.is_edge = false "
-            "RETURN id, properties(f)", ids=nodes)
-        rows += self._read(
-            f"UNWIND $ties AS k MATCH (cs:{CANON} {{canonical: k[0]}}) "
-            f"MATCH (f:{FRAGMENT} {{src: cs.entity}}) WHERE f.kind = k[1] "
-            f"MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k[2] "
-            "RETURN k[0] + $sep + k[1] + $sep + k[2], properties(f)",
-            ties=[t for t in ties if len(t) == 3], sep=EDGE_KEY_SEPARATOR)
-        found = []
-        for canonical, props in rows:
-            body = orjson.loads(props["body"])
-            found.append(Statement(
-                entity=props["entity"], canonical=canonical, kind=props["kind"],
-                source=props["source"], record=props["record"], origin=props["origin"],
-                rank=props["rank"], name=body.get("name"), aliases=body.get("aliases", []),
-                properties=body["properties"], sources=body["sources"],
-                status=body.get("status"), first_seen=props.get("first_seen"),
-                last_seen=props.get("last_seen")))
-        return sorted(found, key=statement_order)
+        nodes, ties = neo4j_statements.split_ids(ids)
+        rows = self._read(neo4j_statements.OF_NODES, ids=nodes)
+        rows += self._read(neo4j_statements.OF_TIES, ties=ties, sep=EDGE_KEY_SEPARATOR)
+        return sorted((neo4j_statements.statement(*row) for row in rows), key=statement_order)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -368,7 +325,8 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
                                                    for t in s.types}))
         for rule in rules:
             hops = rule.max_length if max_hops is None else min(max_hops, rule.max_length)
-            statement = neo4j_cypher.reach_statement(rule, hops, _from_subjects(rule, counts))
+            statement = neo4j_cypher.reach_statement(
+                rule, hops, neo4j_cypher.from_subjects(rule, counts))
             if statement is None:
                 continue
             rows = self._read(
@@ -468,19 +426,3 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
 
 
 __all__ = ["Neo4jStore"]
-
-
-
-def _from_subjects(rule: ReachRule, counts: dict[str, int]) -> bool:
-    """Start the rule's walk from its subjects when the ties they reach first are fewer than
-    those of a later step (the planner, anchored on the target's unique id, would otherwise
-    fan out backwards through that step: every contract of the domain's agencies)."""
-    ahead, widest, started = 0, 0, False
-    for step in rule.steps:
-        size = sum(counts.get(t, 0) for t in step.types)
-        if started:
-            widest = max(widest, size)
-        else:  # optional steps up to and including the first mandatory one
-            ahead += size
-            started = step.min > 0
-    return ahead < widest
