@@ -142,3 +142,11 @@ def test_a_store_of_the_previous_release_is_converted_on_open(neo4j_store: Graph
         generation = reopened.reach_generation()
     with connect_test_neo4j() as again:
         assert again.reach_generation() == generation
+        # An interrupted conversion (its flag still set) runs again, to the same end.
+        with again._session() as session:  # type: ignore[attr-defined]
+            session.run("MATCH (g:SurvgraphMeta) SET g.converting = true").consume()
+    with connect_test_neo4j() as resumed:
+        assert list(jsonl_lines(resumed)) == exported
+        assert resumed.reach_generation() != generation
+        assert resumed._read(  # type: ignore[attr-defined]
+            "MATCH (g:SurvgraphMeta) WHERE g.converting RETURN g") == []

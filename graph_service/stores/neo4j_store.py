@@ -186,13 +186,15 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
 
     def _upsert(self, tx: ManagedTransaction, batch: Batch, kinds: dict[str, str]
                 ) -> WriteResult:
+        # First: the generation's write lock serializes writers, as BEGIN IMMEDIATE does the
+        # embedded store's. The view is derived from the statements a transaction reads; two
+        # writers deriving one node side by side would each miss the other's statements.
+        tx.run(BUMP_GENERATION).consume()
         missing = {end for e in batch.edges for end in (e.source, e.target)} - set(kinds)
         absent = neo4j_view.absent_ends(tx, sorted(missing))
         if absent:
             raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
-        result = neo4j_view.append_and_refresh(tx, self.model, batch.nodes, batch.edges)
-        tx.run(BUMP_GENERATION).consume()  # last: the one shared lock is held briefly
-        return result
+        return neo4j_view.append_and_refresh(tx, self.model, batch.nodes, batch.edges)
 
     def _convert_merged_store(self) -> None:
         """A store of a release before statements: its view becomes statements, once."""
@@ -200,7 +202,7 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
             return
         nodes, edges = list(self.iter_nodes()), list(self.iter_edges())
         with self._session() as session:
-            session.execute_write(neo4j_statements.convert, self.model, nodes, edges)
+            neo4j_statements.convert(session, self.model, nodes, edges)
 
     def clear(self) -> None:
         """Delete the view and the statements behind it."""

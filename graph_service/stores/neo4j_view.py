@@ -200,6 +200,14 @@ WITH before, properties(n) AS after
 {_COUNT}"""
 
 
+# The statements `f` of the tie `k` ({s, d}, type `$type`), found through the members of its
+# start (the planner, left alone, starts from the end: a hub's every statement, for each key).
+TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}})
+  MATCH (f:{FRAGMENT} {{src: cs.entity, kind: $type}})
+  USING INDEX f:{FRAGMENT}(src, kind)
+  WHERE EXISTS {{ MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d }}"""
+
+
 def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
     """`$keys` of {s, d}: canonical ends; each tie becomes what its statements say."""
     values = ", ".join(f"{identifier(key)}: {_winner(model.resolve_rule(rel_type, key), key)}"
@@ -209,9 +217,7 @@ def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
     return f"""
 UNWIND $keys AS k
 CALL (k) {{
-  MATCH (cs:{CANON} {{canonical: k.s}})
-  MATCH (f:{FRAGMENT} {{src: cs.entity}}) WHERE f.kind = $type
-  MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d
+  {TIE_STATEMENTS}
   RETURN collect(f) AS fs
 }}
 {_sorted_union("fs", "sources", "sources")}

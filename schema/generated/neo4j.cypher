@@ -21,8 +21,10 @@ CREATE CONSTRAINT fragment_id IF NOT EXISTS FOR (f:Fragment) REQUIRE f.id IS UNI
 CREATE INDEX fragment_entity IF NOT EXISTS FOR (f:Fragment) ON (f.entity);
 CREATE INDEX fragment_src IF NOT EXISTS FOR (f:Fragment) ON (f.src);
 CREATE INDEX fragment_dst IF NOT EXISTS FOR (f:Fragment) ON (f.dst);
+CREATE INDEX fragment_src_kind IF NOT EXISTS FOR (f:Fragment) ON (f.src, f.kind);
 CREATE CONSTRAINT canon_entity IF NOT EXISTS FOR (c:Canon) REQUIRE c.entity IS UNIQUE;
 CREATE INDEX canon_canonical IF NOT EXISTS FOR (c:Canon) ON (c.canonical);
 CREATE CONSTRAINT ident_claim IF NOT EXISTS FOR (i:Ident) REQUIRE (i.entity, i.prop, i.value) IS UNIQUE;
 CREATE INDEX ident_entity IF NOT EXISTS FOR (i:Ident) ON (i.entity);
 CREATE INDEX ident_value IF NOT EXISTS FOR (i:Ident) ON (i.kind, i.prop, i.value);
+CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (g:SurvgraphMeta) REQUIRE g.key IS UNIQUE;
