@@ -243,3 +243,30 @@ def _name(model: DomainModel, values: dict[str, dict[str, set[str]]], kinds: dic
         for entity in claimants[0][1]:
             canonical[entity] = base
     return canonical
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement behind a view record, as `GraphStore.statements` returns it: `entity` is
+    the id (or tie entity) its source used, `canonical` the view id (or tie key) it supports."""
+
+    entity: str
+    canonical: str
+    kind: str
+    source: str
+    record: str
+    origin: str
+    rank: int
+    name: str | None
+    aliases: list[str]
+    properties: dict[str, object]
+    sources: list[str]
+    status: str | None
+    first_seen: str | None
+    last_seen: str | None
+
+
+def statement_order(statement: Statement) -> tuple[object, ...]:
+    """The order `GraphStore.statements` returns them in: by view record, entity, best rank."""
+    return (statement.canonical, statement.entity, -statement.rank, statement.source,
+            statement.record, _body(statement.properties))

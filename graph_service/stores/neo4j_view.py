@@ -1,0 +1,375 @@
+"""The Neo4j store's statements and the view derived from them, in Cypher.
+
+Statements are `:Fragment` nodes (graph_service/statements.py: one per claim, id = content
+hash), their stated values flat properties (`v_<key>`, keys from the schema only), with the
+folded search terms of node claims. `:Ident {entity, kind, prop, value, is_key}` nodes hold the
+identifier values, `:Canon {entity, canonical, kind}` the resolver's answer. The view is the
+`:Entity:<Kind>` nodes and typed relationships every read path uses; a batch recomputes it for
+the ids it touched, set-wise, with one generated statement per kind and per relationship type.
+This reproduces graph_service/stores/embedded_view.py exactly: the winning value of a property
+is the smallest (rule min) or largest (rule max), else that of the best-ranked statement, then
+the smallest; names and sources are unions. Python only clusters identifier values
+(statements.cluster), which is work per distinct entity, not per record.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import orjson
+from neo4j import ManagedTransaction
+
+from graph_service.domain_model import DomainModel
+from graph_service.neo4j_schema import (
+    CANON,
+    ENTITY,
+    FRAGMENT,
+    IDENT,
+    SEARCH,
+    SORT_NAME,
+    TERMS,
+    identifier,
+)
+from graph_service.records import Edge, Node
+from graph_service.statements import (
+    EDGE_KEY_SEPARATOR,
+    Fragment,
+    cluster,
+    edge_fragment,
+    identity_rows,
+    node_fragment,
+    search_terms,
+)
+from graph_service.stores.base import WriteResult
+from graph_service.text import fold
+
+_CHUNK = 2000
+VALUE_PREFIX = "v_"  # a stated value's key on a Fragment node
+
+# A fragment seen again: only the days that saw it widen, and the record is the shortest, then
+# smallest label that made it (as embedded_view._APPEND).
+APPEND = f"""
+UNWIND $rows AS row
+MERGE (f:{FRAGMENT} {{id: row.id}})
+  ON CREATE SET f += row.props
+  ON MATCH SET
+    f.first_seen = CASE WHEN f.first_seen IS NULL OR row.props.first_seen < f.first_seen
+                        THEN row.props.first_seen ELSE f.first_seen END,
+    f.last_seen = CASE WHEN f.last_seen IS NULL OR row.props.last_seen > f.last_seen
+                       THEN row.props.last_seen ELSE f.last_seen END,
+    f.record = CASE WHEN size(row.props.record) < size(f.record)
+                         OR (size(row.props.record) = size(f.record)
+                             AND row.props.record < f.record)
+                    THEN row.props.record ELSE f.record END"""
+
+APPEND_IDENTITY = f"""
+UNWIND $rows AS row
+MERGE (i:{IDENT} {{entity: row[0], prop: row[2], value: row[3]}})
+  ON CREATE SET i.kind = row[1], i.is_key = row[4]"""
+
+KNOWN_ENTITIES = f"UNWIND $ids AS id MATCH (c:{CANON} {{entity: id}}) RETURN c.entity"
+
+# Entities sharing a key identifier value with one of `$ids` (one step of the component).
+IDENTITY_NEIGHBOURS = f"""
+UNWIND $ids AS e
+MATCH (i:{IDENT} {{entity: e}}) WHERE i.is_key = 1
+MATCH (j:{IDENT} {{kind: i.kind, prop: i.prop, value: i.value}})
+WHERE j.is_key = 1 AND j.entity <> e
+RETURN DISTINCT j.entity"""
+
+IDENTITY_OF = f"""
+UNWIND $ids AS e MATCH (i:{IDENT} {{entity: e}})
+RETURN i.entity, i.kind, i.prop, i.value, i.is_key"""
+
+CANON_OF = f"UNWIND $ids AS e MATCH (c:{CANON} {{entity: e}}) RETURN c.entity, c.canonical, c.kind"
+
+WRITE_CANON = f"""
+UNWIND $rows AS row
+MERGE (c:{CANON} {{entity: row[0]}})
+SET c.canonical = row[1], c.kind = row[2]"""
+
+# The kind of each id that is still canonical for some entity (null: the view node goes).
+CANONICAL_KINDS = f"""
+UNWIND $ids AS id
+OPTIONAL MATCH (c:{CANON} {{canonical: id}})
+WITH id, collect(c.kind)[0] AS kind
+RETURN id, kind"""
+
+DROP_NODES = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) DETACH DELETE n"
+
+# The canonical keys of the ties to recompute: those of the batch's tie statements, and of
+# every tie statement at a member of an id whose membership changed.
+_KEY_OF = f"""
+MATCH (cs:{CANON} {{entity: f.src}})
+MATCH (cd:{CANON} {{entity: f.dst}})
+WITH cs, cd, f WHERE cs.canonical <> cd.canonical
+RETURN DISTINCT cs.canonical AS s, f.kind AS type, cd.canonical AS d"""
+
+EDGE_KEYS = f"""
+UNWIND $fragments AS fid
+MATCH (f:{FRAGMENT} {{id: fid}})
+{_KEY_OF}
+UNION
+UNWIND $moved AS mid
+MATCH (m:{CANON} {{canonical: mid}})
+CALL (m) {{
+  MATCH (f:{FRAGMENT} {{src: m.entity}}) RETURN f
+  UNION
+  MATCH (f:{FRAGMENT} {{dst: m.entity}}) RETURN f
+}}
+{_KEY_OF}"""
+
+# Ties at ids whose membership changed that are no longer a key of the view.
+DROP_STALE_TIES = f"""
+UNWIND $moved AS mid
+MATCH (:{ENTITY} {{id: mid}})-[r]-()
+WITH DISTINCT r
+WHERE NOT (startNode(r).id + $sep + type(r) + $sep + endNode(r).id) IN $keys
+DELETE r"""
+
+
+def _sorted_union(source: str, field: str, name: str, where: str = "") -> str:
+    """A subquery collecting the distinct values of list property `field` of `source`, sorted."""
+    return f"""
+CALL ({source}) {{
+  UNWIND {source} AS f UNWIND coalesce(f.{field}, []) AS x
+  WITH x {where}
+  WITH DISTINCT x ORDER BY x
+  RETURN collect(x) AS {name}
+}}"""
+
+
+def _winner(rule: str, key: str) -> str:
+    """The view's value of property `key` among the statements `fs`, by the policy's rule."""
+    value = f"f.{identifier(VALUE_PREFIX + key)}"
+    if rule == "min":
+        return (f"reduce(m = null, f IN fs | CASE WHEN {value} IS NOT NULL AND "
+                f"(m IS NULL OR {value} < m) THEN {value} ELSE m END)")
+    if rule == "max":
+        return (f"reduce(m = null, f IN fs | CASE WHEN {value} IS NOT NULL AND "
+                f"(m IS NULL OR {value} > m) THEN {value} ELSE m END)")
+    best = value.replace("f.", "b.", 1)
+    return (f"reduce(b = null, f IN fs | CASE WHEN {value} IS NULL THEN b "
+            f"WHEN b IS NULL OR f.rank > b.rank OR (f.rank = b.rank AND {value} < {best}) "
+            f"THEN f ELSE b END).{identifier(VALUE_PREFIX + key)}")
+
+
+_SEEN = ("first_seen: reduce(m = null, f IN fs | CASE WHEN f.first_seen IS NOT NULL AND "
+         "(m IS NULL OR f.first_seen < m) THEN f.first_seen ELSE m END), "
+         "last_seen: reduce(m = null, f IN fs | CASE WHEN f.last_seen IS NOT NULL AND "
+         "(m IS NULL OR f.last_seen > m) THEN f.last_seen ELSE m END)")
+
+_COUNT = """
+RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
+       sum(CASE WHEN before IS NOT NULL AND before <> after THEN 1 ELSE 0 END) AS updated"""
+
+
+def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
+    """`$ids`: canonical ids of `kind`; each view node becomes what its statements say."""
+    values = ", ".join(f"{identifier(key)}: {_winner(model.resolve_rule(kind, key), key)}"
+                       for key in sorted(model.kinds[kind].properties))
+    return f"""
+UNWIND $ids AS cid
+CALL (cid) {{
+  MATCH (c:{CANON} {{canonical: cid}})
+  MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.is_edge = false
+  RETURN collect(f) AS fs
+}}
+WITH cid, fs, reduce(b = null, f IN fs | CASE WHEN b IS NULL OR f.rank > b.rank
+                     OR (f.rank = b.rank AND f.name < b.name) THEN f ELSE b END) AS top
+CALL (fs, top) {{
+  UNWIND fs AS f UNWIND [f.name] + coalesce(f.aliases, []) AS x
+  WITH x WHERE x <> top.name
+  WITH DISTINCT x ORDER BY x
+  RETURN collect(x) AS aliases
+}}
+{_sorted_union("fs", "sources", "sources")}
+{_sorted_union("fs", "terms", "terms")}
+WITH cid, aliases, sources, terms, top, {{
+  id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN},
+  {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
+    '\\n' END + t), {SORT_NAME}: top.fold_name{", " + values if values else ""}
+}} AS props
+OPTIONAL MATCH (old:{ENTITY} {{id: cid}})
+WITH cid, props, properties(old) AS before
+MERGE (n:{ENTITY} {{id: cid}})
+SET n = props, n:{identifier(kind)}
+WITH before, properties(n) AS after
+{_COUNT}"""
+
+
+# The statements `f` of the tie `k` ({s, d}, type `$type`), found through the members of its
+# start (the planner, left alone, starts from the end: a hub's every statement, for each key).
+TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}})
+  MATCH (f:{FRAGMENT} {{src: cs.entity, kind: $type}})
+  USING INDEX f:{FRAGMENT}(src, kind)
+  WHERE EXISTS {{ MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d }}"""
+
+
+def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
+    """`$keys` of {s, d}: canonical ends; each tie becomes what its statements say."""
+    values = ", ".join(f"{identifier(key)}: {_winner(model.resolve_rule(rel_type, key), key)}"
+                       for key in sorted(model.relationship_properties)
+                       if key not in ("sources", "status", "first_seen", "last_seen"))
+    rel = identifier(rel_type)
+    return f"""
+UNWIND $keys AS k
+CALL (k) {{
+  {TIE_STATEMENTS}
+  RETURN collect(f) AS fs
+}}
+{_sorted_union("fs", "sources", "sources")}
+WITH k, {{
+  status: CASE WHEN any(f IN fs WHERE f.status = 'reported') THEN 'reported'
+          ELSE 'inferred' END,
+  sources: sources, {_SEEN}{", " + values if values else ""}
+}} AS props
+MATCH (a:{ENTITY} {{id: k.s}})
+MATCH (b:{ENTITY} {{id: k.d}})
+OPTIONAL MATCH (a)-[old:{rel}]->(b)
+WITH a, b, props, properties(old) AS before
+MERGE (a)-[r:{rel}]->(b)
+SET r = props
+WITH before, properties(r) AS after
+{_COUNT}"""
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _props(frag: Fragment, extra: dict[str, Any]) -> dict[str, Any]:
+    body = orjson.loads(frag.body)
+    props: dict[str, Any] = {
+        "id": frag.id, "entity": frag.entity, "is_edge": frag.is_edge, "kind": frag.kind,
+        "src": frag.src, "dst": frag.dst, "source": frag.source, "record": frag.record,
+        "origin": frag.origin, "rank": frag.rank, "body": frag.body,
+        "first_seen": frag.first_seen, "last_seen": frag.last_seen,
+        "name": body.get("name"), "aliases": body.get("aliases"),
+        "sources": body["sources"], "status": body.get("status"), **extra,
+    }
+    props.update({VALUE_PREFIX + key: value for key, value in body["properties"].items()})
+    return {key: value for key, value in props.items() if value is not None}
+
+
+def _same_claims(fragments: list[Fragment]) -> list[Fragment]:
+    """A batch's repeated statements as one, like the store folds a statement seen again."""
+    kept: dict[str, Fragment] = {}
+    for frag in fragments:
+        old = kept.get(frag.id)
+        if old is not None:
+            firsts = [s for s in (old.first_seen, frag.first_seen) if s is not None]
+            lasts = [s for s in (old.last_seen, frag.last_seen) if s is not None]
+            record = min(old.record, frag.record, key=lambda r: (len(r), r))
+            frag = Fragment(old.id, old.entity, old.is_edge, old.kind, old.src, old.dst,
+                            old.source, record, old.origin, old.rank, old.body,
+                            min(firsts, default=None), max(lasts, default=None))
+        kept[frag.id] = frag
+    return [kept[key] for key in sorted(kept)]
+
+
+def _read(tx: ManagedTransaction, query: str, **params: Any) -> list[list[Any]]:
+    return [list(record.values()) for record in tx.run(query, params)]
+
+
+def absent_ends(tx: ManagedTransaction, ends: Sequence[str]) -> list[str]:
+    """The ids among `ends` that no statement has named."""
+    known: set[str] = set()
+    for chunk in _chunks(sorted(set(ends))):
+        known.update(row[0] for row in _read(tx, KNOWN_ENTITIES, ids=list(chunk)))
+    return sorted(set(ends) - known)
+
+
+def append_and_refresh(tx: ManagedTransaction, model: DomainModel, nodes: Sequence[Node],
+                       edges: Sequence[Edge]) -> WriteResult:
+    """Append a batch's claims as statements and recompute the view where they land."""
+    stated = [(node_fragment(model, n), n) for n in nodes]
+    # A claim's folded names (search is accent- and case-blind: fold is Python's).
+    terms = {f.id: {"terms": sorted(search_terms(n)), "fold_name": fold(n.name)}
+             for f, n in stated}
+    node_frags = _same_claims([f for f, _ in stated])
+    edge_frags = _same_claims([edge_fragment(model, e) for e in edges])
+    node_rows = [{"id": f.id, "props": _props(f, terms[f.id])} for f in node_frags]
+    edge_rows = [{"id": f.id, "props": _props(f, {})} for f in edge_frags]
+    for chunk in _chunks([*node_rows, *edge_rows]):
+        tx.run(APPEND, rows=list(chunk)).consume()
+    identity = sorted({r for n in nodes for r in identity_rows(model, n)})
+    for chunk in _chunks(identity):
+        tx.run(APPEND_IDENTITY, rows=[list(r) for r in chunk]).consume()
+    touched, moved = _resolve(tx, model, {n.id: n.kind for n in nodes})
+    result = WriteResult()
+    _refresh_nodes(tx, model, sorted(touched), result)
+    _refresh_edges(tx, model, [f.id for f in edge_frags], sorted(moved), result)
+    return result
+
+
+def _resolve(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str]
+             ) -> tuple[set[str], set[str]]:
+    """Recompute canonical ids for the identity components of `entities` (as
+    embedded_view._resolve): the ids to recompute, and those whose members changed."""
+    members = set(entities)
+    frontier = sorted(members)
+    while frontier:
+        found: set[str] = set()
+        for chunk in _chunks(frontier):
+            found.update(row[0] for row in _read(tx, IDENTITY_NEIGHBOURS, ids=list(chunk)))
+        frontier = sorted(found - members)
+        members |= found
+    ordered = sorted(members)
+    rows: list[tuple[str, str, str, str, int]] = []
+    old: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for chunk in _chunks(ordered):
+        rows += [tuple(row) for row in _read(tx, IDENTITY_OF, ids=list(chunk))]
+        for entity, canonical, kind in _read(tx, CANON_OF, ids=list(chunk)):
+            old[entity], kinds[entity] = canonical, kind
+    kinds.update(entities)
+    new = cluster(model, rows, ordered)
+    changed = [e for e in ordered if old.get(e) != new[e]]
+    for chunk in _chunks(changed):
+        tx.run(WRITE_CANON, rows=[[e, new[e], kinds[new[e]]] for e in chunk]).consume()
+    moved = {new[e] for e in changed if e in old} | {old[e] for e in changed if e in old}
+    return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
+
+
+def _refresh_nodes(tx: ManagedTransaction, model: DomainModel, ids: list[str],
+                   result: WriteResult) -> None:
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    gone: list[str] = []
+    for chunk in _chunks(ids):
+        for node_id, kind in _read(tx, CANONICAL_KINDS, ids=list(chunk)):
+            (gone if kind is None else by_kind[kind]).append(node_id)
+    for chunk in _chunks(sorted(gone)):
+        tx.run(DROP_NODES, ids=list(chunk)).consume()
+    for kind, group in sorted(by_kind.items()):
+        query = refresh_nodes_statement(model, kind)
+        for chunk in _chunks(sorted(group)):
+            ((created, updated),) = _read(tx, query, ids=list(chunk))
+            result.nodes_created += created
+            result.nodes_updated += updated
+
+
+def _refresh_edges(tx: ManagedTransaction, model: DomainModel, fragments: list[str],
+                   moved: list[str], result: WriteResult) -> None:
+    keys: set[tuple[str, str, str]] = set()
+    # Few moved ids per batch; the fragments are many: chunk those, pass every moved id.
+    pending = moved
+    for chunk in _chunks(fragments) if fragments else [[]]:
+        keys.update(tuple(row) for row in _read(
+            tx, EDGE_KEYS, fragments=list(chunk), moved=pending))
+        pending = []
+    if moved:
+        joined = sorted(EDGE_KEY_SEPARATOR.join(key) for key in keys)
+        tx.run(DROP_STALE_TIES, moved=moved, keys=joined, sep=EDGE_KEY_SEPARATOR).consume()
+    by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for src, rel_type, dst in sorted(keys):
+        by_type[rel_type].append({"s": src, "d": dst})
+    for rel_type, group in sorted(by_type.items()):
+        query = refresh_edges_statement(model, rel_type)
+        for chunk in _chunks(group):
+            ((created, updated),) = _read(tx, query, keys=list(chunk), type=rel_type)
+            result.edges_created += created
+            result.edges_updated += updated
