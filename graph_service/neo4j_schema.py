@@ -25,6 +25,7 @@ INTERNAL_PROPERTIES = (TERMS, SEARCH, SORT_NAME)
 FRAGMENT = "Fragment"
 IDENT = "Ident"
 CANON = "Canon"
+JUDGEMENT = "Judgement"  # an analyst's identity judgement (graph_service/judgements.py)
 # The store's generation: a node of its own label (never an Entity) whose token every write
 # transaction replaces first (holding its lock: writers serialize), so a reach answer cached
 # under the old token is never served again.
@@ -87,6 +88,8 @@ def schema_statements(model: DomainModel | None = None) -> list[str]:
         "REQUIRE (i.entity, i.prop, i.value) IS UNIQUE",
         f"CREATE INDEX ident_entity IF NOT EXISTS FOR (i:{IDENT}) ON (i.entity)",
         f"CREATE INDEX ident_value IF NOT EXISTS FOR (i:{IDENT}) ON (i.kind, i.prop, i.value)",
+        f"CREATE CONSTRAINT judgement_id IF NOT EXISTS FOR (j:{JUDGEMENT}) "
+        "REQUIRE j.id IS UNIQUE",
         # One generation node, whose lock every write transaction takes first.
         f"CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (g:{META}) REQUIRE g.key IS UNIQUE",
     ]

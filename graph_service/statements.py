@@ -66,34 +66,6 @@ class Fragment:
                 self.last_seen)
 
 
-@dataclass(slots=True)
-class Statement:
-    """A statement as provenance shows it: who said what about which entity or tie."""
-
-    entity: str  # the id (or tie key) its source used
-    canonical: str  # the view's id (or tie key) it is part of
-    kind: str
-    source: str
-    record: str
-    origin: str
-    rank: int
-    name: str | None
-    aliases: list[str]
-    properties: dict[str, object]
-    sources: list[str]
-    status: str | None
-    first_seen: str | None
-    last_seen: str | None
-
-    @classmethod
-    def of(cls, entity: str, canonical: str, kind: str, source: str, record: str, origin: str,
-           rank: int, body: str, first_seen: str | None, last_seen: str | None) -> Statement:
-        data = orjson.loads(body)
-        return cls(entity, canonical, kind, source, record, origin, rank, data.get("name"),
-                   data.get("aliases", []), data.get("properties", {}), data.get("sources", []),
-                   data.get("status"), first_seen, last_seen)
-
-
 def _digest(*parts: str) -> str:
     return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=12).hexdigest()
 

@@ -247,8 +247,8 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             _bump_generation(tx)
 
     def statements(self, ids: Sequence[str]) -> list[Statement]:
-        """Every statement behind the canonical node ids or tie keys among `ids` (a stand-in
-        until the statements branch brings its own; same answers as Neo4jStore.statements)."""
+        """Every statement behind the canonical node ids or tie keys among `ids` (same answers,
+        in the same order, as Neo4jStore.statements)."""
         found: list[Statement] = []
         for key in dict.fromkeys(ids):
             parts = key.split(EDGE_KEY_SEPARATOR)
@@ -321,27 +321,6 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
                    f"ON c.entity = i.entity WHERE i.prop = ? AND i.value IN "
                    f"({_marks(len(chunk))}) GROUP BY i.value")
             found.update(self._db.execute(sql, [BASE_PROP, *chunk]).fetchall())
-        return found
-
-    def statements(self, ids: Sequence[str]) -> list[Statement]:
-        found: list[Statement] = []
-        nodes = [i for i in ids if EDGE_KEY_SEPARATOR not in i]
-        ties = [i.split(EDGE_KEY_SEPARATOR) for i in ids if EDGE_KEY_SEPARATOR in i]
-        columns = "f.entity, {}, f.kind, f.source, f.record, f.origin, f.rank, f.body, " \
-                  "f.first_seen, f.last_seen"
-        for chunk in _chunks(nodes):
-            sql = (f"SELECT {columns.format('c.canonical')} FROM canon AS c "  # noqa: S608
-                   "JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0 "
-                   f"WHERE c.canonical IN ({_marks(len(chunk))})")
-            found += [Statement.of(*row) for row in self._db.execute(sql, chunk)]
-        key = "cs.canonical || char(31) || f.kind || char(31) || cd.canonical"
-        for src, rel_type, dst in ties:
-            sql = (f"SELECT {columns.format(key)} FROM canon AS cs "  # noqa: S608
-                   "JOIN fragments AS f ON f.src = cs.entity AND f.is_edge = 1 AND f.kind = ? "
-                   "JOIN canon AS cd ON cd.entity = f.dst "
-                   "WHERE cs.canonical = ? AND cd.canonical = ?")
-            found += [Statement.of(*row) for row in self._db.execute(sql, [rel_type, src, dst])]
-        found.sort(key=lambda s: (s.canonical, -s.rank, s.source, s.record, s.entity))
         return found
 
     def lookup(self, kind: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:

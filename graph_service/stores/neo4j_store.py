@@ -20,9 +20,12 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
 from graph_service.domain_model import DomainModel, load_model
+from graph_service.judgements import BASE_PROP, Judgement
 from graph_service.neo4j_schema import (
     BUMP_GENERATION,
+    CANON,
     ENTITY,
+    IDENT,
     READ_GENERATION,
     SEARCH,
     SORT_NAME,
@@ -32,7 +35,7 @@ from graph_service.neo4j_schema import (
 )
 from graph_service.records import Batch, Edge, Node, prepare_batch
 from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, statement_order
-from graph_service.stores import neo4j_cypher, neo4j_statements, neo4j_view
+from graph_service.stores import neo4j_cypher, neo4j_judgements, neo4j_statements, neo4j_view
 from graph_service.stores.base import (
     Direction,
     GraphStore,
@@ -212,6 +215,46 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
             ).consume()
             # A fresh token once all is gone (readers during the clear saw the old one).
             session.run(BUMP_GENERATION).consume()
+
+    # -- judgements ----------------------------------------------------------------------------
+
+    def judge(self, judgement: Judgement) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(BUMP_GENERATION).consume()  # first: the writers' lock (see _upsert)
+            neo4j_judgements.judge(tx, self.model, judgement)
+
+        with self._session() as session:
+            session.execute_write(work)
+
+    def retract_judgement(self, judgement_id: str) -> Judgement | None:
+        def work(tx: ManagedTransaction) -> Judgement | None:
+            tx.run(BUMP_GENERATION).consume()
+            return neo4j_judgements.retract(tx, self.model, judgement_id)
+
+        with self._session() as session:
+            return session.execute_write(work)
+
+    def judgements(self) -> list[Judgement]:
+        with self._session() as session:
+            return session.execute_read(neo4j_judgements.list_judgements)
+
+    def canonical_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        unique = list(dict.fromkeys(ids))
+        found: dict[str, str] = {}
+        for chunk in _chunks(unique):
+            found.update((e, c) for e, c in self._read(
+                f"UNWIND $ids AS id MATCH (c:{CANON} {{entity: id}}) RETURN c.entity, c.canonical",
+                ids=list(chunk)))
+        # A readable base id ('company:x' for 'company:x~uei-...') that names no statement: the
+        # entity of the first id of that base (as the embedded store answers).
+        bases = [[i, kind] for i in unique if i not in found
+                 and (kind := self.model.kind_for_id(i)) is not None]
+        for chunk in _chunks(bases):
+            found.update((v, c) for v, c in self._read(
+                f"UNWIND $rows AS row MATCH (i:{IDENT} {{kind: row[1], prop: $prop, "
+                f"value: row[0]}}) MATCH (c:{CANON} {{entity: i.entity}}) "
+                "RETURN row[0], min(c.canonical)", rows=list(chunk), prop=BASE_PROP))
+        return found
 
     def statements(self, ids: Sequence[str]) -> list[Statement]:
         """Every statement behind the canonical node ids or tie keys (from, type, to joined by

@@ -22,16 +22,7 @@ import orjson
 from neo4j import ManagedTransaction
 
 from graph_service.domain_model import DomainModel
-from graph_service.neo4j_schema import (
-    CANON,
-    ENTITY,
-    FRAGMENT,
-    IDENT,
-    SEARCH,
-    SORT_NAME,
-    TERMS,
-    identifier,
-)
+from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, IDENT
 from graph_service.records import Edge, Node
 from graph_service.statements import (
     EDGE_KEY_SEPARATOR,
@@ -43,10 +34,17 @@ from graph_service.statements import (
     search_terms,
 )
 from graph_service.stores.base import WriteResult
+from graph_service.stores.neo4j_action_sums import refresh_action_sums
+from graph_service.stores.neo4j_view_cypher import (
+    TIE_STATEMENTS,
+    VALUE_PREFIX,
+    refresh_edges_statement,
+    refresh_nodes_statement,
+)
 from graph_service.text import fold
 
 _CHUNK = 2000
-VALUE_PREFIX = "v_"  # a stated value's key on a Fragment node
+__all__ = ["TIE_STATEMENTS", "VALUE_PREFIX", "absent_ends", "append_and_refresh", "refresh"]
 
 # A fragment seen again: only the days that saw it widen, and the record is the shortest, then
 # smallest label that made it (as embedded_view._APPEND).
@@ -97,10 +95,12 @@ UNWIND $rows AS row
 MERGE (c:{CANON} {{entity: row[0]}})
 SET c.canonical = row[1], c.kind = row[2]"""
 
-# The kind of each id that is still canonical for some entity (null: the view node goes).
+# The kind of each id that is still canonical for an entity with a node statement (null: the
+# view node goes; an id named only by identity rows, e.g. a judgement's, has no view node).
 CANONICAL_KINDS = f"""
 UNWIND $ids AS id
 OPTIONAL MATCH (c:{CANON} {{canonical: id}})
+WHERE EXISTS {{ MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.is_edge = false }}
 WITH id, collect(c.kind)[0] AS kind
 RETURN id, kind"""
 
@@ -135,113 +135,6 @@ MATCH (:{ENTITY} {{id: mid}})-[r]-()
 WITH DISTINCT r
 WHERE NOT (startNode(r).id + $sep + type(r) + $sep + endNode(r).id) IN $keys
 DELETE r"""
-
-
-def _sorted_union(source: str, field: str, name: str, where: str = "") -> str:
-    """A subquery collecting the distinct values of list property `field` of `source`, sorted."""
-    return f"""
-CALL ({source}) {{
-  UNWIND {source} AS f UNWIND coalesce(f.{field}, []) AS x
-  WITH x {where}
-  WITH DISTINCT x ORDER BY x
-  RETURN collect(x) AS {name}
-}}"""
-
-
-def _winner(rule: str, key: str) -> str:
-    """The view's value of property `key` among the statements `fs`, by the policy's rule."""
-    value = f"f.{identifier(VALUE_PREFIX + key)}"
-    if rule == "min":
-        return (f"reduce(m = null, f IN fs | CASE WHEN {value} IS NOT NULL AND "
-                f"(m IS NULL OR {value} < m) THEN {value} ELSE m END)")
-    if rule == "max":
-        return (f"reduce(m = null, f IN fs | CASE WHEN {value} IS NOT NULL AND "
-                f"(m IS NULL OR {value} > m) THEN {value} ELSE m END)")
-    best = value.replace("f.", "b.", 1)
-    return (f"reduce(b = null, f IN fs | CASE WHEN {value} IS NULL THEN b "
-            f"WHEN b IS NULL OR f.rank > b.rank OR (f.rank = b.rank AND {value} < {best}) "
-            f"THEN f ELSE b END).{identifier(VALUE_PREFIX + key)}")
-
-
-_SEEN = ("first_seen: reduce(m = null, f IN fs | CASE WHEN f.first_seen IS NOT NULL AND "
-         "(m IS NULL OR f.first_seen < m) THEN f.first_seen ELSE m END), "
-         "last_seen: reduce(m = null, f IN fs | CASE WHEN f.last_seen IS NOT NULL AND "
-         "(m IS NULL OR f.last_seen > m) THEN f.last_seen ELSE m END)")
-
-_COUNT = """
-RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
-       sum(CASE WHEN before IS NOT NULL AND before <> after THEN 1 ELSE 0 END) AS updated"""
-
-
-def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
-    """`$ids`: canonical ids of `kind`; each view node becomes what its statements say."""
-    values = ", ".join(f"{identifier(key)}: {_winner(model.resolve_rule(kind, key), key)}"
-                       for key in sorted(model.kinds[kind].properties))
-    return f"""
-UNWIND $ids AS cid
-CALL (cid) {{
-  MATCH (c:{CANON} {{canonical: cid}}) USING INDEX c:{CANON}(canonical)
-  MATCH (f:{FRAGMENT} {{entity: c.entity}}) USING INDEX f:{FRAGMENT}(entity)
-  WHERE f.is_edge = false
-  RETURN collect(f) AS fs
-}}
-WITH cid, fs, reduce(b = null, f IN fs | CASE WHEN b IS NULL OR f.rank > b.rank
-                     OR (f.rank = b.rank AND f.name < b.name) THEN f ELSE b END) AS top
-CALL (fs, top) {{
-  UNWIND fs AS f UNWIND [f.name] + coalesce(f.aliases, []) AS x
-  WITH x WHERE x <> top.name
-  WITH DISTINCT x ORDER BY x
-  RETURN collect(x) AS aliases
-}}
-{_sorted_union("fs", "sources", "sources")}
-{_sorted_union("fs", "terms", "terms")}
-WITH cid, aliases, sources, terms, top, {{
-  id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN},
-  {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
-    '\\n' END + t), {SORT_NAME}: top.fold_name{", " + values if values else ""}
-}} AS props
-OPTIONAL MATCH (old:{ENTITY} {{id: cid}})
-WITH cid, props, properties(old) AS before
-MERGE (n:{ENTITY} {{id: cid}})
-SET n = props, n:{identifier(kind)}
-WITH before, properties(n) AS after
-{_COUNT}"""
-
-
-# The statements `f` of the tie `k` ({s, d}, type `$type`), found through the members of its
-# start (the planner, left alone, starts from the end: a hub's every statement, for each key).
-TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX cs:{CANON}(canonical)
-  MATCH (f:{FRAGMENT} {{src: cs.entity, kind: $type}})
-  USING INDEX f:{FRAGMENT}(src, kind)
-  WHERE EXISTS {{ MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d }}"""
-
-
-def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
-    """`$keys` of {s, d}: canonical ends; each tie becomes what its statements say."""
-    values = ", ".join(f"{identifier(key)}: {_winner(model.resolve_rule(rel_type, key), key)}"
-                       for key in sorted(model.relationship_properties)
-                       if key not in ("sources", "status", "first_seen", "last_seen"))
-    rel = identifier(rel_type)
-    return f"""
-UNWIND $keys AS k
-CALL (k) {{
-  {TIE_STATEMENTS}
-  RETURN collect(f) AS fs
-}}
-{_sorted_union("fs", "sources", "sources")}
-WITH k, {{
-  status: CASE WHEN any(f IN fs WHERE f.status = 'reported') THEN 'reported'
-          ELSE 'inferred' END,
-  sources: sources, {_SEEN}{", " + values if values else ""}
-}} AS props
-MATCH (a:{ENTITY} {{id: k.s}})
-MATCH (b:{ENTITY} {{id: k.d}})
-OPTIONAL MATCH (a)-[old:{rel}]->(b)
-WITH a, b, props, properties(old) AS before
-MERGE (a)-[r:{rel}]->(b)
-SET r = props
-WITH before, properties(r) AS after
-{_COUNT}"""
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -307,10 +200,21 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel, nodes: Sequen
     identity = sorted({r for n in nodes for r in identity_rows(model, n)})
     for chunk in _chunks(identity):
         tx.run(APPEND_IDENTITY, rows=[list(r) for r in chunk]).consume()
-    touched, moved = _resolve(tx, model, {n.id: n.kind for n in nodes})
+    return refresh(tx, model, {n.id: n.kind for n in nodes}, [f.id for f in edge_frags])
+
+
+def refresh(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str],
+            edge_fragments: Sequence[str] = ()) -> WriteResult:
+    """Re-resolve the identity components of `entities` (id -> kind), recompute the view where
+    canonical ids changed and the ties of `edge_fragments` (ids), then the derived money of the
+    contracts in scope (as embedded_view.refresh)."""
+    touched, moved = _resolve(tx, model, entities)
     result = WriteResult()
-    _refresh_nodes(tx, model, sorted(touched), result)
-    _refresh_edges(tx, model, [f.id for f in edge_frags], sorted(moved), result)
+    created, updated = _refresh_nodes(tx, model, sorted(touched))
+    keys = _refresh_edges(tx, model, list(edge_fragments), sorted(moved), result)
+    # A node counts once, compared before and after the sums (as the embedded store does).
+    updated |= refresh_action_sums(tx, sorted(touched), keys) - created
+    result.nodes_created, result.nodes_updated = len(created), len(updated)
     return result
 
 
@@ -335,16 +239,21 @@ def _resolve(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str
         for entity, canonical, kind in _read(tx, CANON_OF, ids=list(chunk)):
             old[entity], kinds[entity] = canonical, kind
     kinds.update(entities)
+    kinds.update({row[0]: row[1] for row in rows})
     new = cluster(model, rows, ordered)
     changed = [e for e in ordered if old.get(e) != new[e]]
+    # The canonical id may be no member's (a qualified kind's base id): its kind is theirs.
     for chunk in _chunks(changed):
-        tx.run(WRITE_CANON, rows=[[e, new[e], kinds[new[e]]] for e in chunk]).consume()
+        tx.run(WRITE_CANON, rows=[[e, new[e], kinds[e]] for e in chunk]).consume()
     moved = {new[e] for e in changed if e in old} | {old[e] for e in changed if e in old}
     return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
 
 
-def _refresh_nodes(tx: ManagedTransaction, model: DomainModel, ids: list[str],
-                   result: WriteResult) -> None:
+def _refresh_nodes(tx: ManagedTransaction, model: DomainModel, ids: list[str]
+                   ) -> tuple[set[str], set[str]]:
+    """Rewrite the view nodes `ids`: the ids created, and those updated."""
+    created: set[str] = set()
+    updated: set[str] = set()
     by_kind: dict[str, list[str]] = defaultdict(list)
     gone: list[str] = []
     for chunk in _chunks(ids):
@@ -355,13 +264,15 @@ def _refresh_nodes(tx: ManagedTransaction, model: DomainModel, ids: list[str],
     for kind, group in sorted(by_kind.items()):
         query = refresh_nodes_statement(model, kind)
         for chunk in _chunks(sorted(group)):
-            ((created, updated),) = _read(tx, query, ids=list(chunk))
-            result.nodes_created += created
-            result.nodes_updated += updated
+            ((made, changed),) = _read(tx, query, ids=list(chunk))
+            created.update(made)
+            updated.update(changed)
+    return created, updated
 
 
 def _refresh_edges(tx: ManagedTransaction, model: DomainModel, fragments: list[str],
-                   moved: list[str], result: WriteResult) -> None:
+                   moved: list[str], result: WriteResult) -> set[tuple[str, str, str]]:
+    """Rewrite the ties of the batch's statements and of moved ids: the keys recomputed."""
     keys: set[tuple[str, str, str]] = set()
     # Few moved ids per batch; the fragments are many: chunk those, pass every moved id.
     pending = moved
@@ -381,3 +292,4 @@ def _refresh_edges(tx: ManagedTransaction, model: DomainModel, fragments: list[s
             ((created, updated),) = _read(tx, query, keys=list(chunk), type=rel_type)
             result.edges_created += created
             result.edges_updated += updated
+    return keys

@@ -29,4 +29,5 @@ CREATE INDEX canon_canonical IF NOT EXISTS FOR (c:Canon) ON (c.canonical);
 CREATE CONSTRAINT ident_claim IF NOT EXISTS FOR (i:Ident) REQUIRE (i.entity, i.prop, i.value) IS UNIQUE;
 CREATE INDEX ident_entity IF NOT EXISTS FOR (i:Ident) ON (i.entity);
 CREATE INDEX ident_value IF NOT EXISTS FOR (i:Ident) ON (i.kind, i.prop, i.value);
+CREATE CONSTRAINT judgement_id IF NOT EXISTS FOR (j:Judgement) REQUIRE j.id IS UNIQUE;
 CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (g:SurvgraphMeta) REQUIRE g.key IS UNIQUE;
