@@ -17,13 +17,24 @@ EDGE_KEY = "[startNode(r).id, type(r), endNode(r).id]"
 PATH_KEY = "[x IN nodes(q) | x.id] + [y IN relationships(q) | type(y)]"
 
 
+# traversal.edge_in_force / node_in_force: a tie in force on `$as_of` by its validity, a tie of
+# `$dated` types (traversal.DATED_TIES) without dates only with `$include_undated`; a contract
+# by its period widened by its actions' dates, an undated one only with `$include_undated`.
 _IN_FORCE = """
   AND ($as_of IS NULL OR (
     all(r IN rels WHERE (r.valid_from IS NULL OR r.valid_from <= $as_of)
-                    AND (r.valid_to IS NULL OR r.valid_to >= $as_of))
-    AND all(n IN walk[..-1] WHERE NOT n:Contract
-            OR ((n.start_date IS NULL OR n.start_date <= $as_of)
-                AND (n.end_date IS NULL OR n.end_date >= $as_of)))))"""
+                    AND (r.valid_to IS NULL OR r.valid_to >= $as_of)
+                    AND ($include_undated OR NOT type(r) IN $dated
+                         OR r.valid_from IS NOT NULL OR r.valid_to IS NOT NULL))
+    AND all(n IN walk[..-1] WHERE NOT n:Contract OR (
+      CASE WHEN n.start_date IS NULL AND n.first_action_date IS NULL
+                AND n.end_date IS NULL AND n.last_action_date IS NULL THEN $include_undated
+           ELSE (coalesce(n.start_date, n.first_action_date) IS NULL
+                 OR any(d IN [n.start_date, n.first_action_date]
+                        WHERE d IS NOT NULL AND d <= $as_of))
+            AND (coalesce(n.end_date, n.last_action_date) IS NULL
+                 OR any(d IN [n.end_date, n.last_action_date]
+                        WHERE d IS NOT NULL AND d >= $as_of)) END))))"""
 
 
 def rule_walk(

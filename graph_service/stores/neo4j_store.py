@@ -35,7 +35,13 @@ from graph_service.neo4j_schema import (
 )
 from graph_service.records import Batch, Edge, Node, prepare_batch
 from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, statement_order
-from graph_service.stores import neo4j_cypher, neo4j_judgements, neo4j_statements, neo4j_view
+from graph_service.stores import (
+    neo4j_cypher,
+    neo4j_judgements,
+    neo4j_statements,
+    neo4j_view,
+    traversal,
+)
 from graph_service.stores.base import (
     Direction,
     GraphStore,
@@ -47,7 +53,7 @@ from graph_service.stores.base import (
 )
 from graph_service.stores.neo4j_queries import Neo4jQueries
 from graph_service.stores.reach_cache import CachedReach
-from graph_service.stores.traversal import _finish, gc_paused
+from graph_service.stores.traversal import DATED_TIES, _finish, gc_paused
 from graph_service.text import fold
 
 # Ids per UNWIND statement.
@@ -375,7 +381,8 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
             if statement is None:
                 continue
             rows = self._read(
-                statement, to=to, hops=hops, as_of=as_of, per_subject=max(paths_per_subject, 0)
+                statement, to=to, hops=hops, as_of=as_of, per_subject=max(paths_per_subject, 0),
+                include_undated=False, dated=sorted(DATED_TIES),
             )
             for subject, best, chain, found in rows:
                 answer = answers.setdefault(subject, ReachAnswer(subject=subject, paths=[]))
@@ -391,6 +398,24 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
         for subject, answer in answers.items():
             _finish(answer, list(chains[subject].values()), contracts, paths_per_subject)
         return [answers[s] for s in sorted(answers)]
+
+    def reach_dated(
+        self,
+        from_kinds: Sequence[str],
+        to: str,
+        as_of: str,
+        include_undated: bool = False,
+        max_hops: int | None = None,
+        paths_per_subject: int = 3,
+    ) -> tuple[list[ReachAnswer], int | None]:
+        """The embedded store's traversal over this store's reads: the same answers as `reach`
+        on the date, and the same count of undated contracts and ties it met and left out
+        (which a pushed-down statement cannot tell)."""
+        undated: set[str] = set()
+        answers = traversal.reach(self, self.model, from_kinds, to, as_of, max_hops,
+                                  paths_per_subject, include_undated=include_undated,
+                                  undated=undated)
+        return answers, len(undated)
 
     def _relationship_counts(self, rel_types: list[str]) -> dict[str, int]:
         if not rel_types:
