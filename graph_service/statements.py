@@ -205,7 +205,12 @@ def _name(model: DomainModel, values: dict[str, dict[str, set[str]]], kinds: dic
         if spec is not None and spec.qualified_ids:
             bare = sorted((e for e in group if QUALIFIER not in e),
                           key=lambda e: (unnamed(e), e))
-            base = bare[0] if bare else base_id(best)
+            # A judgement's named id first, then the best member's own base id when it is a
+            # member (of three bare ids the one stating the most), then the smallest bare id.
+            own = base_id(best)
+            if bare and unnamed(bare[0]) and own in bare:
+                bare.insert(0, own)
+            base = bare[0] if bare else own
             rank = (0 if bare else 1, -sum(weight(e) for e in group), best)
             claims.setdefault(base, []).append((rank, group))
         for entity in group:
