@@ -286,8 +286,9 @@ def _snake(name: str) -> str:
 
 def _taken_last(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rules whose last step may be skipped (`PART_OF` 0..4 to reach an agency or its parent)
-    become two of the same name: one that takes it at least once and one that ends before it.
-    The reach search then always lands on the target with a taken step, from either end."""
+    become two: one that takes it at least once and one that ends before it. The reach
+    search then always lands on the target with a taken step, whichever end it starts from.
+    Both keep the declared name: answers name the rule of schema/model.yaml, not a half."""
     out: list[dict[str, Any]] = []
     pending = list(rules)
     while pending:

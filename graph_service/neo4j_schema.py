@@ -20,8 +20,15 @@ TERMS = "_terms"  # folded name and aliases, a list
 SEARCH = "_search"  # the same terms joined by newlines, text-indexed for CONTAINS
 SORT_NAME = "_fold"  # folded name, the search tie-breaker
 INTERNAL_PROPERTIES = (TERMS, SEARCH, SORT_NAME)
+# The statements behind the view (graph_service/stores/neo4j_view.py): labels of their own,
+# never an Entity, never a schema kind.
+FRAGMENT = "Fragment"
+IDENT = "Ident"
+CANON = "Canon"
+JUDGEMENT = "Judgement"  # an analyst's identity judgement (graph_service/judgements.py)
 # The store's generation: a node of its own label (never an Entity) whose token every write
-# transaction replaces, so a reach answer cached under the old token is never served again.
+# transaction replaces first (holding its lock: writers serialize), so a reach answer cached
+# under the old token is never served again.
 META = "SurvgraphMeta"
 BUMP_GENERATION = f"MERGE (g:{META} {{key: 'generation'}}) SET g.token = randomUUID()"
 # Every token (MERGE without a constraint may, racing, make two nodes: both change each time).
@@ -70,6 +77,22 @@ def schema_statements(model: DomainModel | None = None) -> list[str]:
     statements.append(
         f"CREATE TEXT INDEX entity_search IF NOT EXISTS FOR (n:{ENTITY}) ON (n.{SEARCH})"
     )
+    statements += [
+        f"CREATE CONSTRAINT fragment_id IF NOT EXISTS FOR (f:{FRAGMENT}) REQUIRE f.id IS UNIQUE",
+        *(f"CREATE INDEX fragment_{key} IF NOT EXISTS FOR (f:{FRAGMENT}) ON (f.{key})"
+          for key in ("entity", "src", "dst")),
+        f"CREATE INDEX fragment_src_kind IF NOT EXISTS FOR (f:{FRAGMENT}) ON (f.src, f.kind)",
+        f"CREATE CONSTRAINT canon_entity IF NOT EXISTS FOR (c:{CANON}) REQUIRE c.entity IS UNIQUE",
+        f"CREATE INDEX canon_canonical IF NOT EXISTS FOR (c:{CANON}) ON (c.canonical)",
+        f"CREATE CONSTRAINT ident_claim IF NOT EXISTS FOR (i:{IDENT}) "
+        "REQUIRE (i.entity, i.prop, i.value) IS UNIQUE",
+        f"CREATE INDEX ident_entity IF NOT EXISTS FOR (i:{IDENT}) ON (i.entity)",
+        f"CREATE INDEX ident_value IF NOT EXISTS FOR (i:{IDENT}) ON (i.kind, i.prop, i.value)",
+        f"CREATE CONSTRAINT judgement_id IF NOT EXISTS FOR (j:{JUDGEMENT}) "
+        "REQUIRE j.id IS UNIQUE",
+        # One generation node, whose lock every write transaction takes first.
+        f"CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (g:{META}) REQUIRE g.key IS UNIQUE",
+    ]
     return statements
 
 

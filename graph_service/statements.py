@@ -66,34 +66,6 @@ class Fragment:
                 self.last_seen)
 
 
-@dataclass(slots=True)
-class Statement:
-    """A statement as provenance shows it: who said what about which entity or tie."""
-
-    entity: str  # the id (or tie key) its source used
-    canonical: str  # the view's id (or tie key) it is part of
-    kind: str
-    source: str
-    record: str
-    origin: str
-    rank: int
-    name: str | None
-    aliases: list[str]
-    properties: dict[str, object]
-    sources: list[str]
-    status: str | None
-    first_seen: str | None
-    last_seen: str | None
-
-    @classmethod
-    def of(cls, entity: str, canonical: str, kind: str, source: str, record: str, origin: str,
-           rank: int, body: str, first_seen: str | None, last_seen: str | None) -> Statement:
-        data = orjson.loads(body)
-        return cls(entity, canonical, kind, source, record, origin, rank, data.get("name"),
-                   data.get("aliases", []), data.get("properties", {}), data.get("sources", []),
-                   data.get("status"), first_seen, last_seen)
-
-
 def _digest(*parts: str) -> str:
     return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=12).hexdigest()
 
@@ -233,7 +205,12 @@ def _name(model: DomainModel, values: dict[str, dict[str, set[str]]], kinds: dic
         if spec is not None and spec.qualified_ids:
             bare = sorted((e for e in group if QUALIFIER not in e),
                           key=lambda e: (unnamed(e), e))
-            base = bare[0] if bare else base_id(best)
+            # A judgement's named id first, then the best member's own base id when it is a
+            # member (of three bare ids the one stating the most), then the smallest bare id.
+            own = base_id(best)
+            if bare and unnamed(bare[0]) and own in bare:
+                bare.insert(0, own)
+            base = bare[0] if bare else own
             rank = (0 if bare else 1, -sum(weight(e) for e in group), best)
             claims.setdefault(base, []).append((rank, group))
         for entity in group:
@@ -243,3 +220,30 @@ def _name(model: DomainModel, values: dict[str, dict[str, set[str]]], kinds: dic
         for entity in claimants[0][1]:
             canonical[entity] = base
     return canonical
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement behind a view record, as `GraphStore.statements` returns it: `entity` is
+    the id (or tie entity) its source used, `canonical` the view id (or tie key) it supports."""
+
+    entity: str
+    canonical: str
+    kind: str
+    source: str
+    record: str
+    origin: str
+    rank: int
+    name: str | None
+    aliases: list[str]
+    properties: dict[str, object]
+    sources: list[str]
+    status: str | None
+    first_seen: str | None
+    last_seen: str | None
+
+
+def statement_order(statement: Statement) -> tuple[object, ...]:
+    """The order `GraphStore.statements` returns them in: by view record, entity, best rank."""
+    return (statement.canonical, statement.entity, -statement.rank, statement.source,
+            statement.record, _body(statement.properties))

@@ -13,6 +13,7 @@ from graph_service.domain_model import load_model
 from graph_service.export import jsonl_lines
 from graph_service.judgements import make_judgement
 from graph_service.records import Batch, Edge, Node
+from graph_service.stores.base import GraphStore
 from graph_service.stores.embedded import EmbeddedStore
 from loaders.resolution import CompanyResolver
 
@@ -187,3 +188,45 @@ def test_merge_and_split_over_graphql_need_the_key_and_show_in_identity(
                          key=KEY))["split"]
         assert split == [{"id": made["id"]}]
     assert "\n".join(jsonl_lines(store)) == before
+
+
+@pytest.mark.neo4j
+def test_judgements_give_the_same_view_on_neo4j(neo4j_store: GraphStore, tmp_path: Path
+                                                 ) -> None:
+    """Each judgement, and its retraction, gives byte-identical exports and the same canonical
+    ids on both stores, whether it comes before or after the records it names."""
+    base, other = "company:deloitte-consulting", "company:deloitte-consulting~uei-ueibbbb22222"
+    ids = [base, other, "company:deloitte-consulting~duns-123456789",
+           "company:deloitte-consulting~uei-ueiaaaa11111", "company:nowhere"]
+    verdicts = [
+        make_judgement(MODEL, "same", base, other, "one firm", "t", "2026-01-03T00:00:00+00:00"),
+        make_judgement(MODEL, "different", ids[2], ids[3], "two offices", "t",
+                       "2026-01-03T00:00:00+00:00"),
+    ]
+
+    def same(stores: list[GraphStore]) -> None:
+        first, second = ("\n".join(jsonl_lines(s)) for s in stores)
+        assert first == second
+        assert stores[0].canonical_ids(ids) == stores[1].canonical_ids(ids)
+        assert stores[0].judgements() == stores[1].judgements()
+
+    for number, judge_first in enumerate((False, True)):
+        embedded = EmbeddedStore(tmp_path / f"j{number}.db")
+        neo4j_store.clear()
+        stores: list[GraphStore] = [embedded, neo4j_store]
+        for j in verdicts:
+            if judge_first:
+                for s in stores:
+                    s.judge(j)
+                same(stores)
+            for s in stores:
+                for batch in _batches():
+                    s.upsert(batch)
+                if not judge_first:
+                    s.judge(j)
+            same(stores)
+            for s in stores:
+                assert s.retract_judgement(j.id) == j
+                assert s.retract_judgement(j.id) is None
+            same(stores)
+        embedded.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from graph_service.domain_model import load_model
@@ -53,7 +55,9 @@ def test_the_server_holds_the_generated_constraints(neo4j_store: GraphStore) -> 
     assert isinstance(neo4j_store, Neo4jStore)
     rows = neo4j_store._read("SHOW CONSTRAINTS YIELD name RETURN collect(name)")
     constraints = set(rows[0][0])
-    assert {"entity_id", *(f"{k.lower()}_id" for k in MODEL.kinds)} <= constraints
+    # Constraint names are the kind in snake case (ContractAction: contract_action_id).
+    snake = [re.sub(r"(?<!^)(?=[A-Z])", "_", k).lower() for k in MODEL.kinds]
+    assert {"entity_id", *(f"{k}_id" for k in snake)} <= constraints
     rows = neo4j_store._read("SHOW INDEXES YIELD name, type, state RETURN name, type, state")
     indexes = {name: (kind, state) for name, kind, state in rows}
     assert indexes["entity_search"] == ("TEXT", "ONLINE")

@@ -101,3 +101,52 @@ def test_open_store_picks_neo4j_for_a_bolt_url(
     with open_store(neo4j_uri()) as store:
         assert isinstance(store, Neo4jStore)
         store.ping()
+
+
+@pytest.mark.neo4j
+def test_statements_sit_beside_the_view(neo4j_store: GraphStore) -> None:
+    node = Node("contract:k1", "Contract", "K", [], {"piid": "P-9", "obligated": 5.0},
+                ["source:s"], "2024-01-02", record="file.csv:3", origin="dataset")
+    neo4j_store.upsert(Batch([node]))
+    ((props,),) = neo4j_store._read(  # type: ignore[attr-defined]
+        "MATCH (f:Fragment {entity: $id}) RETURN properties(f)", id=node.id)
+    assert props["v_obligated"] == 5.0 and props["v_piid"] == "P-9"
+    assert (props["record"], props["origin"], props["rank"]) == ("file.csv:3", "dataset", 4)
+    assert neo4j_store._read(  # type: ignore[attr-defined]
+        "MATCH (c:Canon) RETURN c.entity, c.canonical, c.kind") == [
+        [node.id, node.id, "Contract"]]
+    assert neo4j_store._read(  # type: ignore[attr-defined]
+        "MATCH (i:Ident) RETURN i.prop, i.value, i.is_key") == [["piid", "P-9", 1]]
+    # Statements are never view records: no read path sees them.
+    assert neo4j_store.stats().nodes == {"Contract": 1}
+
+
+@pytest.mark.neo4j
+def test_a_store_of_the_previous_release_is_converted_on_open(neo4j_store: GraphStore) -> None:
+    from conftest import connect_test_neo4j
+    from store_graphs import synthetic_batch
+
+    from graph_service.export import jsonl_lines
+
+    neo4j_store.upsert(synthetic_batch())
+    exported = list(jsonl_lines(neo4j_store))
+    # What a release before statements left: the view alone.
+    with neo4j_store._session() as session:  # type: ignore[attr-defined]
+        session.run("MATCH (n) WHERE n:Fragment OR n:Canon OR n:Ident DETACH DELETE n").consume()
+    with connect_test_neo4j() as reopened:
+        assert list(jsonl_lines(reopened)) == exported
+        records = reopened._read(  # type: ignore[attr-defined]
+            "MATCH (f:Fragment) RETURN DISTINCT f.record")
+        assert records == [["converted"]]
+        # Converted once: opening again changes nothing.
+        generation = reopened.reach_generation()
+    with connect_test_neo4j() as again:
+        assert again.reach_generation() == generation
+        # An interrupted conversion (its flag still set) runs again, to the same end.
+        with again._session() as session:  # type: ignore[attr-defined]
+            session.run("MATCH (g:SurvgraphMeta) SET g.converting = true").consume()
+    with connect_test_neo4j() as resumed:
+        assert list(jsonl_lines(resumed)) == exported
+        assert resumed.reach_generation() != generation
+        assert resumed._read(  # type: ignore[attr-defined]
+            "MATCH (g:SurvgraphMeta) WHERE g.converting RETURN g") == []

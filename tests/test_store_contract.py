@@ -58,20 +58,23 @@ def test_a_later_load_moves_last_seen_only(store: GraphStore) -> None:
 
 
 def test_nodes_and_ties_merge(store: GraphStore) -> None:
+    # The policy decides, not the order: the procurement record outranks the dataset for the
+    # name and every value both state; names become aliases, sources and days are unions.
     first = Node("company:acme", "Company", "Acme Vision", ["AV"], {"uei": "U1", "city": "Boston"},
-                 ["source:a"], "2024-02-01", "2024-02-01")
+                 ["source:a"], "2024-02-01", "2024-02-01", origin="dataset")
     other = Node("company:other", "Company", "Other")
     tie = Edge("SUBSIDIARY_OF", "company:acme", "company:other", "inferred",
                {"rule": "name-match", "note": "first"}, ["source:a"], "2024-02-01", "2024-02-01")
     assert store.upsert(Batch([first, other], [tie])) == WriteResult(2, 0, 1, 0)
     again = Node("company:acme", "Company", "ACME VISION INC", ["AV", "Vision"],
                  {"city": "Cambridge", "state": "MA"}, ["source:b", "source:a"],
-                 "2024-01-01", "2024-03-01")
+                 "2024-01-01", "2024-03-01", origin="procurement-record")
     tie_again = Edge("SUBSIDIARY_OF", "company:acme", "company:other", "reported",
-                     {"note": "second"}, ["source:b"], "2024-03-01", "2024-03-01")
+                     {"note": "second"}, ["source:b"], "2024-03-01", "2024-03-01",
+                     origin="procurement-record")
     assert store.upsert(Batch([again], [tie_again])) == WriteResult(0, 1, 0, 1)
     assert store.get_node("company:acme") == Node(
-        "company:acme", "Company", "Acme Vision", ["AV", "Vision", "ACME VISION INC"],
+        "company:acme", "Company", "ACME VISION INC", ["AV", "Acme Vision", "Vision"],
         {"uei": "U1", "city": "Cambridge", "state": "MA"}, ["source:a", "source:b"],
         "2024-01-01", "2024-03-01",
     )
@@ -80,8 +83,8 @@ def test_nodes_and_ties_merge(store: GraphStore) -> None:
         {"rule": "name-match", "note": "second"}, ["source:a", "source:b"],
         "2024-02-01", "2024-03-01",
     )]
-    # The merged-in name is searchable as an alias.
-    assert [n.id for n in store.search("acme vision inc")] == ["company:acme"]
+    # The outranked name is searchable as an alias.
+    assert [n.id for n in store.search("acme vision")] == ["company:acme"]
 
 
 def test_duplicates_inside_one_batch_collapse(store: GraphStore) -> None:

@@ -76,7 +76,8 @@ GROUP BY s.id
 
 _DERIVED_PATHS = ", ".join(f"'$.properties.{key}'" for key in DERIVED)
 
-# json_set appends keys; the second statement puts the properties back in key order.
+# json_set appends keys; the second statement puts the properties back in key order (each
+# value as its JSON text: a REAL printed by SQLite would keep 15 digits only).
 _APPLY = f"""
 UPDATE nodes SET body = CASE
     WHEN s.n = 0 THEN
@@ -100,8 +101,8 @@ FROM action_sums AS s WHERE nodes.id = s.id
 
 _SORT = """
 UPDATE nodes SET body = json_set(nodes.body, '$.properties', (
-    SELECT json_group_object(p.key, json(nodes.body -> ('$.properties.' || p.key)))
-    FROM (SELECT key FROM json_each(nodes.body, '$.properties') ORDER BY key) AS p))
+    SELECT json_group_object(p.key, json(nodes.body -> p.fullkey))
+    FROM (SELECT key, fullkey FROM json_each(nodes.body, '$.properties') ORDER BY key) AS p))
 WHERE nodes.id IN (SELECT id FROM action_sums)
 """
 

@@ -17,7 +17,7 @@ import orjson
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.judgements import BASE_PROP, Judgement
 from graph_service.records import Batch, Edge, Node, prepare_batch
-from graph_service.statements import EDGE_KEY_SEPARATOR, Statement
+from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, statement_order
 from graph_service.stores import embedded_judgements, traversal
 from graph_service.stores.base import (
     Direction,
@@ -246,6 +246,34 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             append_and_refresh(tx, self.model, nodes, edges)
             _bump_generation(tx)
 
+    def statements(self, ids: Sequence[str]) -> list[Statement]:
+        """Every statement behind the canonical node ids or tie keys among `ids` (same answers,
+        in the same order, as Neo4jStore.statements)."""
+        found: list[Statement] = []
+        for key in dict.fromkeys(ids):
+            parts = key.split(EDGE_KEY_SEPARATOR)
+            if len(parts) == 1:
+                rows = self._db.execute(
+                    "SELECT c.canonical, f.* FROM canon AS c JOIN fragments AS f "
+                    "ON f.entity = c.entity AND f.is_edge = 0 WHERE c.canonical = ?", parts)
+            elif len(parts) == 3:
+                rows = self._db.execute(
+                    "SELECT ?, f.* FROM canon AS cs JOIN fragments AS f ON f.src = cs.entity "
+                    "AND f.is_edge = 1 AND f.kind = ? JOIN canon AS cd ON cd.entity = f.dst "
+                    "WHERE cs.canonical = ? AND cd.canonical = ?",
+                    [key, parts[1], parts[0], parts[2]])
+            else:
+                continue
+            for row in rows:
+                body = orjson.loads(row[11])
+                found.append(Statement(
+                    entity=row[2], canonical=row[0], kind=row[4], source=row[7], record=row[8],
+                    origin=row[9], rank=row[10], name=body.get("name"),
+                    aliases=body.get("aliases", []), properties=body["properties"],
+                    sources=body["sources"], status=body.get("status"),
+                    first_seen=row[12], last_seen=row[13]))
+        return sorted(found, key=statement_order)
+
     def clear(self) -> None:
         with self._write() as db:
             for table in ("nodes", "terms", "lookup", "edges", *STATEMENT_TABLES):
@@ -293,27 +321,6 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
                    f"ON c.entity = i.entity WHERE i.prop = ? AND i.value IN "
                    f"({_marks(len(chunk))}) GROUP BY i.value")
             found.update(self._db.execute(sql, [BASE_PROP, *chunk]).fetchall())
-        return found
-
-    def statements(self, ids: Sequence[str]) -> list[Statement]:
-        found: list[Statement] = []
-        nodes = [i for i in ids if EDGE_KEY_SEPARATOR not in i]
-        ties = [i.split(EDGE_KEY_SEPARATOR) for i in ids if EDGE_KEY_SEPARATOR in i]
-        columns = "f.entity, {}, f.kind, f.source, f.record, f.origin, f.rank, f.body, " \
-                  "f.first_seen, f.last_seen"
-        for chunk in _chunks(nodes):
-            sql = (f"SELECT {columns.format('c.canonical')} FROM canon AS c "  # noqa: S608
-                   "JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0 "
-                   f"WHERE c.canonical IN ({_marks(len(chunk))})")
-            found += [Statement.of(*row) for row in self._db.execute(sql, chunk)]
-        key = "cs.canonical || char(31) || f.kind || char(31) || cd.canonical"
-        for src, rel_type, dst in ties:
-            sql = (f"SELECT {columns.format(key)} FROM canon AS cs "  # noqa: S608
-                   "JOIN fragments AS f ON f.src = cs.entity AND f.is_edge = 1 AND f.kind = ? "
-                   "JOIN canon AS cd ON cd.entity = f.dst "
-                   "WHERE cs.canonical = ? AND cd.canonical = ?")
-            found += [Statement.of(*row) for row in self._db.execute(sql, [rel_type, src, dst])]
-        found.sort(key=lambda s: (s.canonical, -s.rank, s.source, s.record, s.entity))
         return found
 
     def lookup(self, kind: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:

@@ -11,9 +11,7 @@ documented once, in graph_service.stores.query_types.
 from __future__ import annotations
 
 import sqlite3
-from collections import defaultdict
 from collections.abc import Sequence
-from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from graph_service.records import Edge, Node
@@ -21,16 +19,14 @@ from graph_service.stores.base import Direction
 from graph_service.stores.query_types import (
     AGENCY_DEPTH,
     COMPANY_DEPTH,
-    PARENT_DEPTH,
     GroupKey,
     ListFilter,
     ListOrder,
     ListPage,
     QueryError,
     SpendingRow,
-    fiscal_year,
-    sort_rows,
 )
+from graph_service.stores.spending_groups import action_years, group_rows, pairs, top_parents
 from graph_service.text import fold
 
 # Bodies are JSON text (stored as BLOB or TEXT); CAST keeps SQLite from reading a BLOB as JSONB.
@@ -44,12 +40,6 @@ _ORDER_SQL = {
 }
 _AWARD = "type IN ('AWARDED_BY','FUNDED_BY')"
 _EDGE_NOTE = "json_extract(CAST({}.body AS TEXT), '$.properties.note')"
-
-
-def _pos(group_by: Sequence[GroupKey], group: GroupKey) -> int:
-    """Index of a non-fiscal-year group among the non-fiscal-year groups."""
-    others: list[str] = [g for g in group_by if g != "fiscal_year"]
-    return others.index(group)
 
 
 def _marks(count: int) -> str:
@@ -231,40 +221,7 @@ class EmbeddedQueries:
     # -- spending ------------------------------------------------------------------------------
 
     def _pairs(self, sql: str, args: list[Any]) -> dict[str, list[str]]:
-        found: dict[str, set[str]] = defaultdict(set)
-        for contract, key in self._db.execute(sql, args):
-            found[contract].add(key)
-        return {contract: sorted(keys) for contract, keys in found.items()}
-
-    def _top_parents(self, companies: set[str]) -> dict[str, str]:
-        """Each company's farthest SUBSIDIARY_OF ancestor within PARENT_DEPTH (the smallest id
-        among equally far ones), or the company itself when it has no parent."""
-        parents: dict[str, list[str]] = defaultdict(list)
-        frontier, seen = sorted(companies), set(companies)
-        for _ in range(PARENT_DEPTH):
-            ties = self.edges(frontier, ["SUBSIDIARY_OF"], "out")
-            layer = set()
-            for tie in ties:
-                parents[tie.source].append(tie.target)
-                layer.add(tie.target)
-            frontier = sorted(layer - seen)
-            seen |= layer
-            if not frontier:
-                break
-
-        def farthest(company: str, depth: int, used: frozenset[tuple[str, str]]) -> tuple[int, str]:
-            best = (depth, company)
-            if depth == PARENT_DEPTH:
-                return best
-            for parent in parents.get(company, []):
-                if (company, parent) in used:
-                    continue
-                found = farthest(parent, depth + 1, used | {(company, parent)})
-                if (-found[0], found[1]) < (-best[0], best[1]):
-                    best = found
-            return best
-
-        return {company: farthest(company, 0, frozenset())[1] for company in companies}
+        return pairs(self._db.execute(sql, args))
 
     def spending(self, group_by: Sequence[GroupKey], flt: ListFilter) -> list[SpendingRow]:
         where, args = self._where("Contract", flt)
@@ -288,7 +245,7 @@ class EmbeddedQueries:
             )
             keys["company"] = recipients
             if "parent_company" in group_by:
-                top = self._top_parents({c for cs in recipients.values() for c in cs})
+                top = top_parents(self, {c for cs in recipients.values() for c in cs})
                 keys["parent_company"] = {
                     contract: sorted({top[c] for c in cs}) for contract, cs in recipients.items()
                 }
@@ -301,52 +258,10 @@ class EmbeddedQueries:
                 f"WHERE c.type = 'COVERS' AND c.src IN ({contracts})",
                 [*args, *args],
             )
-        by_year = self._action_years(contracts, args) if "fiscal_year" in group_by else {}
-        groups: dict[tuple[object, ...], tuple[set[str], list[float], list[float]]] = {}
-        for contract, obligated, potential, year, start in rows:
-            # (fiscal year, obligated, potential, basis) shares of the contract.
-            shares = by_year.get(contract) or [
-                (fiscal_year(year, start), float(obligated or 0.0), float(potential or 0.0),
-                 "award start" if "fiscal_year" in group_by else None)]
-            if contract in by_year:
-                first = shares[0]
-                shares[0] = (first[0], first[1], float(potential or 0.0), first[3])
-            choices: list[list[str | int | None]] = []
-            for group in group_by:
-                if group != "fiscal_year":
-                    choices.append(list(keys[group].get(contract, [])) or [None])
-            for fy, amount, share_potential, basis in shares:
-                for combo in product(*choices):
-                    full = tuple(fy if g == "fiscal_year" else combo[_pos(group_by, g)]
-                                 for g in group_by)
-                    members, obligations, potentials = groups.setdefault(
-                        (*full, basis), (set(), [], []))
-                    if contract not in members:
-                        members.add(contract)
-                        obligations.append(amount)
-                        potentials.append(share_potential)
-        return sort_rows([
-            SpendingRow(
-                keys=dict(zip(group_by, combo[:-1], strict=True)),  # type: ignore[arg-type]
-                count=len(members),
-                obligated=round(sum(obligations), 2),
-                potential=round(sum(potentials), 2),
-                basis=str(combo[-1]) if combo[-1] is not None else None,
-            )
-            for combo, (members, obligations, potentials) in groups.items()
-        ])
-
-    def _action_years(self, contracts: str, args: list[Any]
-                      ) -> dict[str, list[tuple[int | None, float, float, str | None]]]:
-        """Per contract with actions: (fiscal year, sum of its actions that year, 0, 'actions'),
-        earliest year first."""
-        sums: dict[str, dict[int | None, float]] = defaultdict(lambda: defaultdict(float))
-        for contract, day, amount in self._db.execute(
+        by_year = action_years(self._db.execute(
             "SELECT e.dst, json_extract(CAST(a.body AS TEXT), '$.properties.action_date'), "
             "json_extract(CAST(a.body AS TEXT), '$.properties.obligation') FROM edges e "
             "JOIN nodes a ON a.id = e.src "
-            f"WHERE e.type = 'ACTION_OF' AND e.dst IN ({contracts})", args):
-            sums[contract][fiscal_year(None, day)] += float(amount or 0.0)
-        return {c: [(fy, years[fy], 0.0, "actions")
-                    for fy in sorted(years, key=lambda y: (y is None, y or 0))]
-                for c, years in sums.items()}
+            f"WHERE e.type = 'ACTION_OF' AND e.dst IN ({contracts})", args)
+        ) if "fiscal_year" in group_by else {}
+        return group_rows(group_by, rows, keys, by_year)

@@ -81,8 +81,9 @@ ON CONFLICT (id) DO UPDATE SET
 # list property whose rule is `union` is every element any statement states, distinct and
 # sorted (a set: which statements say it, and in which order they came, do not matter).
 _WINNERS = """
-SELECT id, key, raw FROM (
-    SELECT f.id AS id, p.key AS key, f.body -> ('$.properties.' || p.key) AS raw,
+SELECT id, key, value, type, raw FROM (
+    SELECT f.id AS id, p.key AS key, p.value AS value, p.type AS type,
+           f.body -> p.fullkey AS raw,
            ROW_NUMBER() OVER (
                PARTITION BY f.id, p.key
                ORDER BY CASE r.rule WHEN 'min' THEN p.value END ASC,
@@ -93,7 +94,7 @@ SELECT id, key, raw FROM (
     WHERE NOT (p.type = 'array' AND r.rule IS 'union')
 ) WHERE place = 1
 UNION ALL
-SELECT id, key, json_group_array(item) AS raw FROM (
+SELECT id, key, json_group_array(item) AS value, 'array' AS type, NULL AS raw FROM (
     SELECT DISTINCT f.id AS id, p.key AS key, e.value AS item
     FROM {scope} AS f, json_each(f.body, '$.properties') AS p, json_each(p.value) AS e
     JOIN rules AS r ON r.owner = f.kind AND r.key = p.key
@@ -102,9 +103,11 @@ SELECT id, key, json_group_array(item) AS raw FROM (
 GROUP BY id, key
 """
 
-# A winner is kept as the JSON text its statement stated (`->`), so numbers keep every digit
-# (SQLite renders a REAL with 15) and both stores show the same value; json() makes it JSON again.
-_JSON_VALUE = "json(w.raw)"
+# Kept in temp tables, values lose their JSON subtype: booleans and lists are JSON again here.
+# Reals keep the text their statement gave (a REAL printed by SQLite keeps 15 digits only).
+_JSON_VALUE = ("CASE w.type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') "
+               "WHEN 'real' THEN json(w.raw) "
+               "WHEN 'array' THEN json(w.value) ELSE w.value END")
 
 # Node statements of the touched canonical ids, with the canonical id and kind.
 _NODE_SCOPE = """

@@ -1,4 +1,4 @@
-"""Cypher text for batched writes, reach rules and shortest paths.
+"""Cypher text for reach rules and shortest paths (the write path: neo4j_view.py).
 
 Labels and relationship types come from the schema (checked by `identifier`), hop bounds are
 integers computed here, and every value (the target id, dates, limits) is a parameter.
@@ -17,75 +17,24 @@ EDGE_KEY = "[startNode(r).id, type(r), endNode(r).id]"
 PATH_KEY = "[x IN nodes(q) | x.id] + [y IN relationships(q) | type(y)]"
 
 
-# -- batched writes -----------------------------------------------------------------------------
-# A batch is written in one transaction with one statement per kind / relationship type, no
-# read before the write: MERGE creates what is new with its full properties in the same pass,
-# and only what already existed comes back (write-locked first, so no concurrent transaction
-# can change it before this one writes the merge) for the store to merge it in Python.
-
-
-def create_or_lock_nodes(kind: str) -> str:
-    """`$rows` of {id, props}: new ids become `:Entity:<kind>` nodes with their properties;
-    existing ones are locked and returned as [id, labels, properties]. MERGE on the unique id
-    takes the constraint's lock, so two transactions creating one id serialize, and the second
-    one finds (and merges into) the first one's node."""
-    return f"""
-UNWIND $rows AS row
-MERGE (n:{ENTITY} {{id: row.id}})
-  ON CREATE SET n += row.props, n:{identifier(kind)}
-  ON MATCH SET n._lock = true
-WITH n WHERE n._lock IS NOT NULL
-REMOVE n._lock
-RETURN n.id, labels(n), properties(n)"""
-
-
-# `$rows` of {id, props}: the merged versions of nodes returned above replace them.
-REWRITE_NODES = f"""
-UNWIND $rows AS row
-MATCH (n:{ENTITY} {{id: row.id}})
-SET n = row.props"""
-
-
-def create_or_lock_edges(rel_type: str) -> str:
-    """`$rows` of {s, t, props}: new ties are created with their properties; existing ones are
-    locked and returned as EDGE_ROW. A row whose end is missing matches nothing (the caller
-    compares the counts and fails the batch)."""
-    return f"""
-UNWIND $rows AS row
-MATCH (a:{ENTITY} {{id: row.s}})
-MATCH (b:{ENTITY} {{id: row.t}})
-MERGE (a)-[r:{identifier(rel_type)}]->(b)
-  ON CREATE SET r += row.props
-  ON MATCH SET r._lock = true
-WITH r WHERE r._lock IS NOT NULL
-REMOVE r._lock
-RETURN {EDGE_ROW}"""
-
-
-def rewrite_edges(rel_type: str) -> str:
-    """`$rows` of {s, t, props}: the merged versions of ties returned above replace them."""
-    return f"""
-UNWIND $rows AS row
-MATCH (a:{ENTITY} {{id: row.s}})
-MATCH (b:{ENTITY} {{id: row.t}})
-MATCH (a)-[r:{identifier(rel_type)}]->(b)
-SET r = row.props"""
-
-
-# `$ids` that name no node.
-ABSENT_IDS = f"""
-UNWIND $ids AS id
-OPTIONAL MATCH (n:{ENTITY} {{id: id}})
-WITH id WHERE n IS NULL
-RETURN id ORDER BY id"""
-
+# traversal.edge_in_force / node_in_force: a tie in force on `$as_of` by its validity, a tie of
+# `$dated` types (traversal.DATED_TIES) without dates only with `$include_undated`; a contract
+# by its period widened by its actions' dates, an undated one only with `$include_undated`.
 _IN_FORCE = """
   AND ($as_of IS NULL OR (
     all(r IN rels WHERE (r.valid_from IS NULL OR r.valid_from <= $as_of)
-                    AND (r.valid_to IS NULL OR r.valid_to >= $as_of))
-    AND all(n IN walk[..-1] WHERE NOT n:Contract
-            OR ((n.start_date IS NULL OR n.start_date <= $as_of)
-                AND (n.end_date IS NULL OR n.end_date >= $as_of)))))"""
+                    AND (r.valid_to IS NULL OR r.valid_to >= $as_of)
+                    AND ($include_undated OR NOT type(r) IN $dated
+                         OR r.valid_from IS NOT NULL OR r.valid_to IS NOT NULL))
+    AND all(n IN walk[..-1] WHERE NOT n:Contract OR (
+      CASE WHEN n.start_date IS NULL AND n.first_action_date IS NULL
+                AND n.end_date IS NULL AND n.last_action_date IS NULL THEN $include_undated
+           ELSE (coalesce(n.start_date, n.first_action_date) IS NULL
+                 OR any(d IN [n.start_date, n.first_action_date]
+                        WHERE d IS NOT NULL AND d <= $as_of))
+            AND (coalesce(n.end_date, n.last_action_date) IS NULL
+                 OR any(d IN [n.end_date, n.last_action_date]
+                        WHERE d IS NOT NULL AND d >= $as_of)) END))))"""
 
 
 def rule_walk(
@@ -202,3 +151,18 @@ WITH q ORDER BY {PATH_KEY}
 LIMIT $limit
 RETURN [x IN nodes(q) | x.id] AS nodes,
        [r IN relationships(q) | {EDGE_ROW}] AS edges"""
+
+
+def from_subjects(rule: ReachRule, counts: dict[str, int]) -> bool:
+    """Start the rule's walk from its subjects when the ties they reach first are fewer than
+    those of a later step (the planner, anchored on the target's unique id, would otherwise
+    fan out backwards through that step: every contract of the domain's agencies)."""
+    ahead, widest, started = 0, 0, False
+    for step in rule.steps:
+        size = sum(counts.get(t, 0) for t in step.types)
+        if started:
+            widest = max(widest, size)
+        else:  # optional steps up to and including the first mandatory one
+            ahead += size
+            started = step.min > 0
+    return ahead < widest

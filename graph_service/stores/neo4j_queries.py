@@ -12,19 +12,19 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from graph_service.neo4j_schema import ENTITY, SEARCH
-from graph_service.records import Node
+from graph_service.records import Edge, Node
+from graph_service.stores.base import Direction
 from graph_service.stores.query_types import (
     AGENCY_DEPTH,
     COMPANY_DEPTH,
-    PARENT_DEPTH,
     GroupKey,
     ListFilter,
     ListOrder,
     ListPage,
     QueryError,
     SpendingRow,
-    sort_rows,
 )
+from graph_service.stores.spending_groups import action_years, group_rows, pairs, top_parents
 from graph_service.text import fold
 
 _AGENCY = f"(:Agency)-[:PART_OF*0..{AGENCY_DEPTH}]->(:{ENTITY} {{id: $agency}})"
@@ -70,14 +70,6 @@ _PATTERNS: dict[tuple[str, str], list[str]] = {
 }
 _ORDER = {"name": "n.name", "obligated": "n.obligated", "start_date": "n.start_date",
           "fiscal_year": "n.fiscal_year"}
-_FISCAL_YEAR = (
-    "coalesce(c.fiscal_year, CASE WHEN size(coalesce(c.start_date, '')) < 7 THEN null "
-    "WHEN toInteger(substring(c.start_date, 5, 2)) >= 10 "
-    "THEN toInteger(substring(c.start_date, 0, 4)) + 1 "
-    "ELSE toInteger(substring(c.start_date, 0, 4)) END)"
-)
-
-
 def _where(pattern: str, condition: str) -> str:
     """`pattern WHERE condition`, joined to a WHERE the pattern already carries."""
     path, found, own = pattern.partition(" WHERE ")
@@ -106,6 +98,9 @@ class Neo4jQueries:
         def _read(self, query: str, **params: Any) -> list[list[Any]]: ...
 
         def _node(self, node_id: str, labels: Sequence[str], props: dict[str, Any]) -> Node: ...
+
+        def edges(self, ids: Sequence[str], types: Sequence[str] | None = None,
+                  direction: Direction = "both") -> list[Edge]: ...
 
     @staticmethod
     def _match(kind: str, flt: ListFilter) -> tuple[str, dict[str, Any]]:
@@ -177,54 +172,32 @@ class Neo4jQueries:
         return ListPage(nodes=nodes, total_count=int(total), offset=offset)
 
     def spending(self, group_by: Sequence[GroupKey], flt: ListFilter) -> list[SpendingRow]:
+        """The contracts and their keys read here; grouped as the embedded store groups them
+        (spending_groups), so both stores answer alike."""
         match, params = self._match("Contract", flt)
-        parts = [match, "WITH n AS c"]
-        carried = ["c"]
+        rows = [(str(i), o, p, y, d) for i, o, p, y, d in self._read(
+            f"{match} RETURN n.id, n.obligated, n.potential, n.fiscal_year, n.start_date",
+            **params)]
+        keys: dict[str, dict[str, list[str]]] = {}
         if "agency" in group_by:
-            parts.append("OPTIONAL MATCH (c)-[:AWARDED_BY]->(ag)")
-            parts.append(f"WITH {', '.join(carried)}, ag.id AS k_agency")
-            carried.append("k_agency")
+            keys["agency"] = pairs(self._read(
+                f"{match} WITH n MATCH (n)-[:AWARDED_BY]->(x) RETURN n.id, x.id", **params))
         if "company" in group_by or "parent_company" in group_by:
-            parts.append("OPTIONAL MATCH (c)-[:AWARDED_TO]->(co)")
-            keys = "co.id AS k_company"
+            recipients = pairs(self._read(
+                f"{match} WITH n MATCH (n)-[:AWARDED_TO]->(x) RETURN n.id, x.id", **params))
+            keys["company"] = recipients
             if "parent_company" in group_by:
-                # The farthest parent (smallest id among equally far ones), else the recipient.
-                parts.append(
-                    f"CALL (co) {{ OPTIONAL MATCH p = (co)-[:SUBSIDIARY_OF*1..{PARENT_DEPTH}]->"
-                    "(top) WITH top, p ORDER BY length(p) DESC, top.id LIMIT 1 RETURN top }"
-                )
-                keys += ", coalesce(top.id, co.id) AS k_parent_company"
-            parts.append(f"WITH {', '.join(carried)}, {keys}")
-            carried += ["k_company", "k_parent_company"] if "parent_company" in group_by else [
-                "k_company"]
+                top = top_parents(self, {c for cs in recipients.values() for c in cs})
+                keys["parent_company"] = {
+                    contract: sorted({top[c] for c in cs}) for contract, cs in recipients.items()
+                }
         if "technology" in group_by:
-            parts.append(
-                "CALL (c) { OPTIONAL MATCH (c)-[:OF_TECHNOLOGY]->(t1) WITH c, collect(t1.id) AS a "
-                "OPTIONAL MATCH (c)-[:COVERS]->()-[:OF_TECHNOLOGY]->(t2) "
-                "WITH a, collect(t2.id) AS b RETURN a + b AS techs }"
-            )
-            parts.append(
-                f"UNWIND CASE WHEN size(techs) = 0 THEN [null] ELSE techs END AS k_technology "
-                f"WITH {', '.join(carried)}, k_technology"
-            )
-            carried.append("k_technology")
-        if "fiscal_year" in group_by:
-            parts.append(f"WITH {', '.join(carried)}, {_FISCAL_YEAR} AS k_fiscal_year")
-            carried.append("k_fiscal_year")
-        keys_list = ", ".join(f"k_{group}" for group in group_by)
-        parts.append(
-            f"WITH [{keys_list}] AS keys, collect(DISTINCT c) AS cs "
-            "RETURN keys, size(cs), "
-            "reduce(s = 0.0, x IN cs | s + coalesce(toFloat(x.obligated), 0.0)), "
-            "reduce(s = 0.0, x IN cs | s + coalesce(toFloat(x.potential), 0.0))"
-        )
-        rows = self._read("\n".join(parts), **params)
-        return sort_rows([
-            SpendingRow(
-                keys=dict(zip(group_by, keys, strict=True)),
-                count=int(count),
-                obligated=round(float(obligated), 2),
-                potential=round(float(potential), 2),
-            )
-            for keys, count, obligated, potential in rows
-        ])
+            keys["technology"] = pairs(self._read(
+                f"{match} WITH n CALL (n) {{ MATCH (n)-[:OF_TECHNOLOGY]->(t) RETURN t.id AS t "
+                "UNION MATCH (n)-[:COVERS]->()-[:OF_TECHNOLOGY]->(t) RETURN t.id AS t } "
+                "RETURN n.id, t", **params))
+        by_year = action_years(self._read(
+            f"{match} WITH n MATCH (a)-[:ACTION_OF]->(n) "
+            "RETURN n.id, a.action_date, a.obligation", **params)
+        ) if "fiscal_year" in group_by else {}
+        return group_rows(group_by, rows, keys, by_year)

@@ -1,10 +1,12 @@
-"""The Neo4j store: the official driver over Bolt, batched UNWIND writes, pushed-down reach.
+"""The Neo4j store: the official driver over Bolt, statements plus a derived view, pushed-down
+reach.
 
-Mapping (see docs/neo4j-store.md): a node is `(:Entity:<Kind> {id, name, aliases, sources,
-first_seen, last_seen, <kind properties>, _terms, _search, _fold})`; a tie is a relationship of
-its schema type with `status`, `sources`, `first_seen`, `last_seen` and its own properties.
-Labels, types and property keys in Cypher text come only from the schema; every value is a
-query parameter.
+Writes append statements (`:Fragment` nodes) and recompute the view where they land, in Cypher
+(graph_service/stores/neo4j_view.py). The view (see docs/neo4j-store.md): a node is
+`(:Entity:<Kind> {id, name, aliases, sources, first_seen, last_seen, <kind properties>, _terms,
+_search, _fold})`; a tie is a relationship of its schema type with `status`, `sources`,
+`first_seen`, `last_seen` and its own properties. Labels, types and property keys in Cypher text
+come only from the schema; every value is a query parameter.
 """
 
 from __future__ import annotations
@@ -17,10 +19,13 @@ from typing import Any
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
 
-from graph_service.domain_model import DomainModel, ReachRule, load_model
+from graph_service.domain_model import DomainModel, load_model
+from graph_service.judgements import BASE_PROP, Judgement
 from graph_service.neo4j_schema import (
     BUMP_GENERATION,
+    CANON,
     ENTITY,
+    IDENT,
     READ_GENERATION,
     SEARCH,
     SORT_NAME,
@@ -28,13 +33,15 @@ from graph_service.neo4j_schema import (
     identifier,
     schema_statements,
 )
-from graph_service.records import (
-    Batch,
-    Edge,
-    Node,
-    prepare_batch,
+from graph_service.records import Batch, Edge, Node, prepare_batch
+from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, statement_order
+from graph_service.stores import (
+    neo4j_cypher,
+    neo4j_judgements,
+    neo4j_statements,
+    neo4j_view,
+    traversal,
 )
-from graph_service.stores import neo4j_cypher
 from graph_service.stores.base import (
     Direction,
     GraphStore,
@@ -46,16 +53,15 @@ from graph_service.stores.base import (
 )
 from graph_service.stores.neo4j_queries import Neo4jQueries
 from graph_service.stores.reach_cache import CachedReach
-from graph_service.stores.traversal import _finish, gc_paused
+from graph_service.stores.traversal import DATED_TIES, _finish, gc_paused
 from graph_service.text import fold
 
-# Rows per UNWIND statement; one transaction still spans the whole batch.
+# Ids per UNWIND statement.
 _CHUNK = 2000
 # Nodes per page when streaming everything out.
 _PAGE = 2000
 # How long a managed transaction is retried (transient errors, lost connections).
 _RETRY_SECONDS = 5.0
-_NODE_FIELDS = ("id", "name", "aliases", "sources", "first_seen", "last_seen")
 _EDGE_FIELDS = ("status", "sources", "first_seen", "last_seen")
 _NODE_ROW = "n.id, labels(n), properties(n)"
 
@@ -97,6 +103,7 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
         try:
             self.ping()
             self._ensure_schema()
+            self._convert_merged_store()
         except StoreUnavailable:
             self._driver.close()
             raise
@@ -175,119 +182,93 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
             last_seen=props.get("last_seen"),
         )
 
-    @staticmethod
-    def _node_props(node: Node) -> dict[str, Any]:
-        """The flat property map written for a node (None means absent)."""
-        terms = sorted({fold(t) for t in (node.name, *node.aliases)})
-        props: dict[str, Any] = {
-            "id": node.id,
-            "name": node.name,
-            "aliases": list(node.aliases),
-            "sources": list(node.sources),
-            "first_seen": node.first_seen,
-            "last_seen": node.last_seen,
-        }
-        props.update(node.properties)
-        props.update({TERMS: terms, SEARCH: "\n".join(terms), SORT_NAME: fold(node.name)})
-        return {key: value for key, value in props.items() if value is not None}
-
-    @staticmethod
-    def _edge_props_of(edge: Edge) -> dict[str, Any]:
-        props: dict[str, Any] = {
-            "status": edge.status,
-            "sources": list(edge.sources),
-            "first_seen": edge.first_seen,
-            "last_seen": edge.last_seen,
-        }
-        props.update(edge.properties)
-        return {key: value for key, value in props.items() if value is not None}
-
     # -- writing -------------------------------------------------------------------------------
 
     def upsert(self, batch: Batch) -> WriteResult:
-        batch = prepare_batch(self.model, batch)[0]
+        """Append the batch's claims as statements; recompute the view where they land. One
+        transaction: an exception (a tie to a node no statement names) rolls all of it back."""
+        batch, kinds = prepare_batch(self.model, batch)
         if not len(batch):
             return WriteResult()
         with self._session() as session:
-            return session.execute_write(self._upsert, batch)
+            return session.execute_write(self._upsert, batch, kinds)
 
-    def _upsert(self, tx: ManagedTransaction, batch: Batch) -> WriteResult:
-        """One statement per kind and per relationship type creates what is new; what existed
-        comes back locked, is merged in Python like the embedded store, and is written back if
-        the merge changed it. Runs inside one transaction: an exception rolls all of it back."""
-        result = WriteResult()
-        self._write_nodes(tx, batch.nodes, result)
-        self._write_edges(tx, batch.edges, result)
-        tx.run(BUMP_GENERATION).consume()  # last: the one shared lock is held briefly
-        return result
+    def _upsert(self, tx: ManagedTransaction, batch: Batch, kinds: dict[str, str]
+                ) -> WriteResult:
+        # First: the generation's write lock serializes writers, as BEGIN IMMEDIATE does the
+        # embedded store's. The view is derived from the statements a transaction reads; two
+        # writers deriving one node side by side would each miss the other's statements.
+        tx.run(BUMP_GENERATION).consume()
+        missing = {end for e in batch.edges for end in (e.source, e.target)} - set(kinds)
+        absent = neo4j_view.absent_ends(tx, sorted(missing))
+        if absent:
+            raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
+        return neo4j_view.append_and_refresh(tx, self.model, batch.nodes, batch.edges)
 
-    def _write_nodes(self, tx: ManagedTransaction, nodes: Sequence[Node], result: WriteResult
-                     ) -> None:
-        by_kind: dict[str, list[Node]] = defaultdict(list)
-        for node in nodes:
-            by_kind[node.kind].append(node)
-        incoming = {node.id: node for node in nodes}
-        changed: list[dict[str, Any]] = []
-        # Kinds, then ids, in a fixed order: concurrent batches take their locks in one order.
-        for kind, group in sorted(by_kind.items()):
-            query = neo4j_cypher.create_or_lock_nodes(kind)
-            group.sort(key=lambda node: node.id)
-            for chunk in _chunks(group):
-                rows = [{"id": node.id, "props": self._node_props(node)} for node in chunk]
-                records = tx.run(query, rows=rows)
-                for node_id, labels, props in records:
-                    old = self._node(node_id, labels, props)
-                    merged = merge_nodes(old, incoming[node_id])
-                    if merged != old:
-                        result.nodes_updated += 1
-                        changed.append({"id": node_id, "props": self._node_props(merged)})
-                result.nodes_created += records.consume().counters.nodes_created
-        for chunk in _chunks(changed):
-            tx.run(neo4j_cypher.REWRITE_NODES, rows=list(chunk)).consume()
-
-    def _write_edges(self, tx: ManagedTransaction, edges: Sequence[Edge], result: WriteResult
-                     ) -> None:
-        by_type: dict[str, list[Edge]] = defaultdict(list)
-        for edge in edges:
-            by_type[edge.type].append(edge)
-        for rel_type, group in sorted(by_type.items()):
-            query = neo4j_cypher.create_or_lock_edges(rel_type)
-            group.sort(key=lambda edge: (edge.source, edge.target))
-            incoming = {(edge.source, edge.target): edge for edge in group}
-            changed: list[dict[str, Any]] = []
-            for chunk in _chunks(group):
-                rows = [{"s": e.source, "t": e.target, "props": self._edge_props_of(e)}
-                        for e in chunk]
-                records = tx.run(query, rows=rows)
-                found = 0
-                for record in records:
-                    old = self._edge(record[0])
-                    merged = merge_edges(old, incoming[(old.source, old.target)])
-                    found += 1
-                    if merged != old:
-                        result.edges_updated += 1
-                        changed.append({"s": old.source, "t": old.target,
-                                        "props": self._edge_props_of(merged)})
-                created = records.consume().counters.relationships_created
-                result.edges_created += created
-                if found + created < len(rows):
-                    self._fail_on_absent_ends(tx, chunk)
-            for chunk in _chunks(changed):
-                tx.run(neo4j_cypher.rewrite_edges(rel_type), rows=list(chunk)).consume()
-
-    def _fail_on_absent_ends(self, tx: ManagedTransaction, edges: Sequence[Edge]) -> None:
-        """Some ties matched no end node: name the missing ends (the transaction rolls back)."""
-        ends = sorted({end for e in edges for end in (e.source, e.target)})
-        absent = [record[0] for record in tx.run(neo4j_cypher.ABSENT_IDS, ids=ends)]
-        raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
+    def _convert_merged_store(self) -> None:
+        """A store of a release before statements: its view becomes statements, once."""
+        if not self._read(neo4j_statements.NEEDS_CONVERSION):
+            return
+        nodes, edges = list(self.iter_nodes()), list(self.iter_edges())
+        with self._session() as session:
+            neo4j_statements.convert(session, self.model, nodes, edges)
 
     def clear(self) -> None:
+        """Delete the view and the statements behind it."""
         with self._session() as session:
             session.run(
                 "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
             ).consume()
             # A fresh token once all is gone (readers during the clear saw the old one).
             session.run(BUMP_GENERATION).consume()
+
+    # -- judgements ----------------------------------------------------------------------------
+
+    def judge(self, judgement: Judgement) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(BUMP_GENERATION).consume()  # first: the writers' lock (see _upsert)
+            neo4j_judgements.judge(tx, self.model, judgement)
+
+        with self._session() as session:
+            session.execute_write(work)
+
+    def retract_judgement(self, judgement_id: str) -> Judgement | None:
+        def work(tx: ManagedTransaction) -> Judgement | None:
+            tx.run(BUMP_GENERATION).consume()
+            return neo4j_judgements.retract(tx, self.model, judgement_id)
+
+        with self._session() as session:
+            return session.execute_write(work)
+
+    def judgements(self) -> list[Judgement]:
+        with self._session() as session:
+            return session.execute_read(neo4j_judgements.list_judgements)
+
+    def canonical_ids(self, ids: Sequence[str]) -> dict[str, str]:
+        unique = list(dict.fromkeys(ids))
+        found: dict[str, str] = {}
+        for chunk in _chunks(unique):
+            found.update((e, c) for e, c in self._read(
+                f"UNWIND $ids AS id MATCH (c:{CANON} {{entity: id}}) RETURN c.entity, c.canonical",
+                ids=list(chunk)))
+        # A readable base id ('company:x' for 'company:x~uei-...') that names no statement: the
+        # entity of the first id of that base (as the embedded store answers).
+        bases = [[i, kind] for i in unique if i not in found
+                 and (kind := self.model.kind_for_id(i)) is not None]
+        for chunk in _chunks(bases):
+            found.update((v, c) for v, c in self._read(
+                f"UNWIND $rows AS row MATCH (i:{IDENT} {{kind: row[1], prop: $prop, "
+                f"value: row[0]}}) MATCH (c:{CANON} {{entity: i.entity}}) "
+                "RETURN row[0], min(c.canonical)", rows=list(chunk), prop=BASE_PROP))
+        return found
+
+    def statements(self, ids: Sequence[str]) -> list[Statement]:
+        """Every statement behind the canonical node ids or tie keys (from, type, to joined by
+        statements.EDGE_KEY_SEPARATOR) among `ids`."""
+        nodes, ties = neo4j_statements.split_ids(ids)
+        rows = self._read(neo4j_statements.OF_NODES, ids=nodes)
+        rows += self._read(neo4j_statements.OF_TIES, ties=ties, sep=EDGE_KEY_SEPARATOR)
+        return sorted((neo4j_statements.statement(*row) for row in rows), key=statement_order)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -395,11 +376,13 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
                                                    for t in s.types}))
         for rule in rules:
             hops = rule.max_length if max_hops is None else min(max_hops, rule.max_length)
-            statement = neo4j_cypher.reach_statement(rule, hops, _from_subjects(rule, counts))
+            statement = neo4j_cypher.reach_statement(
+                rule, hops, neo4j_cypher.from_subjects(rule, counts))
             if statement is None:
                 continue
             rows = self._read(
-                statement, to=to, hops=hops, as_of=as_of, per_subject=max(paths_per_subject, 0)
+                statement, to=to, hops=hops, as_of=as_of, per_subject=max(paths_per_subject, 0),
+                include_undated=False, dated=sorted(DATED_TIES),
             )
             for subject, best, chain, found in rows:
                 answer = answers.setdefault(subject, ReachAnswer(subject=subject, paths=[]))
@@ -415,6 +398,24 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
         for subject, answer in answers.items():
             _finish(answer, list(chains[subject].values()), contracts, paths_per_subject)
         return [answers[s] for s in sorted(answers)]
+
+    def reach_dated(
+        self,
+        from_kinds: Sequence[str],
+        to: str,
+        as_of: str,
+        include_undated: bool = False,
+        max_hops: int | None = None,
+        paths_per_subject: int = 3,
+    ) -> tuple[list[ReachAnswer], int | None]:
+        """The embedded store's traversal over this store's reads: the same answers as `reach`
+        on the date, and the same count of undated contracts and ties it met and left out
+        (which a pushed-down statement cannot tell)."""
+        undated: set[str] = set()
+        answers = traversal.reach(self, self.model, from_kinds, to, as_of, max_hops,
+                                  paths_per_subject, include_undated=include_undated,
+                                  undated=undated)
+        return answers, len(undated)
 
     def _relationship_counts(self, rel_types: list[str]) -> dict[str, int]:
         if not rel_types:
@@ -495,19 +496,3 @@ class Neo4jStore(CachedReach, Neo4jQueries, GraphStore):
 
 
 __all__ = ["Neo4jStore"]
-
-
-
-def _from_subjects(rule: ReachRule, counts: dict[str, int]) -> bool:
-    """Start the rule's walk from its subjects when the ties they reach first are fewer than
-    those of a later step (the planner, anchored on the target's unique id, would otherwise
-    fan out backwards through that step: every contract of the domain's agencies)."""
-    ahead, widest, started = 0, 0, False
-    for step in rule.steps:
-        size = sum(counts.get(t, 0) for t in step.types)
-        if started:
-            widest = max(widest, size)
-        else:  # optional steps up to and including the first mandatory one
-            ahead += size
-            started = step.min > 0
-    return ahead < widest

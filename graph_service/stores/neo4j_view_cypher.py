@@ -1,0 +1,148 @@
+"""The generated Cypher that derives the Neo4j view from statements (one statement per kind and
+per relationship type; graph_service/stores/neo4j_view.py runs them). Labels and property keys
+come from the schema only (`identifier`), every value is a parameter."""
+
+from __future__ import annotations
+
+from graph_service.domain_model import DomainModel
+from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, SEARCH, SORT_NAME, TERMS, identifier
+from graph_service.stores.action_sums import DERIVED
+
+VALUE_PREFIX = "v_"  # a stated value's key on a Fragment node
+
+
+def _sorted_union(source: str, field: str, name: str, where: str = "") -> str:
+    """A subquery collecting the distinct values of list property `field` of `source`, sorted."""
+    return f"""
+CALL ({source}) {{
+  UNWIND {source} AS f UNWIND coalesce(f.{field}, []) AS x
+  WITH x {where}
+  WITH DISTINCT x ORDER BY x
+  RETURN collect(x) AS {name}
+}}"""
+
+
+def _winner(rule: str, key: str) -> str:
+    """The view's value of property `key` among the statements `fs`, by the policy's rule."""
+    value = f"f.{identifier(VALUE_PREFIX + key)}"
+    if rule == "min":
+        return (f"reduce(m = null, f IN fs | CASE WHEN {value} IS NOT NULL AND "
+                f"(m IS NULL OR {value} < m) THEN {value} ELSE m END)")
+    if rule == "max":
+        return (f"reduce(m = null, f IN fs | CASE WHEN {value} IS NOT NULL AND "
+                f"(m IS NULL OR {value} > m) THEN {value} ELSE m END)")
+    best = value.replace("f.", "b.", 1)
+    return (f"reduce(b = null, f IN fs | CASE WHEN {value} IS NULL THEN b "
+            f"WHEN b IS NULL OR f.rank > b.rank OR (f.rank = b.rank AND {value} < {best}) "
+            f"THEN f ELSE b END).{identifier(VALUE_PREFIX + key)}")
+
+
+def _values(model: DomainModel, owner: str, keys: list[str], is_list: dict[str, bool]
+            ) -> tuple[str, str]:
+    """Subqueries computing `union` lists, and the `key: value` entries of the view's map.
+    A `union` list is every distinct element any statement states, sorted (none: no property,
+    as embedded_view._WINNERS yields no row)."""
+    unions, entries = [], []
+    for key in keys:
+        rule = model.resolve_rule(owner, key)
+        if rule == "union" and is_list[key]:
+            name = f"u_{identifier(key)}"
+            unions.append(_sorted_union("fs", identifier(VALUE_PREFIX + key), name,
+                                        "WHERE x IS :: STRING"))
+            entries.append(f"{identifier(key)}: CASE WHEN size({name}) > 0 THEN {name} END")
+        else:
+            entries.append(f"{identifier(key)}: {_winner(rule, key)}")
+    return "".join(unions), ", ".join(entries)
+
+
+_SEEN = ("first_seen: reduce(m = null, f IN fs | CASE WHEN f.first_seen IS NOT NULL AND "
+         "(m IS NULL OR f.first_seen < m) THEN f.first_seen ELSE m END), "
+         "last_seen: reduce(m = null, f IN fs | CASE WHEN f.last_seen IS NOT NULL AND "
+         "(m IS NULL OR f.last_seen > m) THEN f.last_seen ELSE m END)")
+
+_COUNT = """
+RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
+       sum(CASE WHEN before IS NOT NULL AND before <> after THEN 1 ELSE 0 END) AS updated"""
+
+
+def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
+    """`$ids`: canonical ids of `kind`; each view node becomes what its statements say. Returns
+    the ids created and the ids updated. Derived money (action_sums.py) is carried over
+    from the old node: the sums step recomputes it next, and a re-load then counts no update."""
+    keys = sorted(model.kinds[kind].properties)
+    is_list = {k: model.kinds[kind].properties[k].type == "list" for k in keys}
+    unions, values = _values(model, kind, keys, is_list)
+    carried = ""
+    if set(DERIVED) <= set(keys):
+        carried = "SET " + ", ".join(f"n.{identifier(k)} = before.{identifier(k)}"
+                                     for k in DERIVED)
+        if "obligated" in keys:
+            carried += ", n.obligated = coalesce(n.obligated, before.obligated)"
+    return f"""
+UNWIND $ids AS cid
+CALL (cid) {{
+  MATCH (c:{CANON} {{canonical: cid}}) USING INDEX c:{CANON}(canonical)
+  MATCH (f:{FRAGMENT} {{entity: c.entity}}) USING INDEX f:{FRAGMENT}(entity)
+  WHERE f.is_edge = false
+  RETURN collect(f) AS fs
+}}
+WITH cid, fs, reduce(b = null, f IN fs | CASE WHEN b IS NULL OR f.rank > b.rank
+                     OR (f.rank = b.rank AND f.name < b.name) THEN f ELSE b END) AS top
+CALL (fs, top) {{
+  UNWIND fs AS f UNWIND [f.name] + coalesce(f.aliases, []) AS x
+  WITH x WHERE x <> top.name
+  WITH DISTINCT x ORDER BY x
+  RETURN collect(x) AS aliases
+}}
+{_sorted_union("fs", "sources", "sources")}
+{_sorted_union("fs", "terms", "terms")}{unions}
+WITH cid, aliases, sources, terms, top, {{
+  id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN},
+  {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
+    '\\n' END + t), {SORT_NAME}: top.fold_name{", " + values if values else ""}
+}} AS props
+OPTIONAL MATCH (old:{ENTITY} {{id: cid}})
+WITH cid, props, properties(old) AS before
+MERGE (n:{ENTITY} {{id: cid}})
+SET n = props, n:{identifier(kind)}
+{carried}
+WITH cid, before, properties(n) AS after
+RETURN collect(CASE WHEN before IS NULL THEN cid END) AS created,
+       collect(CASE WHEN before IS NOT NULL AND before <> after THEN cid END) AS updated"""
+
+
+# The statements `f` of the tie `k` ({s, d}, type `$type`), found through the members of its
+# start (the planner, left alone, starts from the end: a hub's every statement, for each key).
+TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX cs:{CANON}(canonical)
+  MATCH (f:{FRAGMENT} {{src: cs.entity, kind: $type}})
+  USING INDEX f:{FRAGMENT}(src, kind)
+  WHERE EXISTS {{ MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d }}"""
+
+
+def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
+    """`$keys` of {s, d}: canonical ends; each tie becomes what its statements say."""
+    keys = sorted(key for key in model.relationship_properties
+                  if key not in ("sources", "status", "first_seen", "last_seen"))
+    is_list = {k: model.relationship_properties[k].type == "list" for k in keys}
+    unions, values = _values(model, rel_type, keys, is_list)
+    rel = identifier(rel_type)
+    return f"""
+UNWIND $keys AS k
+CALL (k) {{
+  {TIE_STATEMENTS}
+  RETURN collect(f) AS fs
+}}
+{_sorted_union("fs", "sources", "sources")}{unions}
+WITH k, {{
+  status: CASE WHEN any(f IN fs WHERE f.status = 'reported') THEN 'reported'
+          ELSE 'inferred' END,
+  sources: sources, {_SEEN}{", " + values if values else ""}
+}} AS props
+MATCH (a:{ENTITY} {{id: k.s}})
+MATCH (b:{ENTITY} {{id: k.d}})
+OPTIONAL MATCH (a)-[old:{rel}]->(b)
+WITH a, b, props, properties(old) AS before
+MERGE (a)-[r:{rel}]->(b)
+SET r = props
+WITH before, properties(r) AS after
+{_COUNT}"""
