@@ -90,6 +90,7 @@ def test_neo4j_stopped_while_serving_then_back(own_neo4j: str) -> None:
         for query in (REACH, '{ node(id: "agency:ice") { name } }', write):
             status, body = ask(client, query)
             assert status in (200, 503), body
+            assert body.get("errors"), f"answered with the store down: {body}"
             error = body["errors"][0]
             assert error["extensions"]["code"] == "STORE_UNAVAILABLE"
             assert error["message"].startswith("store unavailable")
