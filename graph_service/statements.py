@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import orjson
 
@@ -64,6 +64,23 @@ class Fragment:
         return (self.id, self.entity, int(self.is_edge), self.kind, self.src, self.dst,
                 self.source, self.record, self.origin, self.rank, self.body, self.first_seen,
                 self.last_seen)
+
+
+def fold_repeats(fragments: Iterable[Fragment]) -> list[Fragment]:
+    """A batch's repeated statements (every award row names ICE) as one, ordered by id, by the
+    rule a store applies to a statement seen again: the first record (shortest, then smallest
+    label) and the earliest and latest days."""
+    kept: dict[str, Fragment] = {}
+    for frag in fragments:
+        old = kept.get(frag.id)
+        if old is not None:
+            firsts = [d for d in (old.first_seen, frag.first_seen) if d]
+            lasts = [d for d in (old.last_seen, frag.last_seen) if d]
+            frag = replace(old, record=min(old.record, frag.record, key=lambda r: (len(r), r)),
+                           first_seen=min(firsts, default=None),
+                           last_seen=max(lasts, default=None))
+        kept[frag.id] = frag
+    return [kept[key] for key in sorted(kept)]
 
 
 def _digest(*parts: str) -> str:

@@ -11,7 +11,6 @@ per distinct entity, not per record.
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from collections.abc import Sequence
 
@@ -21,6 +20,7 @@ from graph_service.statements import (
     Fragment,
     cluster,
     edge_fragment,
+    fold_repeats,
     identity_rows,
     node_fragment,
     search_terms,
@@ -290,26 +290,14 @@ def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str
     return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
 
 
-def _merged(a: Fragment, b: Fragment) -> Fragment:
-    record = min(a.record, b.record, key=lambda r: (len(r), r))
-    firsts = [d for d in (a.first_seen, b.first_seen) if d]
-    lasts = [d for d in (a.last_seen, b.last_seen) if d]
-    return dataclasses.replace(a, record=record, first_seen=min(firsts) if firsts else None,
-                               last_seen=max(lasts) if lasts else None)
-
-
 def append_and_refresh(db: sqlite3.Connection, model: DomainModel, nodes: Sequence[Node],
                        edges: Sequence[Edge]) -> WriteResult:
     """Append a batch's claims as statements and recompute the view where they land."""
     node_fragments: list[Fragment] = [node_fragment(model, n) for n in nodes]
     edge_fragments: list[Fragment] = [edge_fragment(model, e) for e in edges]
-    # Identical claims of many rows (every award row names ICE) are one statement: send each
-    # once, merged by _APPEND's rule (first record; earliest and latest days).
-    first: dict[str, Fragment] = {}
-    for fragment in (*node_fragments, *edge_fragments):
-        seen = first.get(fragment.id)
-        first[fragment.id] = fragment if seen is None else _merged(seen, fragment)
-    db.executemany(_APPEND, sorted(f.as_row() for f in first.values()))
+    # Identical claims of many rows (every award row names ICE) are one statement: sent once.
+    folded = fold_repeats([*node_fragments, *edge_fragments])
+    db.executemany(_APPEND, [f.as_row() for f in folded])
     db.executemany("INSERT OR IGNORE INTO identity VALUES (?,?,?,?,?)",
                    sorted({r for n in nodes for r in identity_rows(model, n)}))
     db.executemany("INSERT OR IGNORE INTO entity_terms VALUES (?,?)",

@@ -29,6 +29,7 @@ from graph_service.statements import (
     Fragment,
     cluster,
     edge_fragment,
+    fold_repeats,
     identity_rows,
     node_fragment,
     search_terms,
@@ -156,22 +157,6 @@ def _props(frag: Fragment, extra: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in props.items() if value is not None}
 
 
-def _same_claims(fragments: list[Fragment]) -> list[Fragment]:
-    """A batch's repeated statements as one, like the store folds a statement seen again."""
-    kept: dict[str, Fragment] = {}
-    for frag in fragments:
-        old = kept.get(frag.id)
-        if old is not None:
-            firsts = [s for s in (old.first_seen, frag.first_seen) if s is not None]
-            lasts = [s for s in (old.last_seen, frag.last_seen) if s is not None]
-            record = min(old.record, frag.record, key=lambda r: (len(r), r))
-            frag = Fragment(old.id, old.entity, old.is_edge, old.kind, old.src, old.dst,
-                            old.source, record, old.origin, old.rank, old.body,
-                            min(firsts, default=None), max(lasts, default=None))
-        kept[frag.id] = frag
-    return [kept[key] for key in sorted(kept)]
-
-
 def _read(tx: ManagedTransaction, query: str, **params: Any) -> list[list[Any]]:
     return [list(record.values()) for record in tx.run(query, params)]
 
@@ -191,8 +176,8 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel, nodes: Sequen
     # A claim's folded names (search is accent- and case-blind: fold is Python's).
     terms = {f.id: {"terms": sorted(search_terms(n)), "fold_name": fold(n.name)}
              for f, n in stated}
-    node_frags = _same_claims([f for f, _ in stated])
-    edge_frags = _same_claims([edge_fragment(model, e) for e in edges])
+    node_frags = fold_repeats([f for f, _ in stated])
+    edge_frags = fold_repeats([edge_fragment(model, e) for e in edges])
     node_rows = [{"id": f.id, "props": _props(f, terms[f.id])} for f in node_frags]
     edge_rows = [{"id": f.id, "props": _props(f, {})} for f in edge_frags]
     for chunk in _chunks([*node_rows, *edge_rows]):
