@@ -18,7 +18,7 @@ from graph_service.records import (
     validate_node,
 )
 from loaders.catalogs import Catalogs, load_catalogs
-from loaders.resolution import AgencyResolver, CompanyResolver, ContractResolver, entity_slug
+from loaders.resolution import AgencyResolver, CompanyResolver, ContractResolver
 from loaders.tagging import Tagger
 from loaders.values import RowError
 
@@ -255,7 +255,3 @@ class LoadContext:
     def new_batch(self) -> None:
         self.static = RowOutput(self)
         self.emitted = set()
-
-
-def slug_id(prefix: str, text: str) -> str:
-    return f"{prefix}:{entity_slug(text)}"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -256,15 +256,3 @@ class GraphStore(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def upsert_all(store: GraphStore, batches: Iterable[Batch]) -> WriteResult:
-    """Apply batches one after another, adding up the counts."""
-    total = WriteResult()
-    for batch in batches:
-        result = store.upsert(batch)
-        total.nodes_created += result.nodes_created
-        total.nodes_updated += result.nodes_updated
-        total.edges_created += result.edges_created
-        total.edges_updated += result.edges_updated
-    return total
