@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
@@ -21,3 +22,13 @@ def fold(text: str) -> str:
 def slugify(text: str) -> str:
     """'Foley Hoag LLP' -> 'foley-hoag-llp' (the part of an id after its prefix)."""
     return _NON_WORD.sub("-", fold(text)).strip("-") or "unnamed"
+
+
+EXCERPT = 200  # characters of a user's value an error message may quote
+
+
+def excerpt(value: Any, limit: int = EXCERPT) -> str:
+    """repr of a value, cut to `limit` characters: an error never quotes a huge value whole."""
+    text = repr(value) if not isinstance(value, str) or len(value) <= limit * 4 else \
+        repr(value[: limit * 4])
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"

@@ -16,7 +16,7 @@ from typing import Any
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.records import Value
-from graph_service.text import fold
+from graph_service.text import excerpt, fold
 from loaders.agency_names import state_in_name
 from loaders.catalogs import load_catalogs
 from loaders.claims import CATALOG_SOURCE, RowOutput, record_source
@@ -26,7 +26,6 @@ from loaders.mapping_doc import (
     MappingDoc,
     MappingError,
     NodeDoc,
-    excerpt,
     parse_mapping,
     read_mapping_text,
 )

@@ -16,21 +16,15 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from graph_service.text import excerpt
+
 MAX_MAPPING_BYTES = 256 * 1024  # the shipped mappings are under 2 KB
 MAX_YAML_NODES = 20_000
 MAX_YAML_DEPTH = 40
-EXCERPT = 200
 
 
 class MappingError(ValueError):
     """The mapping file itself is wrong (named with the offending key)."""
-
-
-def excerpt(value: Any, limit: int = EXCERPT) -> str:
-    """repr of a value, cut to `limit` characters: an error never quotes a huge value whole."""
-    text = repr(value) if not isinstance(value, str) or len(value) <= limit * 4 else \
-        repr(value[: limit * 4])
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def _plain(value: Any) -> Any:

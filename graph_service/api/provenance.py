@@ -19,6 +19,7 @@ from graph_service.api.context import ApiError, context_of
 from graph_service.domain_model import load_model
 from graph_service.statements import Statement
 from graph_service.stores.action_sums import DERIVED
+from graph_service.text import excerpt
 
 if TYPE_CHECKING:
     from graph_service.api.evidence import Source
@@ -92,7 +93,7 @@ def provenance_of(owner: str, view: dict[str, Any], statements: list[Statement],
     if wanted is not None:
         if wanted not in props and wanted not in view:
             known = ", ".join(props)
-            raise ApiError(f"{owner} has no stated property {wanted!r} (stated: {known})")
+            raise ApiError(f"{owner} has no stated property {excerpt(wanted)} (stated: {known})")
         props = [wanted]
     answers = []
     for prop in props:
