@@ -59,6 +59,10 @@ class Fragment:
     body: str  # canonical JSON of the stated values
     first_seen: str | None
     last_seen: str | None
+    # Node statements: the folded names they can be found by (search is accent- and case-blind),
+    # and the folded name; kept beside the row, not in it.
+    terms: tuple[str, ...] = ()
+    fold_name: str = ""
 
     def as_row(self) -> tuple[object, ...]:
         return (self.id, self.entity, int(self.is_edge), self.kind, self.src, self.dst,
@@ -125,6 +129,40 @@ def edge_fragment(model: DomainModel, edge: Edge) -> Fragment:
         source=source, record=edge.record or "", origin=origin,
         rank=model.resolution.rank(origin), body=body,
         first_seen=edge.first_seen, last_seen=edge.last_seen,
+    )
+
+
+@dataclass(slots=True)
+class StatementBatch:
+    """What a load appends to a store in one transaction: statement rows (folded, sorted by
+    id), the identifier values they state and the node entities they name. Loaders produce it
+    set-wise (loaders/columnar/); claims as Node/Edge objects become one by `statements_of`."""
+
+    nodes: list[Fragment]
+    edges: list[Fragment]
+    identity: list[tuple[str, str, str, str, int]]  # (entity, kind, prop, value, is_key)
+    entities: dict[str, str]  # node entity -> kind
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.edges)
+
+    def unknown_ends(self) -> list[str]:
+        """Tie ends no node statement of this batch names (the store checks it knows them)."""
+        ends = {end for f in self.edges for end in (f.src, f.dst) if end is not None}
+        return sorted(ends - self.entities.keys())
+
+
+def statements_of(model: DomainModel, nodes: Iterable[Node], edges: Iterable[Edge]
+                  ) -> StatementBatch:
+    """The statements of claims given as objects (the API, catalogs, seed, judgements)."""
+    node_list = list(nodes)
+    stated = [replace(node_fragment(model, n), terms=tuple(sorted(search_terms(n))),
+                      fold_name=fold(n.name)) for n in node_list]
+    return StatementBatch(
+        nodes=fold_repeats(stated),
+        edges=fold_repeats(edge_fragment(model, e) for e in edges),
+        identity=sorted({r for n in node_list for r in identity_rows(model, n)}),
+        entities={n.id: n.kind for n in node_list},
     )
 
 

@@ -9,8 +9,8 @@ from typing import Literal
 
 from graph_service.domain_model import DomainModel
 from graph_service.judgements import Judgement
-from graph_service.records import Batch, Edge, Node
-from graph_service.statements import Statement
+from graph_service.records import Batch, Edge, Node, prepare_batch
+from graph_service.statements import Statement, StatementBatch, statements_of
 from graph_service.stores.query_types import GroupKey, ListFilter, ListOrder, ListPage, SpendingRow
 
 Direction = Literal["out", "in", "both"]
@@ -74,13 +74,18 @@ class GraphStore(abc.ABC):
 
     # -- writing -------------------------------------------------------------------------------
 
-    @abc.abstractmethod
     def upsert(self, batch: Batch) -> WriteResult:
-        """Merge a batch in one transaction: all of it is applied, or none of it.
+        """Append a batch of claims (Node/Edge objects, checked against the schema unless the
+        batch says it was) as statements: `append`."""
+        batch, _ = prepare_batch(self.model, batch)
+        return self.append(statements_of(self.model, batch.nodes, batch.edges))
 
-        Nodes merge by id (properties overwritten by set values, aliases and sources unioned,
-        first/last seen widened); ties merge by (from, type, to). A tie whose ends are neither
-        in the batch nor in the store is refused (ValueError) and nothing is written."""
+    @abc.abstractmethod
+    def append(self, statements: StatementBatch) -> WriteResult:
+        """Append statements in one transaction, all of them or none, and recompute the view
+        where they land (nothing is merged: the view is derived by the schema's policy). A
+        tie whose ends no statement names, in the batch or the store, is refused (ValueError)
+        and nothing is written."""
 
     # -- identity judgements (graph_service/judgements.py) -------------------------------------
 

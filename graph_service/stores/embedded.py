@@ -16,8 +16,14 @@ import orjson
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.judgements import BASE_PROP, Judgement
-from graph_service.records import Batch, Edge, Node, prepare_batch
-from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, statement_order
+from graph_service.records import Edge, Node
+from graph_service.statements import (
+    EDGE_KEY_SEPARATOR,
+    Statement,
+    StatementBatch,
+    statement_order,
+    statements_of,
+)
 from graph_service.stores import embedded_judgements, traversal
 from graph_service.stores.base import (
     Direction,
@@ -192,12 +198,9 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
 
     # -- writing -------------------------------------------------------------------------------
 
-    def upsert(self, batch: Batch) -> WriteResult:
-        """Append the batch's claims as statements; recompute the view where they land."""
-        batch, kinds = prepare_batch(self.model, batch)
+    def append(self, statements: StatementBatch) -> WriteResult:
         with self._write() as db:
-            missing = sorted({end for e in batch.edges for end in (e.source, e.target)}
-                             - set(kinds))
+            missing = statements.unknown_ends()
             known: set[str] = set()
             for chunk in _chunks(missing):
                 sql = f"SELECT entity FROM canon WHERE entity IN ({_marks(len(chunk))})"  # noqa: S608
@@ -205,7 +208,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             absent = [end for end in missing if end not in known]
             if absent:
                 raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
-            result = append_and_refresh(db, self.model, batch.nodes, batch.edges)
+            result = append_and_refresh(db, self.model, statements)
             _bump_generation(db)
         return result
 
@@ -243,7 +246,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         with self._write() as tx:
             for table in ("nodes", "terms", "lookup", "edges"):
                 tx.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            append_and_refresh(tx, self.model, nodes, edges)
+            append_and_refresh(tx, self.model, statements_of(self.model, nodes, edges))
             _bump_generation(tx)
 
     def statements(self, ids: Sequence[str]) -> list[Statement]:

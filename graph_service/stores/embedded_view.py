@@ -15,16 +15,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from graph_service.domain_model import DomainModel
-from graph_service.records import Edge, Node
-from graph_service.statements import (
-    Fragment,
-    cluster,
-    edge_fragment,
-    fold_repeats,
-    identity_rows,
-    node_fragment,
-    search_terms,
-)
+from graph_service.statements import Fragment, StatementBatch, cluster
 from graph_service.stores.action_sums import refresh_action_sums
 from graph_service.stores.base import WriteResult
 
@@ -290,19 +281,14 @@ def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str
     return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
 
 
-def append_and_refresh(db: sqlite3.Connection, model: DomainModel, nodes: Sequence[Node],
-                       edges: Sequence[Edge]) -> WriteResult:
-    """Append a batch's claims as statements and recompute the view where they land."""
-    node_fragments: list[Fragment] = [node_fragment(model, n) for n in nodes]
-    edge_fragments: list[Fragment] = [edge_fragment(model, e) for e in edges]
-    # Identical claims of many rows (every award row names ICE) are one statement: sent once.
-    folded = fold_repeats([*node_fragments, *edge_fragments])
-    db.executemany(_APPEND, [f.as_row() for f in folded])
-    db.executemany("INSERT OR IGNORE INTO identity VALUES (?,?,?,?,?)",
-                   sorted({r for n in nodes for r in identity_rows(model, n)}))
+def append_and_refresh(db: sqlite3.Connection, model: DomainModel,
+                       statements: StatementBatch) -> WriteResult:
+    """Append a batch's statements and recompute the view where they land."""
+    db.executemany(_APPEND, [f.as_row() for f in (*statements.nodes, *statements.edges)])
+    db.executemany("INSERT OR IGNORE INTO identity VALUES (?,?,?,?,?)", statements.identity)
     db.executemany("INSERT OR IGNORE INTO entity_terms VALUES (?,?)",
-                   sorted({(n.id, t) for n in nodes for t in search_terms(n)}))
-    return refresh(db, model, {n.id: n.kind for n in nodes}, edge_fragments)
+                   sorted({(f.entity, t) for f in statements.nodes for t in f.terms}))
+    return refresh(db, model, statements.entities, statements.edges)
 
 
 def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str],

@@ -31,8 +31,8 @@ from graph_service.neo4j_schema import (
     identifier,
     schema_statements,
 )
-from graph_service.records import Batch, Edge, Node, prepare_batch
-from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, statement_order
+from graph_service.records import Edge, Node
+from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, StatementBatch, statement_order
 from graph_service.stores import (
     neo4j_cypher,
     neo4j_judgements,
@@ -179,26 +179,23 @@ class Neo4jStore(Neo4jReach, CachedReach, Neo4jQueries, GraphStore):
 
     # -- writing -------------------------------------------------------------------------------
 
-    def upsert(self, batch: Batch) -> WriteResult:
-        """Append the batch's claims as statements; recompute the view where they land. One
-        transaction: an exception (a tie to a node no statement names) rolls all of it back."""
-        batch, kinds = prepare_batch(self.model, batch)
-        if not len(batch):
+    def append(self, statements: StatementBatch) -> WriteResult:
+        """One transaction: an exception (a tie to a node no statement names) rolls all of it
+        back."""
+        if not len(statements):
             return WriteResult()
         with self._session() as session:
-            return session.execute_write(self._upsert, batch, kinds)
+            return session.execute_write(self._append, statements)
 
-    def _upsert(self, tx: ManagedTransaction, batch: Batch, kinds: dict[str, str]
-                ) -> WriteResult:
+    def _append(self, tx: ManagedTransaction, statements: StatementBatch) -> WriteResult:
         # First: the generation's write lock serializes writers, as BEGIN IMMEDIATE does the
         # embedded store's. The view is derived from the statements a transaction reads; two
         # writers deriving one node side by side would each miss the other's statements.
         tx.run(BUMP_GENERATION).consume()
-        missing = {end for e in batch.edges for end in (e.source, e.target)} - set(kinds)
-        absent = neo4j_view.absent_ends(tx, sorted(missing))
+        absent = neo4j_view.absent_ends(tx, statements.unknown_ends())
         if absent:
             raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
-        return neo4j_view.append_and_refresh(tx, self.model, batch.nodes, batch.edges)
+        return neo4j_view.append_and_refresh(tx, self.model, statements)
 
     def _convert_merged_store(self) -> None:
         """A store of a release before statements: its view becomes statements, once."""

@@ -23,16 +23,11 @@ from neo4j import ManagedTransaction
 
 from graph_service.domain_model import DomainModel
 from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, IDENT
-from graph_service.records import Edge, Node
 from graph_service.statements import (
     EDGE_KEY_SEPARATOR,
     Fragment,
+    StatementBatch,
     cluster,
-    edge_fragment,
-    fold_repeats,
-    identity_rows,
-    node_fragment,
-    search_terms,
 )
 from graph_service.stores.base import WriteResult
 from graph_service.stores.neo4j_action_sums import refresh_action_sums
@@ -42,7 +37,6 @@ from graph_service.stores.neo4j_view_cypher import (
     refresh_edges_statement,
     refresh_nodes_statement,
 )
-from graph_service.text import fold
 
 _CHUNK = 2000
 __all__ = ["TIE_STATEMENTS", "VALUE_PREFIX", "absent_ends", "append_and_refresh", "refresh"]
@@ -169,23 +163,18 @@ def absent_ends(tx: ManagedTransaction, ends: Sequence[str]) -> list[str]:
     return sorted(set(ends) - known)
 
 
-def append_and_refresh(tx: ManagedTransaction, model: DomainModel, nodes: Sequence[Node],
-                       edges: Sequence[Edge]) -> WriteResult:
-    """Append a batch's claims as statements and recompute the view where they land."""
-    stated = [(node_fragment(model, n), n) for n in nodes]
-    # A claim's folded names (search is accent- and case-blind: fold is Python's).
-    terms = {f.id: {"terms": sorted(search_terms(n)), "fold_name": fold(n.name)}
-             for f, n in stated}
-    node_frags = fold_repeats([f for f, _ in stated])
-    edge_frags = fold_repeats([edge_fragment(model, e) for e in edges])
-    node_rows = [{"id": f.id, "props": _props(f, terms[f.id])} for f in node_frags]
-    edge_rows = [{"id": f.id, "props": _props(f, {})} for f in edge_frags]
+def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
+                       statements: StatementBatch) -> WriteResult:
+    """Append a batch's statements and recompute the view where they land."""
+    node_rows = [{"id": f.id, "props": _props(f, {"terms": list(f.terms),
+                                                   "fold_name": f.fold_name})}
+                 for f in statements.nodes]
+    edge_rows = [{"id": f.id, "props": _props(f, {})} for f in statements.edges]
     for chunk in _chunks([*node_rows, *edge_rows]):
         tx.run(APPEND, rows=list(chunk)).consume()
-    identity = sorted({r for n in nodes for r in identity_rows(model, n)})
-    for chunk in _chunks(identity):
+    for chunk in _chunks(statements.identity):
         tx.run(APPEND_IDENTITY, rows=[list(r) for r in chunk]).consume()
-    return refresh(tx, model, {n.id: n.kind for n in nodes}, [f.id for f in edge_frags])
+    return refresh(tx, model, statements.entities, [f.id for f in statements.edges])
 
 
 def refresh(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str],
