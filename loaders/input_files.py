@@ -16,7 +16,8 @@ from loaders.reading import Encoding, clean, detect, invalid_cell, invalid_reaso
 from loaders.values import RowError, text
 
 if TYPE_CHECKING:
-    from loaders.claims import RowOutput
+    from loaders.chunks import ChunkOutput
+    from loaders.claims import LoadContext, RowOutput
 
 _CLEAN_CACHE = 100_000  # distinct cell texts remembered by a picker
 _MISS: Any = object()
@@ -58,9 +59,30 @@ class InputFile(abc.ABC):
     def records(self) -> Iterator[tuple[int, Any]]:
         """(row number, record) pairs, streamed."""
 
-    @abc.abstractmethod
     def build(self, record: Any, out: RowOutput) -> None:
-        """Turn one record into nodes and ties on `out`; raise RowError for a bad record."""
+        """Turn one record into nodes and ties on `out`; raise RowError for a bad record (a
+        format built a chunk at a time overrides `build_chunk` instead)."""
+        raise NotImplementedError(type(self).__name__)
+
+    def build_chunk(self, ctx: LoadContext, numbers: Sequence[int], records: Sequence[Any]
+                    ) -> ChunkOutput:
+        """A chunk of records' claims (loaders/chunks.py); by default one record at a time."""
+        from loaders.chunks import ChunkOutput
+        from loaders.claims import RowOutput
+
+        result = ChunkOutput()
+        name = self.path.name
+        for number, record in zip(numbers, records, strict=True):
+            out = RowOutput(ctx)
+            ctx.record = f"{name}:{number}"
+            try:
+                self.build(record, out)
+            except RowError as exc:
+                result.rejects.append((number, exc.field, exc.reason))
+                continue
+            result.loaded.append(number)
+            result.outputs.append(out)
+        return result
 
     def position(self) -> int:
         """Bytes consumed so far, for the progress bar."""

@@ -9,7 +9,7 @@ See docs/loading.md for the whole format and loaders/mappings/ for examples.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,8 @@ from graph_service.records import Value
 from graph_service.text import excerpt, fold
 from loaders.agency_names import state_in_name
 from loaders.catalogs import load_catalogs
-from loaders.claims import CATALOG_SOURCE, RowOutput, record_source
+from loaders.chunks import Builder, Cell, ChunkOutput, Columns, Part, build_chunk
+from loaders.claims import CATALOG_SOURCE, LoadContext, RowOutput, record_source
 from loaders.input_files import CsvFile
 from loaders.mapping_doc import (
     EdgeDoc,
@@ -258,7 +259,7 @@ class MappedCsv(CsvFile):
         super().__init__(path)
         self.model = load_model()
         self.catalogs = load_catalogs()
-        self._getters = {c: self.getter(c) for c in self.required}
+        self._parts = self.parts()
 
     def title(self) -> str:
         return self.mapping.title or self.path.name
@@ -277,29 +278,62 @@ class MappedCsv(CsvFile):
             return [part.strip() for part in re.split(r"\|\||;", raw) if part.strip()]
         return raw
 
-    def build(self, record: Any, out: RowOutput) -> None:
-        row: list[str] = record
+    def parts(self) -> list[Part]:
+        """What a row says, part by part (loaders/chunks.py builds each once per distinct key):
+        the row's document Source, each node, each tie, each node's tags."""
+        parts: list[Part] = []
+        link = self.mapping.record_source
+        if link:
+            parts.append(Part("@record_source", _columns(link.values()), self._record_source))
+        for spec in self.mapping.nodes.values():
+            parts.append(Part(spec.key, _columns(_node_templates(spec)), self._node_part(spec),
+                              uses=("@record_source",) if spec.kind == "Contract" else ()))
+        for index, edge in enumerate(self.mapping.edges):
+            parts.append(Part(f"@edge{index}", _columns(edge.properties.values()),
+                              self._edge_part(edge),
+                              uses=(edge.source, edge.target, "@record_source")))
+        for spec in self.mapping.nodes.values():
+            if spec.tag:
+                vendors = [self.mapping.nodes[ref].name for ref in spec.tag_vendors
+                           if ref in self.mapping.nodes]
+                templates = [*spec.tag.values(), *(t for t in vendors if t is not None)]
+                parts.append(Part(f"@tags.{spec.key}", _columns(templates), self._tag_part(spec),
+                                  uses=(spec.key, "@record_source")))
+        return parts
+
+    def build_chunk(self, ctx: LoadContext, numbers: Sequence[int], records: Sequence[Any]
+                    ) -> ChunkOutput:
         blanks = self.mapping.blank_values
 
-        def cell(column: str) -> str | None:
-            value = text(self._getters[column](row))
+        def clean(raw: str) -> str | None:
+            value = text(raw.strip())
             return None if value is None or fold(value) in blanks else value
 
-        sources = [out._ctx.file_source]
+        return build_chunk(ctx, self.path.name, numbers, Columns(records, self.columns, clean),
+                           self._parts)
+
+    def _sources(self, out: RowOutput, used: dict[str, str]) -> list[str]:
+        document = used.get("@record_source")
+        return [out._ctx.file_source, document] if document else [out._ctx.file_source]
+
+    def _record_source(self, cell: Cell, used: dict[str, str], out: RowOutput) -> str | None:
         link = self.mapping.record_source
-        url = link["url"].render(cell) if link else None
-        if url and url.lower().startswith(("http://", "https://")):
-            name = link["name"].render(cell) if "name" in link else None
-            sources.append(record_source(out, url, name or url, self.mapping.publisher,
-                                         self.mapping.source_kind))
-        made: dict[str, str] = {}
-        for spec in self.mapping.nodes.values():
-            node_id = self._node(spec, cell, out, sources, made)
-            if node_id is not None:
-                made[spec.key] = node_id
-        for edge in self.mapping.edges:
-            if edge.source not in made or edge.target not in made:
-                continue  # an optional end was blank in this row
+        url = link["url"].render(cell)
+        if not url or not url.lower().startswith(("http://", "https://")):
+            return None
+        name = link["name"].render(cell) if "name" in link else None
+        return record_source(out, url, name or url, self.mapping.publisher,
+                             self.mapping.source_kind)
+
+    def _node_part(self, spec: NodeSpec) -> Builder:
+        def build(cell: Cell, used: dict[str, str], out: RowOutput) -> str | None:
+            return self._node(spec, cell, out, self._sources(out, used))
+        return build
+
+    def _edge_part(self, edge: EdgeSpec) -> Builder:
+        def build(cell: Cell, used: dict[str, str], out: RowOutput) -> str | None:
+            if edge.source not in used or edge.target not in used:
+                return None  # an optional end was blank in this row
             props: dict[str, Value] = {}
             for prop, template in edge.properties.items():
                 raw = template.render(cell)
@@ -307,12 +341,30 @@ class MappedCsv(CsvFile):
                     spec_props = self.model.relationship_properties
                     props[prop] = self._convert(spec_props, prop, raw,
                                                 ",".join(template.columns) or prop)
-            out.edge(edge.type, made[edge.source], made[edge.target], props, edge.status,
-                     sources, field_name=f"edge {edge.type}")
-        self._tags(out, cell, made, sources)
+            out.edge(edge.type, used[edge.source], used[edge.target], props, edge.status,
+                     self._sources(out, used), field_name=f"edge {edge.type}")
+            return None
+        return build
 
-    def _node(self, spec: NodeSpec, cell: Callable[[str], str | None], out: RowOutput,
-              sources: list[str], made: dict[str, str]) -> str | None:
+    def _tag_part(self, spec: NodeSpec) -> Builder:
+        def build(cell: Cell, used: dict[str, str], out: RowOutput) -> str | None:
+            if spec.key not in used:
+                return None
+            values = {k: t.render(cell) for k, t in spec.tag.items()}
+            vendor_names: list[str | None] = []
+            for ref in spec.tag_vendors:
+                ref_spec = self.mapping.nodes.get(ref)
+                if ref_spec is not None and ref_spec.name is not None:
+                    vendor_names.append(ref_spec.name.render(cell))
+            out.tags(used[spec.key], values.get("description"), values.get("psc"),
+                     values.get("psc_description"), values.get("naics"),
+                     values.get("naics_description"), tuple(vendor_names),
+                     self._sources(out, used))
+            return None
+        return build
+
+    def _node(self, spec: NodeSpec, cell: Cell, out: RowOutput, sources: list[str]
+              ) -> str | None:
         column_hint = ",".join((spec.name or spec.id or Template("", ())).columns) or spec.key
         props: dict[str, Value] = {}
         kind_props = self.model.kinds[spec.kind].properties
@@ -398,18 +450,11 @@ class MappedCsv(CsvFile):
         }
         return str(tables[kind][node_id].name)
 
-    def _tags(self, out: RowOutput, cell: Callable[[str], str | None], made: dict[str, str],
-              sources: list[str]) -> None:
-        for spec in self.mapping.nodes.values():
-            if not spec.tag or spec.key not in made:
-                continue
-            values = {k: t.render(cell) for k, t in spec.tag.items()}
-            vendor_names: list[str | None] = []
-            for ref in spec.tag_vendors:
-                ref_spec = self.mapping.nodes.get(ref)
-                if ref_spec is not None and ref_spec.name is not None:
-                    vendor_names.append(ref_spec.name.render(cell))
-            out.tags(made[spec.key], values.get("description"), values.get("psc"),
-                     values.get("psc_description"), values.get("naics"),
-                     values.get("naics_description"), tuple(vendor_names), sources)
 
+def _node_templates(spec: NodeSpec) -> list[Template]:
+    return [t for t in (spec.id, spec.name, spec.domains_from, *spec.properties.values(),
+                        *spec.aliases) if t is not None]
+
+
+def _columns(templates: Iterable[Template]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(c for t in templates for c in t.columns))

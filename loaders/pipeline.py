@@ -29,6 +29,7 @@ from graph_service.records import (
 )
 from graph_service.safe_csv import SafeWriter
 from graph_service.stores.base import GraphStore, WriteResult
+from loaders.chunks import ChunkOutput
 from loaders.claims import CATALOG_SOURCE, LoadContext, RowOutput
 from loaders.input_files import InputFile
 from loaders.values import RowError
@@ -77,21 +78,16 @@ class LoadSummary:
 
 
 class _BatchBuffer:
-    """The claims of the rows of one batch, in row order (the store keeps each as a statement;
-    identical claims of many rows are one statement there)."""
+    """The claims of one batch (the store keeps each as a statement; identical claims of many
+    rows are one statement there)."""
 
     def __init__(self) -> None:
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
-        self.rows: list[tuple[str, int, RowOutput]] = []
 
-    def add(self, label: str, number: int, out: RowOutput) -> None:
+    def add(self, out: RowOutput) -> None:
         self.nodes += out.nodes
         self.edges += out.edges
-        self.rows.append((label, number, out))
-
-    def __len__(self) -> int:
-        return len(self.rows)
 
     def batch(self, validated: bool = False) -> Batch:
         return Batch(self.nodes, self.edges, validated)
@@ -153,32 +149,40 @@ class Pipeline:
         written.edges_created += result.edges_created
         written.edges_updated += result.edges_updated
 
-    def _flush(self, buffer: _BatchBuffer, head: list[RowOutput], files: dict[str, FileSummary]
-               ) -> None:
-        if not buffer.rows:
-            return
-        for out in head:
-            buffer.add("", 0, out)
-        # Rows built with validation on were each checked as built (so one could be rejected
+    def _flush(self, label: str, chunk: ChunkOutput, head: list[RowOutput],
+               summary: FileSummary, per_row: bool) -> None:
+        """Write a chunk's claims as one batch. When it fails as a whole, a chunk built a row at
+        a time is retried row by row so only the culprits stay out; a chunk built per key (its
+        claims are shared by rows) is refused as a whole, each row named."""
+        buffer = _BatchBuffer()
+        for out in (*chunk.outputs, *head):
+            buffer.add(out)
+        # Claims built with validation on were each checked as built (so one could be rejected
         # alone); the store need not check them again.
         validated = self.ctx.validate_rows
         try:
             self._write(buffer.batch(validated))
         except (ValueError, ValidationError) as exc:
-            # One transaction failed as a whole: retry row by row so only the culprits stay out.
-            for label, number, out in buffer.rows:
-                if number == 0:
-                    continue
+            if not per_row:
+                for number in chunk.loaded:
+                    self._reject_row(summary, label, number, getattr(exc, "field", None)
+                                     or "(row)", str(exc))
+                return
+            for number, out in zip(chunk.loaded, chunk.outputs, strict=True):
                 single = _BatchBuffer()
                 for extra in (*head, out):
-                    single.add(label, number, extra)
+                    single.add(extra)
                 try:
                     self._write(single.batch(validated))
                 except (ValueError, ValidationError) as row_exc:
-                    files[label].loaded -= 1
-                    files[label].rejected += 1
-                    self._reject(label, number, getattr(row_exc, "field", None) or "(row)",
-                                 str(row_exc) or str(exc))
+                    self._reject_row(summary, label, number, getattr(row_exc, "field", None)
+                                     or "(row)", str(row_exc) or str(exc))
+
+    def _reject_row(self, summary: FileSummary, label: str, number: int, field_name: str,
+                    reason: str) -> None:
+        summary.loaded -= 1
+        summary.rejected += 1
+        self._reject(label, number, field_name, reason)
 
     # -- the load --------------------------------------------------------------------------------
 
@@ -225,42 +229,45 @@ class Pipeline:
         label = str(item.path)
         file_summary = FileSummary(label, item.format_name)
         self.summary.files.append(file_summary)
-        files = {label: file_summary}
         ctx = self.ctx
         ctx.validate_rows = self.dry_run or not item.trusted
         source = self._file_source(item)
-        buffer = _BatchBuffer()
-        ctx.new_batch()
+        per_row = type(item).build_chunk is InputFile.build_chunk
+        numbers: list[int] = []
+        records: list[Any] = []
+        unreadable: list[tuple[int, str, str]] = []  # listed with the chunk's, in row order
         last_report = 0.0
-        name = item.path.name
+        wrote = False
         for number, record in item.records():
             file_summary.rows += 1
             if isinstance(record, RowError):
-                file_summary.rejected += 1
-                self._reject(label, number, record.field, record.reason)
+                unreadable.append((number, record.field, record.reason))
                 continue
-            out = RowOutput(ctx)
-            ctx.record = f"{name}:{number}"
-            try:
-                item.build(record, out)
-            except RowError as exc:
-                file_summary.rejected += 1
-                self._reject(label, number, exc.field, exc.reason)
-                continue
-            file_summary.loaded += 1
-            buffer.add(label, number, out)
-            if len(buffer) >= self.batch_size:
-                ctx.record = name
-                self._flush(buffer, [source, ctx.static], files)
-                buffer = _BatchBuffer()
-                ctx.new_batch()
+            numbers.append(number)
+            records.append(record)
+            if len(records) >= self.batch_size:
+                self._chunk(item, numbers, records, unreadable, source, file_summary, per_row)
+                wrote = True
+                numbers, records, unreadable = [], [], []
                 now = time.perf_counter()
                 if self.progress is not None and now - last_report > 0.1:
                     last_report = now
                     self.progress(label, item.position(), item.size)
-        if buffer.rows or file_summary.rows == 0:
-            if not buffer.rows:
-                buffer.rows.append(("", 0, RowOutput(ctx)))  # the file's Source alone
-            self._flush(buffer, [source, ctx.static], files)
+        if records or unreadable or not wrote:  # an empty file still writes its Source
+            self._chunk(item, numbers, records, unreadable, source, file_summary, per_row)
         if self.progress is not None:
             self.progress(label, item.size, item.size)
+
+    def _chunk(self, item: InputFile, numbers: list[int], records: list[Any],
+               unreadable: list[tuple[int, str, str]], source: RowOutput, summary: FileSummary,
+               per_row: bool) -> None:
+        label = str(item.path)
+        ctx = self.ctx
+        ctx.new_batch()
+        chunk = item.build_chunk(ctx, numbers, records)
+        for number, field_name, reason in sorted([*unreadable, *chunk.rejects]):
+            summary.rejected += 1
+            self._reject(label, number, field_name, reason)
+        summary.loaded += len(chunk.loaded)
+        ctx.record = item.path.name
+        self._flush(label, chunk, [source, ctx.static], summary, per_row)

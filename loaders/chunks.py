@@ -1,0 +1,135 @@
+"""Building a chunk of rows at once: each part of a row's claims is built once per distinct key.
+
+Most of what a bulk row says repeats across rows: the same vendor, agency, tag text or Source
+appears in thousands of them. A builder declares its parts (`Part`): the cells a part reads and
+how to build its claims from those cells. For a chunk, each part's cells are gathered column-wise
+(`Columns`), the rows are grouped by the part's key (the tuple of its cells, and the ids the parts
+before it made), and the part is built once per key; its claims are the key's statements, with
+the first accepted row of the key as their record. A row whose key fails (a bad amount, a blank
+required name) is rejected with the part's field and reason; the claims of a key no accepted row
+uses are dropped, so a rejected row leaves nothing behind.
+
+This makes the loader's cost grow with the distinct keys (vendors, agencies, descriptions), not
+with the rows, for everything but what is unique to a row (the award itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from loaders.claims import LoadContext, RowOutput
+from loaders.values import RowError
+
+Cell = Callable[[str], str | None]
+# A part's builder: (cells of its key, ids made by earlier parts, the row's output) -> the id it
+# made (or None when its cells say nothing).
+Builder = Callable[[Cell, dict[str, str], RowOutput], str | None]
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of what a row says: `columns` it reads, the earlier parts whose ids it uses
+    (`uses`), and `build`."""
+
+    name: str
+    columns: tuple[str, ...]
+    build: Builder
+    uses: tuple[str, ...] = ()
+
+
+@dataclass
+class ChunkOutput:
+    """What a chunk of rows became: the claims of its distinct keys, the row numbers loaded and
+    the rows rejected (number, field, reason)."""
+
+    outputs: list[RowOutput] = field(default_factory=list)
+    loaded: list[int] = field(default_factory=list)
+    rejects: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+class Columns:
+    """A chunk's cells, one list per column, cleaned once per distinct text."""
+
+    def __init__(self, rows: Sequence[Sequence[str]], index: dict[str, int],
+                 clean: Callable[[str], str | None]) -> None:
+        self._rows = rows
+        self._index = index
+        self._clean = clean
+        self._columns: dict[str, list[str | None]] = {}
+
+    def __getitem__(self, column: str) -> list[str | None]:
+        found = self._columns.get(column)
+        if found is None:
+            position = self._index.get(column)
+            if position is None:
+                found = [None] * len(self._rows)
+            else:
+                seen: dict[str, str | None] = {}
+                clean = self._clean
+                found = []
+                for row in self._rows:
+                    raw = row[position]
+                    value = seen.get(raw, _MISSING)
+                    if value is _MISSING:
+                        value = seen[raw] = clean(raw)
+                    found.append(value)
+            self._columns[column] = found
+        return found
+
+
+_MISSING: Any = object()
+
+
+def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: Columns,
+                parts: Sequence[Part]) -> ChunkOutput:
+    """Build every part of every row of a chunk, once per distinct key (see the module doc)."""
+    count = len(numbers)
+    failed: dict[int, tuple[str, str]] = {}
+    made: list[dict[str, str]] = [{} for _ in range(count)]
+    groups: list[tuple[RowOutput, list[int]]] = []
+    for part in parts:
+        cells = [columns[c] for c in part.columns]
+        keys: dict[tuple[Any, ...], list[int]] = {}
+        for i in range(count):
+            if i in failed:
+                continue
+            ids = made[i]
+            key = (*(column[i] for column in cells), *(ids.get(u) for u in part.uses))
+            keys.setdefault(key, []).append(i)
+        width = len(part.columns)
+        for key, rows in keys.items():
+            values = dict(zip(part.columns, key[:width], strict=True))
+            used = {u: v for u, v in zip(part.uses, key[width:], strict=True) if v is not None}
+            ctx.record = f"{label}:{numbers[rows[0]]}"
+            out = RowOutput(ctx)
+            try:
+                made_id = part.build(values.get, used, out)
+            except RowError as exc:
+                for i in rows:
+                    failed[i] = (exc.field, exc.reason)
+                continue
+            if made_id is not None:
+                for i in rows:
+                    made[i][part.name] = made_id
+            if out.nodes or out.edges:
+                groups.append((out, rows))
+    result = ChunkOutput()
+    for out, rows in groups:
+        accepted = [i for i in rows if i not in failed]
+        if not accepted:
+            continue
+        if accepted[0] != rows[0]:  # the key's first row was rejected: cite the first kept
+            record = f"{label}:{numbers[accepted[0]]}"
+            for node in out.nodes:
+                node.record = record
+            for edge in out.edges:
+                edge.record = record
+        result.outputs.append(out)
+    for i, number in enumerate(numbers):
+        if i in failed:
+            result.rejects.append((number, *failed[i]))
+        else:
+            result.loaded.append(number)
+    return result
