@@ -23,9 +23,15 @@ from loaders.claims import LoadContext, RowOutput
 from loaders.values import RowError
 
 Cell = Callable[[str], str | None]
-# A part's builder: (cells of its key, ids made by earlier parts, the row's output) -> the id it
-# made (or None when its cells say nothing).
-Builder = Callable[[Cell, dict[str, str], RowOutput], str | None]
+# What a part made: an id, or an id and the basis it was resolved on (read by later parts as
+# '<part>#basis'), or None when its cells say nothing.
+Made = str | tuple[str, str] | None
+# A part's builder: (cells of its key, ids made by earlier parts, the row's output) -> Made.
+Builder = Callable[[Cell, dict[str, str], RowOutput], Made]
+
+
+# A derived column: a function of other columns (loaders/derive.py), and those columns.
+Derivation = tuple[Callable[..., str | None], tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -53,15 +59,28 @@ class Columns:
     """A chunk's cells, one list per column, cleaned once per distinct text."""
 
     def __init__(self, rows: Sequence[Sequence[str]], index: dict[str, int],
-                 clean: Callable[[str], str | None]) -> None:
+                 clean: Callable[[str], str | None],
+                 derived: dict[str, Derivation] | None = None) -> None:
         self._rows = rows
         self._index = index
         self._clean = clean
+        self._derived = derived or {}
         self._columns: dict[str, list[str | None]] = {}
 
     def __getitem__(self, column: str) -> list[str | None]:
         found = self._columns.get(column)
-        if found is None:
+        if found is None and column in self._derived:
+            # A derived column: its function once per distinct tuple of its inputs.
+            function, inputs = self._derived[column]
+            done: dict[tuple[str | None, ...], str | None] = {}
+            found = []
+            for values in zip(*(self[c] for c in inputs), strict=True):
+                value = done.get(values, _MISSING)
+                if value is _MISSING:
+                    value = done[values] = function(*values)
+                found.append(value)
+            self._columns[column] = found
+        elif found is None:
             position = self._index.get(column)
             if position is None:
                 found = [None] * len(self._rows)
@@ -111,8 +130,11 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
                     failed[i] = (exc.field, exc.reason)
                 continue
             if made_id is not None:
+                made_id, basis = made_id if isinstance(made_id, tuple) else (made_id, None)
                 for i in rows:
                     made[i][part.name] = made_id
+                    if basis:
+                        made[i][f"{part.name}#basis"] = basis
             if out.nodes or out.edges:
                 groups.append((out, rows))
     result = ChunkOutput()

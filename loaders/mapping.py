@@ -9,26 +9,25 @@ See docs/loading.md for the whole format and loaders/mappings/ for examples.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from graph_service.domain_model import DomainModel, load_model
+from graph_service.domain_model import load_model
 from graph_service.records import Value
-from graph_service.text import excerpt, fold
-from loaders.agency_names import state_in_name
+from graph_service.text import fold
 from loaders.catalogs import load_catalogs
-from loaders.chunks import Builder, Cell, ChunkOutput, Columns, Part, build_chunk
+from loaders.chunks import Builder, Cell, ChunkOutput, Columns, Made, Part, build_chunk
 from loaders.claims import CATALOG_SOURCE, LoadContext, RowOutput, record_source
 from loaders.input_files import CsvFile
-from loaders.mapping_doc import (
-    EdgeDoc,
-    MappingDoc,
-    MappingError,
-    NodeDoc,
-    parse_mapping,
-    read_mapping_text,
+from loaders.mapping_doc import MappingError
+from loaders.mapping_spec import (
+    EdgeSpec,
+    Mapping,
+    NodeSpec,
+    Template,
+    compile_template,
+    read_mapping,
 )
 from loaders.resolution import entity_slug
 from loaders.values import (
@@ -40,207 +39,7 @@ from loaders.values import (
     us_fiscal_year,
 )
 
-_FIELD = re.compile(r"\{([^{}|]+)(?:\|([a-z]+))?\}")
-_FILTERS = ("slug", "upper", "lower", "state")
-_RESOLVABLE = ("Company", "Agency", "Contract")
 __all__ = ["MappedCsv", "Mapping", "MappingError", "compile_template", "read_mapping"]
-
-
-@dataclass(frozen=True)
-class Template:
-    """A compiled template: literal text and column references."""
-
-    source: str
-    parts: tuple[tuple[str, str, str], ...]  # (literal, column, filter)
-
-    @property
-    def columns(self) -> list[str]:
-        return [column for _, column, _ in self.parts if column]
-
-    @property
-    def constant(self) -> bool:
-        return not self.columns
-
-    def render(self, cell: Callable[[str], str | None]) -> str | None:
-        """The text, or None when every column it uses is blank."""
-        out: list[str] = []
-        any_value = self.constant
-        for literal, column, filter_name in self.parts:
-            out.append(literal)
-            if not column:
-                continue
-            value = cell(column)
-            if value is None:
-                continue
-            any_value = True
-            if filter_name == "slug":
-                value = entity_slug(value)
-            elif filter_name == "upper":
-                value = value.upper()
-            elif filter_name == "lower":
-                value = value.lower()
-            elif filter_name == "state":  # the state code a name carries: 'Wilson NC PD' -> NC
-                value = state_in_name(value) or ""
-            out.append(value)
-        return text("".join(out)) if any_value else None
-
-
-def compile_template(raw: str, where: str) -> Template:
-    parts: list[tuple[str, str, str]] = []
-    position = 0
-    for match in _FIELD.finditer(raw):
-        filter_name = match.group(2) or ""
-        if filter_name and filter_name not in _FILTERS:
-            raise MappingError(f"{where}: unknown filter {excerpt(filter_name)} (use {_FILTERS})")
-        parts.append((raw[position:match.start()], match.group(1).strip(), filter_name))
-        position = match.end()
-    if raw[position:]:
-        parts.append((raw[position:], "", ""))
-    return Template(raw, tuple(parts))
-
-
-@dataclass
-class NodeSpec:
-    key: str
-    kind: str
-    id: Template | None
-    name: Template | None
-    required: bool
-    properties: dict[str, Template]
-    aliases: list[Template]
-    domains_from: Template | None = None
-    tag: dict[str, Template] = field(default_factory=dict)
-    tag_vendors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class EdgeSpec:
-    type: str
-    source: str
-    target: str
-    status: str
-    properties: dict[str, Template]
-
-
-@dataclass
-class Mapping:
-    path: Path
-    title: str | None
-    publisher: str | None
-    source_kind: str
-    required_columns: list[str]
-    blank_values: frozenset[str]
-    nodes: dict[str, NodeSpec]
-    edges: list[EdgeSpec]
-    record_source: dict[str, Template]
-    day_first: bool = False  # `dates: day-first`: slashed dates read DD/MM/YYYY
-
-    def columns(self) -> list[str]:
-        """Every column the mapping reads: the header must have them all."""
-        used: list[str] = list(self.required_columns)
-        templates: list[Template] = list(self.record_source.values())
-        for spec in self.nodes.values():
-            templates += [t for t in (spec.id, spec.name, spec.domains_from) if t is not None]
-            templates += [*spec.properties.values(), *spec.aliases, *spec.tag.values()]
-        for edge in self.edges:
-            templates += list(edge.properties.values())
-        for template in templates:
-            used += template.columns
-        return list(dict.fromkeys(used))
-
-
-def read_mapping(path: Path, model: DomainModel | None = None) -> Mapping:
-    """Read and check a mapping: its shape (loaders/mapping_doc.py), then its meaning against
-    the schema; MappingError says what is wrong where."""
-    doc = parse_mapping(read_mapping_text(path), str(path))
-    return mapping_from(doc, path, model or load_model())
-
-
-def mapping_from(doc: MappingDoc, path: Path, model: DomainModel) -> Mapping:
-    where = str(path)
-    nodes: dict[str, NodeSpec] = {}
-    for key, spec in doc.nodes.items():
-        nodes[key] = _node_spec(model, where, key, spec)
-    edges = [_edge_spec(model, where, i, spec, nodes) for i, spec in enumerate(doc.edges)]
-    source_kind = doc.source.source_kind
-    allowed_kinds = model.kinds["Source"].properties["source_kind"].enum or ()
-    if source_kind not in allowed_kinds:
-        raise MappingError(f"{where}: source.source_kind must be one of {allowed_kinds} "
-                           f"(got {excerpt(source_kind)})")
-    record = doc.record_source.model_dump(exclude_none=True) if doc.record_source else {}
-    return Mapping(
-        path=path,
-        title=doc.source.title,
-        publisher=doc.source.publisher,
-        source_kind=source_kind,
-        required_columns=list(doc.required_columns),
-        blank_values=frozenset(fold(v) for v in doc.blank_values),
-        nodes=nodes,
-        edges=edges,
-        record_source={k: compile_template(v, f"{where}: record_source.{k}")
-                       for k, v in record.items()},
-        day_first=doc.dates == "day-first",
-    )
-
-
-def _node_spec(model: DomainModel, where: str, key: str, spec: NodeDoc) -> NodeSpec:
-    here = f"{where}: nodes.{key}"
-    kind = spec.kind
-    if kind not in model.kinds:
-        raise MappingError(f"{here}.kind: unknown kind {excerpt(kind)} "
-                           f"(one of {', '.join(model.kinds)})")
-    properties: dict[str, Template] = {}
-    for prop, value in spec.properties.items():
-        if prop not in model.kinds[kind].properties:
-            known = ", ".join(model.kinds[kind].properties)
-            raise MappingError(f"{here}.properties: {kind} has no property {excerpt(prop)} "
-                               f"({known})")
-        properties[prop] = compile_template(value, f"{here}.properties.{prop}")
-    id_template = compile_template(spec.id, f"{here}.id") if spec.id is not None else None
-    name = compile_template(spec.name, f"{here}.name") if spec.name is not None else None
-    if id_template is None and name is None:
-        raise MappingError(f"{here}: needs an 'id' or a 'name'")
-    tag = spec.tag.templates() if spec.tag else {}
-    if spec.tag and kind != "Contract":
-        raise MappingError(f"{here}.tag: only Contract nodes are tagged")
-    if kind == "ContractAction" and spec.id is None:
-        # Counted once however often it is loaded: the id must come from the unique key alone.
-        raise MappingError(f"{here}: a ContractAction needs an 'id' from its unique key, "
-                           "e.g. id: \"{transaction_id}\"")
-    return NodeSpec(
-        key=key, kind=kind, id=id_template, name=name,
-        required=spec.required,
-        properties=properties,
-        aliases=[compile_template(a, f"{here}.aliases[{i}]") for i, a in enumerate(spec.aliases)],
-        domains_from=(compile_template(spec.domains_from, f"{here}.domains_from")
-                      if spec.domains_from is not None else None),
-        tag={k: compile_template(v, f"{here}.tag.{k}") for k, v in tag.items()},
-        tag_vendors=list(spec.tag.vendors) if spec.tag else [],
-    )
-
-
-def _edge_spec(model: DomainModel, where: str, index: int, spec: EdgeDoc,
-               nodes: dict[str, NodeSpec]) -> EdgeSpec:
-    here = f"{where}: edges[{index}]"
-    rel_type = spec.type
-    rel = model.relationships.get(rel_type)
-    if rel is None:
-        raise MappingError(f"{here}.type: unknown type {excerpt(rel_type)} "
-                           f"(one of {', '.join(model.relationships)})")
-    for end, ref, allowed in (("from", spec.source, rel.from_kinds),
-                              ("to", spec.target, rel.to_kinds)):
-        if ref not in nodes:
-            raise MappingError(f"{here}.{end}: {excerpt(ref)} is not a node of this mapping")
-        if nodes[ref].kind not in allowed:
-            raise MappingError(f"{here}.{end}: {rel_type} {end} must be {' or '.join(allowed)},"
-                               f" {ref} is {nodes[ref].kind}")
-    properties: dict[str, Template] = {}
-    for prop, value in spec.properties.items():
-        if prop not in model.relationship_properties or prop in ("sources", "status",
-                                                                 "first_seen", "last_seen"):
-            raise MappingError(f"{here}.properties: ties have no property {excerpt(prop)}")
-        properties[prop] = compile_template(value, f"{here}.properties.{prop}")
-    return EdgeSpec(rel_type, spec.source, spec.target, spec.status, properties)
 
 
 class MappedCsv(CsvFile):
@@ -249,13 +48,14 @@ class MappedCsv(CsvFile):
     format_name = "mapped-csv"
     trusted = False  # a user's mapping: every row is checked against the schema as it is built
 
-    def __init__(self, path: Path, mapping: Mapping, delimiter: str = ",") -> None:
+    def __init__(self, path: Path, mapping: Mapping, delimiter: str = ",",
+                 format_name: str | None = None) -> None:
         self.delimiter = delimiter
         self.mapping = mapping
-        self.required = tuple(mapping.columns())
+        self.required = tuple(mapping.header_columns())
         self.source_kind = mapping.source_kind
         self.publisher = mapping.publisher
-        self.format_name = f"csv via {mapping.path.name}"
+        self.format_name = format_name or f"csv via {mapping.path.name}"
         super().__init__(path)
         self.model = load_model()
         self.catalogs = load_catalogs()
@@ -286,12 +86,13 @@ class MappedCsv(CsvFile):
         if link:
             parts.append(Part("@record_source", _columns(link.values()), self._record_source))
         for spec in self.mapping.nodes.values():
-            parts.append(Part(spec.key, _columns(_node_templates(spec)), self._node_part(spec),
+            parts.append(Part(spec.key, _columns(spec.templates()), self._node_part(spec),
                               uses=("@record_source",) if spec.kind == "Contract" else ()))
         for index, edge in enumerate(self.mapping.edges):
+            basis = (f"{edge.basis_from}#basis",) if edge.basis_from else ()
             parts.append(Part(f"@edge{index}", _columns(edge.properties.values()),
                               self._edge_part(edge),
-                              uses=(edge.source, edge.target, "@record_source")))
+                              uses=(edge.source, *edge.targets, "@record_source", *basis)))
         for spec in self.mapping.nodes.values():
             if spec.tag:
                 vendors = [self.mapping.nodes[ref].name for ref in spec.tag_vendors
@@ -309,45 +110,51 @@ class MappedCsv(CsvFile):
             value = text(raw.strip())
             return None if value is None or fold(value) in blanks else value
 
-        return build_chunk(ctx, self.path.name, numbers, Columns(records, self.columns, clean),
-                           self._parts)
+        derived = {name: (d.function, d.inputs) for name, d in self.mapping.derived.items()}
+        columns = Columns(records, self.columns, clean, derived)
+        return build_chunk(ctx, self.path.name, numbers, columns, self._parts)
 
     def _sources(self, out: RowOutput, used: dict[str, str]) -> list[str]:
         document = used.get("@record_source")
         return [out._ctx.file_source, document] if document else [out._ctx.file_source]
 
-    def _record_source(self, cell: Cell, used: dict[str, str], out: RowOutput) -> str | None:
+    def _record_source(self, cell: Cell, used: dict[str, str], out: RowOutput) -> Made:
         link = self.mapping.record_source
         url = link["url"].render(cell)
         if not url or not url.lower().startswith(("http://", "https://")):
             return None
         name = link["name"].render(cell) if "name" in link else None
+        key = link["key"].render(cell) if "key" in link else None
         return record_source(out, url, name or url, self.mapping.publisher,
-                             self.mapping.source_kind)
+                             self.mapping.source_kind, key=key)
 
     def _node_part(self, spec: NodeSpec) -> Builder:
-        def build(cell: Cell, used: dict[str, str], out: RowOutput) -> str | None:
+        def build(cell: Cell, used: dict[str, str], out: RowOutput) -> Made:
             return self._node(spec, cell, out, self._sources(out, used))
         return build
 
     def _edge_part(self, edge: EdgeSpec) -> Builder:
-        def build(cell: Cell, used: dict[str, str], out: RowOutput) -> str | None:
-            if edge.source not in used or edge.target not in used:
+        def build(cell: Cell, used: dict[str, str], out: RowOutput) -> Made:
+            target = next((t for t in edge.targets if t in used), None)
+            if edge.source not in used or target is None:
                 return None  # an optional end was blank in this row
             props: dict[str, Value] = {}
+            if edge.basis_from and (basis := used.get(f"{edge.basis_from}#basis")):
+                props["basis"] = basis
             for prop, template in edge.properties.items():
                 raw = template.render(cell)
                 if raw is not None:
                     spec_props = self.model.relationship_properties
                     props[prop] = self._convert(spec_props, prop, raw,
                                                 ",".join(template.columns) or prop)
-            out.edge(edge.type, used[edge.source], used[edge.target], props, edge.status,
-                     self._sources(out, used), field_name=f"edge {edge.type}")
+            sources = self._sources(out, used) if edge.cite == "record" else []
+            out.edge(edge.type, used[edge.source], used[target], props, edge.status, sources,
+                     field_name=f"edge {edge.type}")
             return None
         return build
 
     def _tag_part(self, spec: NodeSpec) -> Builder:
-        def build(cell: Cell, used: dict[str, str], out: RowOutput) -> str | None:
+        def build(cell: Cell, used: dict[str, str], out: RowOutput) -> Made:
             if spec.key not in used:
                 return None
             values = {k: t.render(cell) for k, t in spec.tag.items()}
@@ -363,9 +170,12 @@ class MappedCsv(CsvFile):
             return None
         return build
 
-    def _node(self, spec: NodeSpec, cell: Cell, out: RowOutput, sources: list[str]
-              ) -> str | None:
-        column_hint = ",".join((spec.name or spec.id or Template("", ())).columns) or spec.key
+    def _node(self, spec: NodeSpec, cell: Cell, out: RowOutput, sources: list[str]) -> Made:
+        """The node a row names, and for a resolved Company or Agency the basis it was
+        resolved on (uei, name...)."""
+        columns = (spec.name or spec.id or Template("", ())).columns
+        column_hint = ",".join(c for col in columns
+                               for c in self.mapping.file_columns(col)[:1]) or spec.key
         props: dict[str, Value] = {}
         kind_props = self.model.kinds[spec.kind].properties
         for prop, template in spec.properties.items():
@@ -376,14 +186,17 @@ class MappedCsv(CsvFile):
         if spec.kind == "ContractAction" and "fiscal_year" not in props:
             day = props.get("action_date")
             props["fiscal_year"] = us_fiscal_year(day if isinstance(day, str) else None)
+        keys = {k: t.render(cell) for k, t in spec.resolve_by.items()}
         name = spec.name.render(cell) if spec.name else None
         explicit = spec.id.render(cell) if spec.id else None
-        if explicit is None and name is None:
+        if explicit is None and name is None and not any(keys.values()):
             if spec.required:
                 raise RowError(column_hint, f"is blank: {spec.key} ({spec.kind}) is required")
             return None
         aliases = [a for a in (t.render(cell) for t in spec.aliases) if a]
         ctx = out._ctx
+        cited = sources if spec.cite == "record" else []
+        basis: str | None = None
         if explicit is not None:
             node_id = explicit
             if ":" not in node_id:
@@ -395,31 +208,32 @@ class MappedCsv(CsvFile):
                              [a for a in (name, *aliases) if a and a != entry_name])
                 return node_id
             out.node(node_id, spec.kind, name or node_id.partition(":")[2], props, aliases,
-                     field_name=column_hint)
+                     sources=cited, field_name=column_hint)
         elif spec.kind == "Company":
-            uei, duns = props.get("uei"), props.get("duns")
-            resolved = out.company(name, uei if isinstance(uei, str) else None,
-                                   duns if isinstance(duns, str) else None, props,
-                                   field_name=column_hint)
-            node_id = resolved[0] if resolved else ""
+            uei = keys.get("uei") or _text(props.get("uei"))
+            duns = keys.get("duns") or _text(props.get("duns"))
+            company = out.company(name, uei, duns, props, field_name=column_hint)
+            node_id, basis = company if company else ("", None)
             if aliases:
                 out.node(node_id, "Company", name or node_id, aliases=aliases)
         elif spec.kind == "Agency":
-            code, state = props.get("code"), props.get("state")
-            resolved = out.agency(name, code if isinstance(code, str) else None,
-                                  column_hint, state if isinstance(state, str) else None)
-            node_id = resolved[0] if resolved else ""
+            code = keys.get("code") or _text(props.get("code"))
+            state = keys.get("state") or _text(props.get("state"))
+            agency = out.agency(name, code, column_hint, state)
+            node_id, basis = agency if agency else ("", None)
             if props or aliases:
                 out.node(node_id, "Agency", name or node_id, props, aliases)
         elif spec.kind == "Contract":
             piid = props.get("piid")
             found = ctx.contracts.by_piid(piid if isinstance(piid, str) else name or "")
             node_id = found.id
-            out.node(node_id, "Contract", name or node_id, props, aliases, sources=sources)
+            out.node(node_id, "Contract", name or node_id, props, aliases,
+                     sources=sources if spec.cite != "file" else [])
         else:
             assert name is not None
             node_id = f"{self.model.kinds[spec.kind].prefix}:{entity_slug(name)}"
-            out.node(node_id, spec.kind, name, props, aliases, field_name=column_hint)
+            out.node(node_id, spec.kind, name, props, aliases, sources=cited,
+                     field_name=column_hint)
         if spec.kind == "Agency" and spec.domains_from is not None:
             agency_type = spec.domains_from.render(cell) or ""
             for domain in ctx.catalogs.type_domains(agency_type):
@@ -427,7 +241,7 @@ class MappedCsv(CsvFile):
                 out.edge("OPERATES_IN", node_id, domain,
                          {"rule": "agency-type", "matched": agency_type}, "inferred",
                          [CATALOG_SOURCE])
-        return node_id
+        return (node_id, basis) if basis else node_id
 
     def _catalog_entity(self, out: RowOutput, kind: str, node_id: str) -> bool:
         catalogs = self.catalogs
@@ -451,10 +265,9 @@ class MappedCsv(CsvFile):
         return str(tables[kind][node_id].name)
 
 
-def _node_templates(spec: NodeSpec) -> list[Template]:
-    return [t for t in (spec.id, spec.name, spec.domains_from, *spec.properties.values(),
-                        *spec.aliases) if t is not None]
-
-
 def _columns(templates: Iterable[Template]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for t in templates for c in t.columns))
+
+
+def _text(value: Value) -> str | None:
+    return value if isinstance(value, str) else None

@@ -80,6 +80,12 @@ class SourceDoc(_Section):
 class RecordSourceDoc(_Section):
     url: Template
     name: Template | None = None
+    key: Template | None = None  # the Source's id ('source:<key>'); default: a hash of the url
+
+
+class DeriveDoc(_Section):
+    function: Text  # one of loaders/derive.py FUNCTIONS
+    source: list[Text] = Field(alias="from", min_length=1)
 
 
 class TagDoc(_Section):
@@ -103,14 +109,23 @@ class NodeDoc(_Section):
     aliases: list[Template] = Field(default_factory=list)
     domains_from: Template | None = None
     tag: TagDoc | None = None
+    # Company and Agency: identifiers handed to the resolver (uei, duns; code, state), which
+    # states them as the resolved entity's; no other claim is made of them.
+    resolve_by: dict[Text, Template] = Field(default_factory=dict)
+    # Which Sources the node cites: the row's document ('record') or the file alone ('file');
+    # by default a Contract found by PIID cites the record, anything else the file.
+    cite: Literal["record", "file"] | None = None
 
 
 class EdgeDoc(_Section):
     type: Text
     source: Text = Field(alias="from")
-    target: Text = Field(alias="to")
+    # One node, or several: the first one the row has (a sub-agency, else its agency).
+    target: Text | list[Text] = Field(alias="to")
     status: Literal["reported", "inferred"] = "reported"
     properties: dict[Text, Template] = Field(default_factory=dict)
+    cite: Literal["record", "file"] = "record"
+    basis_from: Text | None = None  # the end whose resolution (uei, name...) is the tie's basis
 
 
 class MappingDoc(_Section):
@@ -118,6 +133,10 @@ class MappingDoc(_Section):
     required_columns: list[Text] = Field(default_factory=list)
     blank_values: list[Template] = Field(default_factory=list)
     record_source: RecordSourceDoc | None = None
+    derive: dict[Text, DeriveDoc] = Field(default_factory=dict)
+    # 'blank': columns the header lacks read as blank (bulk downloads drop columns over the
+    # years); by default every column the mapping uses must be in the header.
+    missing_columns: Literal["error", "blank"] = "error"
     # How slashed dates read: 'day-first' (DD/MM/YYYY) or the default month first.
     dates: Literal["day-first", "month-first"] | None = None
     nodes: dict[Text, NodeDoc] = Field(min_length=1)

@@ -18,6 +18,8 @@ from typing import Any
 from graph_service.records import Value
 from loaders.claims import RowOutput, record_source
 from loaders.input_files import CsvFile, InputFile, WrongShape, read_text
+from loaders.mapping import MappedCsv
+from loaders.mapping_spec import shipped_mapping
 from loaders.reading import invalid_where
 from loaders.resolution import contract_id, entity_slug, parse_award_key
 from loaders.values import RowError, parse_amount, parse_date, parse_int, text
@@ -105,74 +107,12 @@ def _award(
 # -- bulk CSV -------------------------------------------------------------------------------------
 
 
-class PrimeAwardsCsv(CsvFile):
-    format_name = "usaspending-prime-awards-csv"
-    source_kind = "procurement-record"
-    publisher = PUBLISHER
-    required = ("contract_award_unique_key", "award_id_piid", "recipient_name")
-    # (name, UEI, DUNS) columns: the recipient, then its parent.
-    company_columns = (("recipient_name", "recipient_uei", "recipient_duns"),
-                       ("recipient_parent_name", "recipient_parent_uei", "recipient_parent_duns"))
+class PrimeAwardsCsv(MappedCsv):
+    """A bulk prime-award-summaries file, read through its shipped mapping."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.pick = self.picker((
-            "contract_award_unique_key", "award_id_piid", "parent_award_id_piid",
-            "total_obligated_amount", "potential_total_value_of_award",
-            "period_of_performance_start_date", "period_of_performance_current_end_date",
-            "award_base_action_date_fiscal_year", "awarding_agency_code", "awarding_agency_name",
-            "awarding_sub_agency_code", "awarding_sub_agency_name", "funding_agency_code",
-            "funding_agency_name", "funding_sub_agency_code", "funding_sub_agency_name",
-            "recipient_uei", "recipient_duns", "recipient_name", "cage_code",
-            "recipient_parent_uei", "recipient_parent_duns", "recipient_parent_name",
-            "recipient_city_name", "recipient_state_code", "recipient_country_code",
-            "award_type", "prime_award_base_transaction_description", "product_or_service_code",
-            "product_or_service_code_description", "naics_code", "naics_description",
-            "usaspending_permalink",
-        ))
-
-    def build(self, record: Any, out: RowOutput) -> None:
-        get = self.pick(record).__getitem__
-        piid = get("award_id_piid")
-        if piid is None:
-            raise RowError("award_id_piid", "is blank: an award needs its PIID")
-        key = get("contract_award_unique_key")
-        parent_piid = get("parent_award_id_piid")
-        if key:
-            parsed = parse_award_key(key)
-            if parsed and parsed[1] and not parent_piid:
-                parent_piid = parsed[1]
-        _award(
-            out, piid=piid, key=key, parent_piid=parent_piid,
-            props={
-                "obligated": parse_amount(get("total_obligated_amount"),
-                                          "total_obligated_amount"),
-                "potential": parse_amount(get("potential_total_value_of_award"),
-                                          "potential_total_value_of_award"),
-                "start_date": parse_date(get("period_of_performance_start_date"),
-                                         "period_of_performance_start_date"),
-                "end_date": parse_date(get("period_of_performance_current_end_date"),
-                                       "period_of_performance_current_end_date"),
-                "fiscal_year": parse_int(get("award_base_action_date_fiscal_year"),
-                                         "award_base_action_date_fiscal_year"),
-                "description": get("prime_award_base_transaction_description"),
-                "psc": get("product_or_service_code"),
-                "psc_description": get("product_or_service_code_description"),
-                "naics": get("naics_code"),
-                "naics_description": get("naics_description"),
-                "award_type": get("award_type"),
-            },
-            url=get("usaspending_permalink"),
-            recipient=_triple(get, self.company_columns[0]),
-            recipient_props={"cage": get("cage_code"), "city": get("recipient_city_name"),
-                             "state": get("recipient_state_code"),
-                             "country": get("recipient_country_code")},
-            parent=_triple(get, self.company_columns[1]),
-            awarding=(get("awarding_agency_name"), get("awarding_agency_code"),
-                      get("awarding_sub_agency_name"), get("awarding_sub_agency_code")),
-            funding=(get("funding_agency_name"), get("funding_agency_code"),
-                     get("funding_sub_agency_name"), get("funding_sub_agency_code")),
-        )
+        super().__init__(path, shipped_mapping("usaspending-prime-awards.yaml"),
+                         format_name="usaspending-prime-awards-csv")
 
 
 class SubawardsCsv(CsvFile):
