@@ -106,18 +106,18 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
     """Build every part of every row of a chunk, once per distinct key (see the module doc)."""
     count = len(numbers)
     failed: dict[int, tuple[str, str]] = {}
-    made: list[dict[str, str]] = [{} for _ in range(count)]
+    blank: list[str | None] = [None] * count
+    made: dict[str, list[str | None]] = {}  # part (or '<part>#basis') -> per row
     groups: list[tuple[RowOutput, list[int]]] = []
     for part in parts:
-        cells = [columns[c] for c in part.columns]
+        cells = [columns[c] for c in part.columns] + [made.get(u, blank) for u in part.uses]
         keys: dict[tuple[Any, ...], list[int]] = {}
-        for i in range(count):
-            if i in failed:
-                continue
-            ids = made[i]
-            key = (*(column[i] for column in cells), *(ids.get(u) for u in part.uses))
-            keys.setdefault(key, []).append(i)
+        for i, key in enumerate(zip(*cells, strict=True) if cells else [()] * count):
+            if i not in failed:
+                keys.setdefault(key, []).append(i)
         width = len(part.columns)
+        ids: list[str | None] = [None] * count
+        bases: list[str | None] = [None] * count
         for key, rows in keys.items():
             values = dict(zip(part.columns, key[:width], strict=True))
             used = {u: v for u, v in zip(part.uses, key[width:], strict=True) if v is not None}
@@ -132,11 +132,12 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
             if made_id is not None:
                 made_id, basis = made_id if isinstance(made_id, tuple) else (made_id, None)
                 for i in rows:
-                    made[i][part.name] = made_id
-                    if basis:
-                        made[i][f"{part.name}#basis"] = basis
+                    ids[i] = made_id
+                    bases[i] = basis
             if out.nodes or out.edges:
                 groups.append((out, rows))
+        made[part.name] = ids
+        made[f"{part.name}#basis"] = bases
     result = ChunkOutput()
     for out, rows in groups:
         accepted = [i for i in rows if i not in failed]

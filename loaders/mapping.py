@@ -39,6 +39,8 @@ from loaders.values import (
     us_fiscal_year,
 )
 
+_UNPARSED: Any = object()
+_PARSED_TYPES = frozenset(("float", "integer", "date", "boolean", "list"))
 __all__ = ["MappedCsv", "Mapping", "MappingError", "compile_template", "read_mapping"]
 
 
@@ -60,12 +62,32 @@ class MappedCsv(CsvFile):
         self.model = load_model()
         self.catalogs = load_catalogs()
         self._parts = self.parts()
+        self._parsed: dict[tuple[str, str, str], Any] = {}
 
     def title(self) -> str:
         return self.mapping.title or self.path.name
 
     def _convert(self, kind_props: dict[str, Any], prop: str, raw: str, column: str) -> Value:
+        """A cell as the property's type. Amounts and dates repeat across rows: each distinct
+        text is parsed once (a bounded cache; a refusal is cached and raised again)."""
         kind = kind_props[prop].type
+        if kind not in _PARSED_TYPES:
+            return raw
+        key = (kind, raw, column)
+        found = self._parsed.get(key, _UNPARSED)
+        if found is _UNPARSED:
+            if len(self._parsed) > 100_000:
+                self._parsed.clear()
+            try:
+                found = self._parse(kind, raw, column)
+            except RowError as exc:
+                found = exc
+            self._parsed[key] = found
+        if isinstance(found, RowError):
+            raise found
+        return list(found) if isinstance(found, list) else found  # a list is never shared
+
+    def _parse(self, kind: str, raw: str, column: str) -> Value:
         if kind == "float":
             return parse_amount(raw, column)
         if kind == "integer":

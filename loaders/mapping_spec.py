@@ -38,17 +38,22 @@ class Template:
 
     source: str
     parts: tuple[tuple[str, str, str], ...]  # (literal, column, filter)
+    columns: tuple[str, ...] = field(init=False)
+    constant: bool = field(init=False)
+    lone: str | None = field(init=False)  # "{column}" alone: the cell is the value
 
-    @property
-    def columns(self) -> list[str]:
-        return [column for _, column, _ in self.parts if column]
-
-    @property
-    def constant(self) -> bool:
-        return not self.columns
+    def __post_init__(self) -> None:
+        columns = tuple(column for _, column, _ in self.parts if column)
+        object.__setattr__(self, "columns", columns)
+        object.__setattr__(self, "constant", not columns)
+        lone = self.parts[0][1] if len(self.parts) == 1 and not self.parts[0][0] \
+            and not self.parts[0][2] else None
+        object.__setattr__(self, "lone", lone)
 
     def render(self, cell: Callable[[str], str | None]) -> str | None:
-        """The text, or None when every column it uses is blank."""
+        """The text, or None when every column it uses is blank (cells are clean text)."""
+        if self.lone is not None:
+            return cell(self.lone)
         out: list[str] = []
         any_value = self.constant
         for literal, column, filter_name in self.parts:
