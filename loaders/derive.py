@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from loaders.resolution import contract_id, parse_award_key
-from loaders.values import duns9
+from loaders.resolution import contract_id, entity_slug, parse_award_key
+from loaders.values import RowError, duns9, parse_action_date
 
 USASPENDING_AWARD_PAGE = "https://www.usaspending.gov/award/{}/"
 
@@ -31,6 +31,27 @@ def award_contract_id(piid: str | None, parent_piid: str | None = None) -> str |
     return contract_id(piid, parent_piid) if piid else None
 
 
+def iso_day(value: str | None) -> str | None:
+    """A date as YYYY-MM-DD, read as a mapping reads dates by default (ISO or m/d/yy; day first
+    when the first field is above 12); None when it is not a date (the property that maps the
+    same column rejects the row, naming it)."""
+    try:
+        return parse_action_date(value, "", False)
+    except RowError:
+        return None
+
+
+def subaward_contract_id(prime_contract: str | None, number: str | None,
+                         action_date: str | None) -> str | None:
+    """A subaward action's Contract id, 'contract:sub-<prime>-<number>[-<action day>]': FSRS
+    re-reports an action many times, so the same number on the same day is one Contract."""
+    if not prime_contract or not number:
+        return None
+    day = iso_day(action_date)
+    return (f"contract:sub-{prime_contract.partition(':')[2]}-{entity_slug(number)}"
+            + (f"-{day}" if day else ""))
+
+
 def usaspending_award_url(award_key: str | None) -> str | None:
     """The award's page on USAspending.gov, from its generated unique award key."""
     return USASPENDING_AWARD_PAGE.format(award_key) if award_key else None
@@ -47,4 +68,5 @@ FUNCTIONS: dict[str, Callable[..., str | None]] = {
     "award_contract_id": award_contract_id,
     "usaspending_award_url": usaspending_award_url,
     "nine_digit_duns": nine_digit_duns,
+    "subaward_contract_id": subaward_contract_id,
 }

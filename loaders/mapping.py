@@ -211,9 +211,15 @@ class MappedCsv(CsvFile):
         keys = {k: t.render(cell) for k, t in spec.resolve_by.items()}
         name = spec.name.render(cell) if spec.name else None
         explicit = spec.id.render(cell) if spec.id else None
-        if explicit is None and name is None and not any(keys.values()):
+        # A node whose id is made from columns is there when its id is: its name only names it.
+        keyed = spec.id is not None and not spec.id.constant
+        if explicit is None and (keyed or (name is None and not any(keys.values()))):
             if spec.required:
-                raise RowError(column_hint, f"is blank: {spec.key} ({spec.kind}) is required")
+                blank = [c for t in (spec.name, spec.id) if t is not None
+                         for c in t.columns if cell(c) is None]  # the blank one it needs
+                where = ",".join(self.mapping.file_columns(blank[0])[:1]) if blank else ""
+                raise RowError(where or column_hint,
+                               f"is blank: {spec.key} ({spec.kind}) is required")
             return None
         aliases = [a for a in (t.render(cell) for t in spec.aliases) if a]
         ctx = out._ctx

@@ -22,7 +22,7 @@ from loaders.mapping import MappedCsv
 from loaders.mapping_spec import shipped_mapping
 from loaders.reading import invalid_where
 from loaders.resolution import contract_id, entity_slug, parse_award_key
-from loaders.values import RowError, parse_amount, parse_date, parse_int, text
+from loaders.values import RowError, parse_amount, parse_date, text
 
 PUBLISHER = "USAspending.gov"
 PERMALINK = "https://www.usaspending.gov/award/{}/"
@@ -115,93 +115,12 @@ class PrimeAwardsCsv(MappedCsv):
                          format_name="usaspending-prime-awards-csv")
 
 
-class SubawardsCsv(CsvFile):
-    format_name = "usaspending-subawards-csv"
-    source_kind = "procurement-record"
-    publisher = PUBLISHER
-    required = ("prime_award_unique_key", "prime_award_piid", "subaward_number",
-                "subawardee_name")
-    # (name, UEI, DUNS) columns: prime awardee, its parent, subawardee, its parent.
-    company_columns = (
-        ("prime_awardee_name", "prime_awardee_uei", "prime_awardee_duns"),
-        ("prime_awardee_parent_name", "prime_awardee_parent_uei", "prime_awardee_parent_duns"),
-        ("subawardee_name", "subawardee_uei", "subawardee_duns"),
-        ("subawardee_parent_name", "subawardee_parent_uei", "subawardee_parent_duns"),
-    )
+class SubawardsCsv(MappedCsv):
+    """A bulk subawards file, read through its shipped mapping."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.pick = self.picker((
-            "prime_award_unique_key", "prime_award_piid", "prime_award_parent_piid",
-            "prime_award_amount", "prime_award_period_of_performance_start_date",
-            "prime_award_period_of_performance_current_end_date",
-            "prime_award_awarding_agency_code", "prime_award_awarding_agency_name",
-            "prime_award_awarding_sub_agency_code", "prime_award_awarding_sub_agency_name",
-            "prime_award_funding_agency_code", "prime_award_funding_agency_name",
-            "prime_award_funding_sub_agency_code", "prime_award_funding_sub_agency_name",
-            "prime_awardee_uei", "prime_awardee_duns", "prime_awardee_name",
-            "prime_awardee_parent_uei", "prime_awardee_parent_duns", "prime_awardee_parent_name",
-            "prime_award_base_transaction_description", "prime_award_naics_code",
-            "prime_award_naics_description", "subaward_type", "subaward_number",
-            "subaward_amount", "subaward_action_date", "subaward_action_date_fiscal_year",
-            "subawardee_uei", "subawardee_duns", "subawardee_name", "subawardee_parent_uei",
-            "subawardee_parent_duns", "subawardee_parent_name", "subawardee_city_name",
-            "subawardee_state_code", "subawardee_country_code", "subaward_description",
-            "usaspending_permalink",
-        ))
-
-    def build(self, record: Any, out: RowOutput) -> None:
-        get = self.pick(record).__getitem__
-        prime_piid = get("prime_award_piid")
-        number = get("subaward_number")
-        if prime_piid is None:
-            raise RowError("prime_award_piid", "is blank: a subaward needs its prime award")
-        if number is None:
-            raise RowError("subaward_number", "is blank")
-        key = get("prime_award_unique_key")
-        parent_piid = get("prime_award_parent_piid")
-        url = get("usaspending_permalink")
-        prime = _award(
-            out, piid=prime_piid, key=key, parent_piid=parent_piid,
-            props={
-                "obligated": parse_amount(get("prime_award_amount"), "prime_award_amount"),
-                "start_date": parse_date(get("prime_award_period_of_performance_start_date"),
-                                         "prime_award_period_of_performance_start_date"),
-                "end_date": parse_date(
-                    get("prime_award_period_of_performance_current_end_date"),
-                    "prime_award_period_of_performance_current_end_date"),
-                "description": get("prime_award_base_transaction_description"),
-                "naics": get("prime_award_naics_code"),
-                "naics_description": get("prime_award_naics_description"),
-            },
-            url=url,
-            recipient=_triple(get, self.company_columns[0]),
-            recipient_props={},
-            parent=_triple(get, self.company_columns[1]),
-            awarding=(get("prime_award_awarding_agency_name"),
-                      get("prime_award_awarding_agency_code"),
-                      get("prime_award_awarding_sub_agency_name"),
-                      get("prime_award_awarding_sub_agency_code")),
-            funding=(get("prime_award_funding_agency_name"),
-                     get("prime_award_funding_agency_code"),
-                     get("prime_award_funding_sub_agency_name"),
-                     get("prime_award_funding_sub_agency_code")),
-        )
-        _subaward(
-            out, prime=prime, prime_piid=prime_piid, prime_key=key, url=url, number=number,
-            amount=parse_amount(get("subaward_amount"), "subaward_amount"),
-            action_date=parse_date(get("subaward_action_date"), "subaward_action_date"),
-            fiscal_year=parse_int(get("subaward_action_date_fiscal_year"),
-                                  "subaward_action_date_fiscal_year"),
-            description=get("subaward_description"),
-            award_type=get("subaward_type"),
-            naics=(get("prime_award_naics_code"), get("prime_award_naics_description")),
-            recipient=_triple(get, self.company_columns[2]),
-            recipient_props={"city": get("subawardee_city_name"),
-                             "state": get("subawardee_state_code"),
-                             "country": get("subawardee_country_code")},
-            parent=_triple(get, self.company_columns[3]),
-        )
+        super().__init__(path, shipped_mapping("usaspending-subawards.yaml"),
+                         format_name="usaspending-subawards-csv")
 
 
 def _subaward(
