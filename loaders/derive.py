@@ -1,5 +1,7 @@
 """The named functions a mapping's `derive:` section may use: a derived column is one of these
-over the row's cells (or earlier derived columns). Each is pure and total: blank in, blank out."""
+over the row's cells (or earlier derived columns). Each is pure and total (it never raises);
+blank in, blank out unless its docstring says otherwise.
+A function that reads dates takes `day_first` (keyword): it is given the file's date order."""
 
 from __future__ import annotations
 
@@ -31,23 +33,22 @@ def award_contract_id(piid: str | None, parent_piid: str | None = None) -> str |
     return contract_id(piid, parent_piid) if piid else None
 
 
-def iso_day(value: str | None) -> str | None:
-    """A date as YYYY-MM-DD, read as a mapping reads dates by default (ISO or m/d/yy; day first
-    when the first field is above 12); None when it is not a date (the property that maps the
-    same column rejects the row, naming it)."""
+def iso_day(value: str | None, *, day_first: bool = False) -> str | None:
+    """A date as YYYY-MM-DD, read as the mapping reads the file's dates; None when it is not a
+    date (the property mapping the same column rejects the row, naming it)."""
     try:
-        return parse_action_date(value, "", False)
+        return parse_action_date(value, "", day_first)
     except RowError:
         return None
 
 
 def subaward_contract_id(prime_contract: str | None, number: str | None,
-                         action_date: str | None) -> str | None:
+                         action_date: str | None, *, day_first: bool = False) -> str | None:
     """A subaward action's Contract id, 'contract:sub-<prime>-<number>[-<action day>]': FSRS
     re-reports an action many times, so the same number on the same day is one Contract."""
     if not prime_contract or not number:
         return None
-    day = iso_day(action_date)
+    day = iso_day(action_date, day_first=day_first)
     return (f"contract:sub-{prime_contract.partition(':')[2]}-{entity_slug(number)}"
             + (f"-{day}" if day else ""))
 
@@ -55,6 +56,44 @@ def subaward_contract_id(prime_contract: str | None, number: str | None,
 def usaspending_award_url(award_key: str | None) -> str | None:
     """The award's page on USAspending.gov, from its generated unique award key."""
     return USASPENDING_AWARD_PAGE.format(award_key) if award_key else None
+
+
+def number_or_zero(number: str | None) -> str:
+    """A modification or transaction number; a blank one is USAspending's 0 (the base award)."""
+    return number or "0"
+
+
+def usaspending_award_key(award_key: str | None, piid: str | None, sub_agency: str | None,
+                          parent_piid: str | None, parent_agency: str | None) -> str | None:
+    """The award's generated unique key; a file without one (the 2018 layout) gets it built as
+    USAspending builds it: 'CONT_AWD_<PIID>_<sub-agency>_<parent PIID>_<parent agency>'."""
+    if award_key or not piid:
+        return award_key
+    return "_".join(("CONT_AWD", piid, sub_agency or "-NONE-", parent_piid or "-NONE-",
+                     parent_agency or "-NONE-"))
+
+
+def usaspending_transaction_key(transaction_key: str | None, award_key: str | None,
+                                modification: str | None, number: str | None) -> str | None:
+    """The action's unique key; else built as USAspending does: the award key, then the
+    modification and transaction numbers (both layouts then name an action alike)."""
+    if transaction_key or not award_key:
+        return transaction_key
+    return f"{award_key}_{number_or_zero(modification)}_{number_or_zero(number)}"
+
+
+def action_name(piid: str | None, modification: str | None, action_date: str | None, *,
+                day_first: bool = False) -> str | None:
+    """'<PIID> modification <n> on <day>': an action's display name."""
+    if not piid:
+        return None
+    day = iso_day(action_date, day_first=day_first)
+    return f"{piid} modification {number_or_zero(modification)}" + (f" on {day}" if day else "")
+
+
+def unless_same(value: str | None, other: str | None) -> str | None:
+    """`value`, unless it is `other` (an action's text that only repeats its award's)."""
+    return value if value != other else None
 
 
 def nine_digit_duns(duns: str | None) -> str | None:
@@ -69,4 +108,9 @@ FUNCTIONS: dict[str, Callable[..., str | None]] = {
     "usaspending_award_url": usaspending_award_url,
     "nine_digit_duns": nine_digit_duns,
     "subaward_contract_id": subaward_contract_id,
+    "number_or_zero": number_or_zero,
+    "usaspending_award_key": usaspending_award_key,
+    "usaspending_transaction_key": usaspending_transaction_key,
+    "action_name": action_name,
+    "unless_same": unless_same,
 }

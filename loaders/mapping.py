@@ -8,6 +8,7 @@ See docs/loading.md for the whole format and loaders/mappings/ for examples.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,6 +26,7 @@ from loaders.mapping_spec import (
     EdgeSpec,
     Mapping,
     NodeSpec,
+    TagSpec,
     Template,
     compile_template,
     read_mapping,
@@ -32,6 +34,7 @@ from loaders.mapping_spec import (
 from loaders.resolution import entity_slug
 from loaders.values import (
     RowError,
+    day_first_order,
     parse_action_date,
     parse_amount,
     parse_int,
@@ -41,6 +44,8 @@ from loaders.values import (
 
 _UNPARSED: Any = object()
 _PARSED_TYPES = frozenset(("float", "integer", "date", "boolean", "list"))
+_SCAN_ROWS = 2000  # rows read to decide a file's date order (`dates: detect`)
+
 __all__ = ["MappedCsv", "Mapping", "MappingError", "compile_template", "read_mapping"]
 
 
@@ -61,11 +66,30 @@ class MappedCsv(CsvFile):
         super().__init__(path)
         self.model = load_model()
         self.catalogs = load_catalogs()
+        self.day_first = self._detect_dates() if mapping.detect_dates else mapping.day_first
         self._parts = self.parts()
         self._parsed: dict[tuple[str, str, str], Any] = {}
 
     def title(self) -> str:
         return self.mapping.title or self.path.name
+
+    def _detect_dates(self) -> bool:
+        """The file's date order, from the dates of its first rows (`dates: detect`)."""
+        model = self.model
+        typed = [t for spec in self.mapping.nodes.values() for p, t in spec.properties.items()
+                 if model.kinds[spec.kind].properties[p].type == "date"]
+        typed += [t for edge in self.mapping.edges for p, t in edge.properties.items()
+                  if model.relationship_properties[p].type == "date"]
+        columns = _columns(typed)
+        files = dict.fromkeys(f for c in columns for f in self.mapping.file_columns(c))
+        positions = [self.columns[f] for f in files if f in self.columns]
+        values: list[str] = []
+        for count, (_, row) in enumerate(self.records()):
+            if count >= _SCAN_ROWS:
+                break
+            if isinstance(row, list):
+                values += [row[i].strip() for i in positions]
+        return day_first_order(values)
 
     def _convert(self, kind_props: dict[str, Any], prop: str, raw: str, column: str) -> Value:
         """A cell as the property's type. Amounts and dates repeat across rows: each distinct
@@ -93,7 +117,7 @@ class MappedCsv(CsvFile):
         if kind == "integer":
             return parse_int(raw, column)
         if kind == "date":
-            return parse_action_date(raw, column, self.mapping.day_first)
+            return parse_action_date(raw, column, self.day_first)
         if kind == "boolean":
             return fold(raw) in ("1", "true", "yes", "y")
         if kind == "list":
@@ -108,21 +132,42 @@ class MappedCsv(CsvFile):
         if link:
             parts.append(Part("@record_source", _columns(link.values()), self._record_source))
         for spec in self.mapping.nodes.values():
-            parts.append(Part(spec.key, _columns(spec.templates()), self._node_part(spec),
-                              uses=("@record_source",) if spec.kind == "Contract" else ()))
+            cites = spec.kind == "Contract" or spec.cite == "record"
+            parts.append(Part(spec.key, self._read(spec.templates()), self._node_part(spec),
+                              uses=("@record_source",) if cites else ()))
         for index, edge in enumerate(self.mapping.edges):
             basis = (f"{edge.basis_from}#basis",) if edge.basis_from else ()
-            parts.append(Part(f"@edge{index}", _columns(edge.properties.values()),
+            parts.append(Part(f"@edge{index}", self._read(edge.properties.values()),
                               self._edge_part(edge),
                               uses=(edge.source, *edge.targets, "@record_source", *basis)))
         for spec in self.mapping.nodes.values():
-            if spec.tag:
-                vendors = [self.mapping.nodes[ref].name for ref in spec.tag_vendors
+            sets = [TagSpec(spec.tag, tuple(spec.tag_vendors))] if spec.tag else []
+            for number, tags in enumerate([*sets, *spec.also_tag]):
+                vendors = [self.mapping.nodes[ref].name for ref in tags.vendors
                            if ref in self.mapping.nodes]
-                templates = [*spec.tag.values(), *(t for t in vendors if t is not None)]
-                parts.append(Part(f"@tags.{spec.key}", _columns(templates), self._tag_part(spec),
+                templates = [*tags.templates.values(), *(t for t in vendors if t is not None)]
+                parts.append(Part(f"@tags{number}.{spec.key}", _columns(templates),
+                                  self._tag_part(spec, tags, always=number == 0 and bool(sets)),
                                   uses=(spec.key, "@record_source")))
         return parts
+
+    def _read(self, templates: Iterable[Template]) -> tuple[str, ...]:
+        """A part's columns: its templates', and the file columns a typed property's derived
+        column is made of (a bad value is then named by the column it is in)."""
+        listed = list(templates)
+        extra = [f for t in listed for c in t.columns if c in self.mapping.derived
+                 for f in self.mapping.file_columns(c)]
+        return tuple(dict.fromkeys([*_columns(listed), *extra]))
+
+    def _field(self, template: Template, cell: Cell, raw: str) -> str:
+        """The column a property's value came from: for a derived one (`first` of several),
+        the file column holding the value, else its file columns."""
+        named: list[str] = []
+        for column in template.columns:
+            files = self.mapping.file_columns(column)
+            held = [f for f in files if f != column and cell(f) == raw]
+            named += held[:1] or files
+        return ",".join(dict.fromkeys(named))
 
     def build_chunk(self, ctx: LoadContext, numbers: Sequence[int], records: Sequence[Any]
                     ) -> ChunkOutput:
@@ -132,7 +177,9 @@ class MappedCsv(CsvFile):
             value = text(raw.strip())
             return None if value is None or fold(value) in blanks else value
 
-        derived = {name: (d.function, d.inputs) for name, d in self.mapping.derived.items()}
+        derived = {name: (functools.partial(d.function, day_first=self.day_first) if d.dated
+                          else d.function, d.inputs)
+                   for name, d in self.mapping.derived.items()}
         columns = Columns(records, self.columns, clean, derived)
         return build_chunk(ctx, self.path.name, numbers, columns, self._parts)
 
@@ -168,20 +215,22 @@ class MappedCsv(CsvFile):
                 if raw is not None:
                     spec_props = self.model.relationship_properties
                     props[prop] = self._convert(spec_props, prop, raw,
-                                                ",".join(template.columns) or prop)
+                                                self._field(template, cell, raw) or prop)
             sources = self._sources(out, used) if edge.cite == "record" else []
             out.edge(edge.type, used[edge.source], used[target], props, edge.status, sources,
                      field_name=f"edge {edge.type}")
             return None
         return build
 
-    def _tag_part(self, spec: NodeSpec) -> Builder:
+    def _tag_part(self, spec: NodeSpec, tags: TagSpec, always: bool) -> Builder:
         def build(cell: Cell, used: dict[str, str], out: RowOutput) -> Made:
             if spec.key not in used:
                 return None
-            values = {k: t.render(cell) for k, t in spec.tag.items()}
+            values = {k: t.render(cell) for k, t in tags.templates.items()}
+            if not always and not any(values.values()):
+                return None  # an extra tag set without text says nothing
             vendor_names: list[str | None] = []
-            for ref in spec.tag_vendors:
+            for ref in tags.vendors:
                 ref_spec = self.mapping.nodes.get(ref)
                 if ref_spec is not None and ref_spec.name is not None:
                     vendor_names.append(ref_spec.name.render(cell))
@@ -204,7 +253,7 @@ class MappedCsv(CsvFile):
             raw = template.render(cell)
             if raw is not None:
                 props[prop] = self._convert(kind_props, prop, raw,
-                                            ",".join(template.columns) or prop)
+                                            self._field(template, cell, raw) or prop)
         if spec.kind == "ContractAction" and "fiscal_year" not in props:
             day = props.get("action_date")
             props["fiscal_year"] = us_fiscal_year(day if isinstance(day, str) else None)

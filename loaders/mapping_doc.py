@@ -109,6 +109,9 @@ class NodeDoc(_Section):
     aliases: list[Template] = Field(default_factory=list)
     domains_from: Template | None = None
     tag: TagDoc | None = None
+    # More tag sets, each applied to the rows where one of its texts is not blank (a
+    # transaction's own text tags its award besides the award's description).
+    also_tag: list[TagDoc] = Field(default_factory=list)
     # Company and Agency: identifiers handed to the resolver (uei, duns; code, state), which
     # states them as the resolved entity's; no other claim is made of them.
     resolve_by: dict[Text, Template] = Field(default_factory=dict)
@@ -137,8 +140,9 @@ class MappingDoc(_Section):
     # 'blank': columns the header lacks read as blank (bulk downloads drop columns over the
     # years); by default every column the mapping uses must be in the header.
     missing_columns: Literal["error", "blank"] = "error"
-    # How slashed dates read: 'day-first' (DD/MM/YYYY) or the default month first.
-    dates: Literal["day-first", "month-first"] | None = None
+    # How slashed dates read: 'day-first' (DD/MM/YYYY), the default month first, or 'detect':
+    # each file's order read from its first rows' dates (loaders/values.py day_first_order).
+    dates: Literal["day-first", "month-first", "detect"] | None = None
     nodes: dict[Text, NodeDoc] = Field(min_length=1)
     edges: list[EdgeDoc] = Field(default_factory=list)
 

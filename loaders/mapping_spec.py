@@ -8,6 +8,7 @@ without braces is a constant. A column may be a derived one (`derive:`, loaders/
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,6 +91,14 @@ def compile_template(raw: str, where: str) -> Template:
     return Template(raw, tuple(parts))
 
 
+@dataclass(frozen=True)
+class TagSpec:
+    """A tag set: its text templates (description, psc...) and the nodes naming the vendor."""
+
+    templates: dict[str, Template]
+    vendors: tuple[str, ...]
+
+
 @dataclass
 class NodeSpec:
     key: str
@@ -102,6 +111,7 @@ class NodeSpec:
     domains_from: Template | None = None
     tag: dict[str, Template] = field(default_factory=dict)
     tag_vendors: list[str] = field(default_factory=list)
+    also_tag: list[TagSpec] = field(default_factory=list)  # applied where a text is not blank
     resolve_by: dict[str, Template] = field(default_factory=dict)
     cite: str | None = None
 
@@ -128,6 +138,7 @@ class Derived:
 
     function: Callable[..., str | None]
     inputs: tuple[str, ...]
+    dated: bool = False  # the function reads dates: it is given the file's order (day_first)
 
 
 @dataclass
@@ -142,6 +153,7 @@ class Mapping:
     edges: list[EdgeSpec]
     record_source: dict[str, Template]
     day_first: bool = False  # `dates: day-first`: slashed dates read DD/MM/YYYY
+    detect_dates: bool = False  # `dates: detect`: each file's order read from its dates
     derived: dict[str, Derived] = field(default_factory=dict)
     missing_blank: bool = False  # `missing_columns: blank`
 
@@ -151,6 +163,7 @@ class Mapping:
         templates: list[Template] = list(self.record_source.values())
         for spec in self.nodes.values():
             templates += [*spec.templates(), *spec.tag.values()]
+            templates += [t for extra in spec.also_tag for t in extra.templates.values()]
         for edge in self.edges:
             templates += list(edge.properties.values())
         for template in templates:
@@ -203,7 +216,8 @@ def mapping_from(doc: MappingDoc, path: Path, model: DomainModel) -> Mapping:
         if function is None:
             raise MappingError(f"{where}: derive.{excerpt(name)}: unknown function "
                                f"{excerpt(derive.function)} (one of {', '.join(FUNCTIONS)})")
-        derived[name] = Derived(function, tuple(derive.source))
+        dated = "day_first" in inspect.signature(function).parameters
+        derived[name] = Derived(function, tuple(derive.source), dated)
     return Mapping(
         path=path,
         title=doc.source.title,
@@ -216,6 +230,7 @@ def mapping_from(doc: MappingDoc, path: Path, model: DomainModel) -> Mapping:
         record_source={k: compile_template(v, f"{where}: record_source.{k}")
                        for k, v in record.items()},
         day_first=doc.dates == "day-first",
+        detect_dates=doc.dates == "detect",
         derived=derived,
         missing_blank=doc.missing_columns == "blank",
     )
@@ -239,7 +254,7 @@ def _node_spec(model: DomainModel, where: str, key: str, spec: NodeDoc) -> NodeS
     if id_template is None and name is None:
         raise MappingError(f"{here}: needs an 'id' or a 'name'")
     tag = spec.tag.templates() if spec.tag else {}
-    if spec.tag and kind != "Contract":
+    if (spec.tag or spec.also_tag) and kind != "Contract":
         raise MappingError(f"{here}.tag: only Contract nodes are tagged")
     if kind == "ContractAction" and spec.id is None:
         # Counted once however often it is loaded: the id must come from the unique key alone.
@@ -254,6 +269,9 @@ def _node_spec(model: DomainModel, where: str, key: str, spec: NodeDoc) -> NodeS
                       if spec.domains_from is not None else None),
         tag={k: compile_template(v, f"{here}.tag.{k}") for k, v in tag.items()},
         tag_vendors=list(spec.tag.vendors) if spec.tag else [],
+        also_tag=[TagSpec({k: compile_template(v, f"{here}.also_tag[{i}].{k}")
+                           for k, v in extra.templates().items()}, tuple(extra.vendors))
+                  for i, extra in enumerate(spec.also_tag)],
         resolve_by=_resolve_by(here, kind, spec),
         cite=spec.cite,
     )

@@ -19,23 +19,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graph_service.records import Value
 from loaders.claims import RowOutput
-from loaders.input_files import CsvFile
-from loaders.resolution import contract_id, entity_slug, parse_award_key
-from loaders.usaspending import PUBLISHER, _award, _JsonFile, _permalink_source, _triple
+from loaders.mapping import MappedCsv
+from loaders.mapping_spec import shipped_mapping
+from loaders.resolution import contract_id, entity_slug
+from loaders.usaspending import _JsonFile
 from loaders.values import (
     RowError,
-    day_first_order,
-    duns9,
-    parse_action_date,
     parse_amount,
     parse_date,
     text,
     us_fiscal_year,
 )
-
-_SCAN_ROWS = 2000  # rows read to decide a file's date order
 
 
 def action_id(key: str) -> str:
@@ -59,108 +54,13 @@ def _action(out: RowOutput, award: str, *, key: str, piid: str, date: str | None
                                         "valid_to": date}, sources=sources)
 
 
-class PrimeTransactionsCsv(CsvFile):
-    """Bulk contract transactions, today's layout or the 2018-era one (columns differ only in
-    keys and names; missing columns read blank)."""
-
-    format_name = "usaspending-prime-transactions-csv"
-    source_kind = "procurement-record"
-    publisher = PUBLISHER
-    required = ("award_id_piid", "modification_number", "federal_action_obligation",
-                "action_date")
-    company_columns = (("recipient_name", "recipient_uei", "recipient_duns"),
-                       ("recipient_parent_name", "recipient_parent_uei", "recipient_parent_duns"))
-    _DATES = ("action_date", "period_of_performance_start_date",
-              "period_of_performance_current_end_date")
+class PrimeTransactionsCsv(MappedCsv):
+    """Bulk contract transactions, today's layout or the 2018-era one, read through their
+    shipped mapping (the layouts differ only in keys and names; missing columns read blank)."""
 
     def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.pick = self.picker((
-            "contract_transaction_unique_key", "contract_award_unique_key", "award_id_piid",
-            "modification_number", "transaction_number", "parent_award_id_piid",
-            "parent_award_id", "parent_award_agency_id", "federal_action_obligation",
-            "action_date", "period_of_performance_start_date",
-            "period_of_performance_current_end_date", "action_type_code",
-            "action_type_description", "action_type", "transaction_description",
-            "award_description", "prime_award_base_transaction_description",
-            "awarding_agency_code", "awarding_agency_name", "awarding_sub_agency_code",
-            "awarding_sub_agency_name", "funding_agency_code", "funding_agency_name",
-            "funding_sub_agency_code", "funding_sub_agency_name", "recipient_uei",
-            "recipient_duns", "recipient_name", "cage_code", "recipient_parent_uei",
-            "recipient_parent_duns", "recipient_parent_name", "recipient_city_name",
-            "recipient_state_code", "recipient_country_code", "award_type",
-            "product_or_service_code", "product_or_service_code_description", "naics_code",
-            "naics_description", "usaspending_permalink",
-        ))
-        self.day_first = self._scan_date_order()
-
-    def _scan_date_order(self) -> bool:
-        values: list[str] = []
-        getters = [self.getter(c) for c in self._DATES]
-        for count, (_, row) in enumerate(self.records()):
-            if count >= _SCAN_ROWS:
-                break
-            if isinstance(row, list):
-                values += [g(row) for g in getters]
-        return day_first_order(values)
-
-    def build(self, record: Any, out: RowOutput) -> None:
-        get = self.pick(record).__getitem__
-        piid = get("award_id_piid")
-        if piid is None:
-            raise RowError("award_id_piid", "is blank: an action needs its award's PIID")
-        award_key = get("contract_award_unique_key")
-        parent_piid = get("parent_award_id_piid") or get("parent_award_id")
-        if award_key and not parent_piid:
-            parsed = parse_award_key(award_key)
-            parent_piid = parsed[1] if parsed else None
-        modification = get("modification_number") or "0"
-        number = get("transaction_number") or "0"
-        # The 2018 layout has no keys: build them as USAspending does (award key, then the
-        # modification and transaction number), so both layouts name an action alike.
-        award_key = award_key or "_".join((
-            "CONT_AWD", piid, get("awarding_sub_agency_code") or "-NONE-",
-            parent_piid or "-NONE-", get("parent_award_agency_id") or "-NONE-"))
-        key = get("contract_transaction_unique_key") or f"{award_key}_{modification}_{number}"
-        day_first = self.day_first
-        date = parse_action_date(get("action_date"), "action_date", day_first)
-        start = parse_action_date(get("period_of_performance_start_date"),
-                                  "period_of_performance_start_date", day_first)
-        end = parse_action_date(get("period_of_performance_current_end_date"),
-                                "period_of_performance_current_end_date", day_first)
-        obligation = parse_amount(get("federal_action_obligation"), "federal_action_obligation")
-        action_text = get("transaction_description") or get("award_description")
-        award_text = get("prime_award_base_transaction_description") or get("award_description")
-        recipient = _triple(get, self.company_columns[0])
-        parent = _triple(get, self.company_columns[1])
-        props: dict[str, Value] = {
-            # An action's dates are dates the award was in force.
-            "start_date": start or date, "end_date": end or date,
-            "description": award_text, "psc": get("product_or_service_code"),
-            "psc_description": get("product_or_service_code_description"),
-            "naics": get("naics_code"), "naics_description": get("naics_description"),
-            "award_type": get("award_type"),
-        }
-        url = get("usaspending_permalink")
-        award = _award(
-            out, piid=piid, key=award_key, parent_piid=parent_piid, props=props, url=url,
-            recipient=(recipient[0], recipient[1], duns9(recipient[2])),
-            recipient_props={"cage": get("cage_code"), "city": get("recipient_city_name"),
-                             "state": get("recipient_state_code"),
-                             "country": get("recipient_country_code")},
-            parent=(parent[0], parent[1], duns9(parent[2])),
-            awarding=(get("awarding_agency_name"), get("awarding_agency_code"),
-                      get("awarding_sub_agency_name"), get("awarding_sub_agency_code")),
-            funding=(get("funding_agency_name"), get("funding_agency_code"),
-                     get("funding_sub_agency_name"), get("funding_sub_agency_code")),
-        )
-        sources = _permalink_source(out, award_key, url, piid)
-        _action(out, award, key=key, piid=piid, date=date, modification=modification,
-                number=number, obligation=obligation,
-                action_type=get("action_type_description") or get("action_type"),
-                description=action_text, url=url, sources=sources)
-        if action_text and action_text != award_text:
-            out.tags(award, action_text, vendors=(recipient[0], parent[0]), sources=sources)
+        super().__init__(path, shipped_mapping("usaspending-prime-transactions.yaml"),
+                         format_name="usaspending-prime-transactions-csv")
 
 
 class TransactionsApiJson(_JsonFile):
