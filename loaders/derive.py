@@ -5,9 +5,12 @@ A function that reads dates takes `day_first` (keyword): it is given the file's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
-from loaders.resolution import contract_id, entity_slug, parse_award_key
+from graph_service.text import fold
+from loaders.catalogs import load_catalogs
+from loaders.resolution import contract_id, entity_slug, normalize_name, parse_award_key
 from loaders.values import RowError, duns9, parse_action_date
 
 USASPENDING_AWARD_PAGE = "https://www.usaspending.gov/award/{}/"
@@ -101,7 +104,50 @@ def nine_digit_duns(duns: str | None) -> str | None:
     return duns9(duns)
 
 
-FUNCTIONS: dict[str, Callable[..., str | None]] = {
+# -- the EFF Atlas of Surveillance ---------------------------------------------------------------
+
+_VENDOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+_LEVELS = {"municipal": "municipal", "county": "county", "state": "state", "federal": "federal",
+           "tribal": "tribal", "regional": "regional", "parish": "county", "borough": "municipal"}
+
+
+def vendor_names(cell: str | None) -> tuple[str, ...]:
+    """The vendors a cell names: 'Vigilant Solutions, Neology/PIPS' is two (split on commas,
+    semicolons, 'and', '&'); 'Unknown' and 'N/A' are none."""
+    names = [v.strip(" .") for v in _VENDOR_SPLIT.split(cell or "")]
+    return tuple(n for n in names if n and fold(n) not in ("unknown", "n/a"))
+
+
+def atlas_technology(label: str | None) -> str | None:
+    """The catalog Technology whose atlas_name is the label (schema/catalogs/technologies.yaml,
+    atlas_name)."""
+    return load_catalogs().technology_by_atlas.get(fold(label)) if label else None
+
+
+def catalog_products(vendor: str | None, technology: str | None) -> tuple[str, ...]:
+    """The catalog Products of a technology that a vendor sells (schema/catalogs/products.yaml:
+    the product's technology, and the vendor among its vendors by normalized name)."""
+    if not vendor or not technology:
+        return ()
+    wanted = normalize_name(vendor)
+    return tuple(p.id for p in load_catalogs().products.values() if p.technology == technology
+                 and any(wanted == normalize_name(v) for v in p.vendors))
+
+
+def jurisdiction_level(jurisdiction: str | None) -> str | None:
+    """An agency's level from its type of jurisdiction ('Parish' is a county; an unknown one is
+    'other')."""
+    if not jurisdiction:
+        return None
+    return _LEVELS.get(fold(jurisdiction), "other")
+
+
+def labelled(label: str | None, value: str | None) -> str | None:
+    """'<label>: <value>', or whichever of the two is there."""
+    return f"{label}: {value}" if label and value else value or label
+
+
+FUNCTIONS: dict[str, Callable[..., object]] = {
     "first": first,
     "award_parent_piid": award_parent_piid,
     "award_contract_id": award_contract_id,
@@ -113,4 +159,9 @@ FUNCTIONS: dict[str, Callable[..., str | None]] = {
     "usaspending_transaction_key": usaspending_transaction_key,
     "action_name": action_name,
     "unless_same": unless_same,
+    "vendor_names": vendor_names,
+    "atlas_technology": atlas_technology,
+    "catalog_products": catalog_products,
+    "jurisdiction_level": jurisdiction_level,
+    "labelled": labelled,
 }

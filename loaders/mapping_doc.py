@@ -81,11 +81,19 @@ class RecordSourceDoc(_Section):
     url: Template
     name: Template | None = None
     key: Template | None = None  # the Source's id ('source:<key>'); default: a hash of the url
+    # Default: the mapping's `source` publisher and kind; `published`: a date, left out when the
+    # cell is not one (a loose date on a link does not make the row wrong).
+    publisher: Template | None = None
+    source_kind: Template | None = None
+    published: Template | None = None
 
 
 class DeriveDoc(_Section):
     function: Text  # one of loaders/derive.py FUNCTIONS
     source: list[Text] = Field(alias="from", min_length=1)
+    # A function giving several values (a split cell): the nth of them, blank past the last;
+    # without `item`, the values as a list ('a||b', as a list property reads them).
+    item: int | None = Field(default=None, ge=1)
 
 
 class TagDoc(_Section):
@@ -118,6 +126,9 @@ class NodeDoc(_Section):
     # Which Sources the node cites: the row's document ('record') or the file alone ('file');
     # by default a Contract found by PIID cites the record, anything else the file.
     cite: Literal["record", "file"] | None = None
+    # The id is a list ('a||b', a derived column of several values): one node per item, and
+    # its ties one per item.
+    many: bool = False
 
 
 class EdgeDoc(_Section):
@@ -135,7 +146,8 @@ class MappingDoc(_Section):
     source: SourceDoc = Field(default_factory=SourceDoc)
     required_columns: list[Text] = Field(default_factory=list)
     blank_values: list[Template] = Field(default_factory=list)
-    record_source: RecordSourceDoc | None = None
+    # The row's documents as Sources (a permalink, an article link): one, or a list.
+    record_source: RecordSourceDoc | list[RecordSourceDoc] | None = None
     derive: dict[Text, DeriveDoc] = Field(default_factory=dict)
     # 'blank': columns the header lacks read as blank (bulk downloads drop columns over the
     # years); by default every column the mapping uses must be in the header.

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.text import excerpt, fold
@@ -114,6 +115,7 @@ class NodeSpec:
     also_tag: list[TagSpec] = field(default_factory=list)  # applied where a text is not blank
     resolve_by: dict[str, Template] = field(default_factory=dict)
     cite: str | None = None
+    many: bool = False  # the id is a list: one node per item
 
     def templates(self) -> list[Template]:
         """The templates of the node itself (not its tags)."""
@@ -136,9 +138,11 @@ class EdgeSpec:
 class Derived:
     """A derived column: a named function (loaders/derive.py) of columns."""
 
-    function: Callable[..., str | None]
+    function: Callable[..., Any]
     inputs: tuple[str, ...]
     dated: bool = False  # the function reads dates: it is given the file's order (day_first)
+    item: int | None = None  # of a function giving several values: the nth (else all, 'a||b')
+    several: bool = False  # the function gives several values (a tuple)
 
 
 @dataclass
@@ -151,7 +155,7 @@ class Mapping:
     blank_values: frozenset[str]
     nodes: dict[str, NodeSpec]
     edges: list[EdgeSpec]
-    record_source: dict[str, Template]
+    record_sources: list[dict[str, Template]]
     day_first: bool = False  # `dates: day-first`: slashed dates read DD/MM/YYYY
     detect_dates: bool = False  # `dates: detect`: each file's order read from its dates
     derived: dict[str, Derived] = field(default_factory=dict)
@@ -160,7 +164,7 @@ class Mapping:
     def columns(self) -> list[str]:
         """Every file column the mapping reads (derived columns by their inputs)."""
         used: list[str] = list(self.required_columns)
-        templates: list[Template] = list(self.record_source.values())
+        templates: list[Template] = [t for link in self.record_sources for t in link.values()]
         for spec in self.nodes.values():
             templates += [*spec.templates(), *spec.tag.values()]
             templates += [t for extra in spec.also_tag for t in extra.templates.values()]
@@ -209,15 +213,21 @@ def mapping_from(doc: MappingDoc, path: Path, model: DomainModel) -> Mapping:
     if source_kind not in allowed_kinds:
         raise MappingError(f"{where}: source.source_kind must be one of {allowed_kinds} "
                            f"(got {excerpt(source_kind)})")
-    record = doc.record_source.model_dump(exclude_none=True) if doc.record_source else {}
+    links = (doc.record_source if isinstance(doc.record_source, list)
+             else [doc.record_source] if doc.record_source else [])
     derived: dict[str, Derived] = {}
     for name, derive in doc.derive.items():
         function = FUNCTIONS.get(derive.function)
         if function is None:
             raise MappingError(f"{where}: derive.{excerpt(name)}: unknown function "
                                f"{excerpt(derive.function)} (one of {', '.join(FUNCTIONS)})")
-        dated = "day_first" in inspect.signature(function).parameters
-        derived[name] = Derived(function, tuple(derive.source), dated)
+        signature = inspect.signature(function)
+        dated = "day_first" in signature.parameters
+        several = "tuple" in str(signature.return_annotation)
+        if derive.item is not None and not several:
+            raise MappingError(f"{where}: derive.{excerpt(name)}.item: {derive.function} gives "
+                               "one value")
+        derived[name] = Derived(function, tuple(derive.source), dated, derive.item, several)
     return Mapping(
         path=path,
         title=doc.source.title,
@@ -227,8 +237,9 @@ def mapping_from(doc: MappingDoc, path: Path, model: DomainModel) -> Mapping:
         blank_values=frozenset(fold(v) for v in doc.blank_values),
         nodes=nodes,
         edges=edges,
-        record_source={k: compile_template(v, f"{where}: record_source.{k}")
-                       for k, v in record.items()},
+        record_sources=[{k: compile_template(v, f"{where}: record_source.{k}")
+                         for k, v in link.model_dump(exclude_none=True).items()}
+                        for link in links],
         day_first=doc.dates == "day-first",
         detect_dates=doc.dates == "detect",
         derived=derived,
@@ -260,6 +271,8 @@ def _node_spec(model: DomainModel, where: str, key: str, spec: NodeDoc) -> NodeS
         # Counted once however often it is loaded: the id must come from the unique key alone.
         raise MappingError(f"{here}: a ContractAction needs an 'id' from its unique key, "
                            "e.g. id: \"{transaction_id}\"")
+    if spec.many and id_template is None:
+        raise MappingError(f"{here}.many: a node of several ids needs an 'id'")
     return NodeSpec(
         key=key, kind=kind, id=id_template, name=name,
         required=spec.required,
@@ -274,6 +287,7 @@ def _node_spec(model: DomainModel, where: str, key: str, spec: NodeDoc) -> NodeS
                   for i, extra in enumerate(spec.also_tag)],
         resolve_by=_resolve_by(here, kind, spec),
         cite=spec.cite,
+        many=spec.many,
     )
 
 
