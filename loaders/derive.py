@@ -30,6 +30,35 @@ def award_parent_piid(parent_piid: str | None, award_key: str | None) -> str | N
     return parsed[1] if parsed else None
 
 
+def key_parent_piid(award_key: str | None) -> str | None:
+    """The IDV's PIID that USAspending's generated award key names, if any."""
+    return award_parent_piid(None, award_key)
+
+
+def _transaction_parts(transaction_id: str | None) -> list[str] | None:
+    parts = transaction_id.split("_") if transaction_id else []
+    return parts if len(parts) >= 6 and parts[:2] == ["CONT", "TX"] else None
+
+
+def transaction_piid(transaction_id: str | None) -> str | None:
+    """The award PIID a contract transaction id (the API's /transactions/ `id`) names:
+    CONT_TX_<agency>_<parent PIID>_<PIID>_<modification>_<parent agency>_<number>."""
+    parts = _transaction_parts(transaction_id)
+    return parts[4] or None if parts else None
+
+
+def transaction_parent_piid(transaction_id: str | None) -> str | None:
+    """The IDV's PIID a contract transaction id names (none: '-NONE-')."""
+    parts = _transaction_parts(transaction_id)
+    return None if not parts or parts[3] in ("-NONE-", "") else parts[3]
+
+
+def transaction_number_of(transaction_id: str | None) -> str | None:
+    """The transaction number a contract transaction id ends with."""
+    parts = _transaction_parts(transaction_id)
+    return parts[7] or None if parts and len(parts) > 7 else None
+
+
 def award_contract_id(piid: str | None, parent_piid: str | None = None) -> str | None:
     """The Contract id of an award: its PIID, and its IDV's (orders under two IDVs can share a
     PIID)."""
@@ -151,6 +180,10 @@ FUNCTIONS: dict[str, Callable[..., object]] = {
     "first": first,
     "award_parent_piid": award_parent_piid,
     "award_contract_id": award_contract_id,
+    "key_parent_piid": key_parent_piid,
+    "transaction_piid": transaction_piid,
+    "transaction_parent_piid": transaction_parent_piid,
+    "transaction_number_of": transaction_number_of,
     "usaspending_award_url": usaspending_award_url,
     "nine_digit_duns": nine_digit_duns,
     "subaward_contract_id": subaward_contract_id,

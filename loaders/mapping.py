@@ -9,9 +9,9 @@ See docs/loading.md for the whole format and loaders/mappings/ for examples.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph_service.domain_model import load_model
 from graph_service.records import Value
@@ -41,26 +41,33 @@ from loaders.values import (
 
 _SCAN_ROWS = 2000  # rows read to decide a file's date order (`dates: detect`)
 
-__all__ = ["MappedCsv", "Mapping", "MappingError", "compile_template", "read_mapping"]
+__all__ = ["MappedCsv", "MappedRecords", "Mapping", "MappingError", "compile_template",
+           "read_mapping"]
 
 
-class MappedCsv(NodeBuilder, CsvFile):
-    """A CSV read through a Mapping."""
+class MappedRecords(NodeBuilder):
+    """The mapping executor, over any records of cells: a CSV's rows, flattened JSON
+    (loaders/mapped_json.py). The input file gives `path`, `columns` and `records()`."""
 
-    format_name = "mapped-csv"
+    path: Path
+    columns: dict[str, int]
     trusted = False  # a user's mapping: every row is checked against the schema as it is built
 
-    def __init__(self, path: Path, mapping: Mapping, delimiter: str = ",",
-                 format_name: str | None = None) -> None:
-        self.delimiter = delimiter
+    if TYPE_CHECKING:  # the input file's
+        def records(self) -> Iterator[tuple[int, Any]]: ...
+
+    def _use(self, mapping: Mapping, format_name: str) -> None:
+        """Set what the input file says of itself from the mapping (before reading it)."""
         self.mapping = mapping
-        self.required = tuple(mapping.header_columns())
         self.source_kind = mapping.source_kind
         self.publisher = mapping.publisher
-        self.format_name = format_name or f"csv via {mapping.path.name}"
-        super().__init__(path)
+        self.format_name = format_name
+
+    def _ready(self) -> None:
+        """Compile the parts (after the input file has its columns)."""
         self.model = load_model()
         self.catalogs = load_catalogs()
+        mapping = self.mapping
         self.day_first = self._detect_dates() if mapping.detect_dates else mapping.day_first
         self._parts = self.parts()
         self._parsed = {}
@@ -225,6 +232,20 @@ class MappedCsv(NodeBuilder, CsvFile):
 
 def _columns(templates: Iterable[Template]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for t in templates for c in t.columns))
+
+
+class MappedCsv(MappedRecords, CsvFile):
+    """A CSV read through a Mapping."""
+
+    format_name = "mapped-csv"
+
+    def __init__(self, path: Path, mapping: Mapping, delimiter: str = ",",
+                 format_name: str | None = None) -> None:
+        self.delimiter = delimiter
+        self.required = tuple(mapping.header_columns())
+        self._use(mapping, format_name or f"csv via {mapping.path.name}")
+        CsvFile.__init__(self, path)
+        self._ready()
 
 
 def _ids(made: str, spec: NodeSpec) -> list[str]:
