@@ -122,8 +122,9 @@ class MappedRecords(NodeBuilder):
         return parts
 
     def _read(self, templates: Iterable[Template]) -> tuple[str, ...]:
-        """A part's columns: its templates', and the file columns a typed property's derived
-        column is made of (a bad value is then named by the column it is in)."""
+        """A part's columns: its templates', and the file columns their derived columns are
+        made of (a bad value is then named by the column holding it, a derived id that finds
+        nothing by the cell it was made from)."""
         listed = list(templates)
         extra = [f for t in listed for c in t.columns if c in self.mapping.derived
                  for f in self.mapping.file_columns(c)]
