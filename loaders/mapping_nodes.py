@@ -197,8 +197,7 @@ class NodeBuilder:
         """OPERATES_IN the Domains an agency's type implies (the catalog's agency-type rules);
         `matched` names the column the type came from."""
         agency_type = template.render(cell) or ""
-        single = len(template.columns) == 1 and template.source == f"{{{template.columns[0]}}}"
-        shown = f"{template.columns[0]}: {agency_type}" if single else agency_type
+        shown = f"{template.lone}: {agency_type}" if template.lone else agency_type
         for domain in out._ctx.catalogs.type_domains(agency_type):
             out.domain(domain)
             out.edge("OPERATES_IN", agency, domain, {"rule": "agency-type", "matched": shown},
