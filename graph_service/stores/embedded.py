@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -33,6 +34,12 @@ from graph_service.stores.base import (
     Stats,
     StoreUnavailable,
     WriteResult,
+)
+from graph_service.stores.embedded_bulk import (
+    DEFAULT_FLUSH_EVERY,
+    BulkWrite,
+    bump_generation,
+    check_ends,
 )
 from graph_service.stores.embedded_queries import EmbeddedQueries
 from graph_service.stores.embedded_view import (
@@ -118,14 +125,6 @@ def _edge_from_row(row: tuple[str, str, str, bytes]) -> Edge:
                 data["first_seen"], data["last_seen"])
 
 
-def _bump_generation(db: sqlite3.Connection) -> None:
-    """Count one more write, in the writing transaction (other processes see it too)."""
-    db.execute(
-        "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
-        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-    )
-
-
 class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
     """A graph in one SQLite file. Safe for many threads (a connection each) and processes."""
 
@@ -161,6 +160,9 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("PRAGMA foreign_keys=OFF")
                 db.execute("PRAGMA cache_size=-65536")
+                # The view's refresh works in temp tables the size of a batch (of a bulk group):
+                # in memory, not in temp files.
+                db.execute("PRAGMA temp_store=MEMORY")
             except sqlite3.Error as exc:
                 message = f"cannot open the embedded store {self.path}: {exc}"
                 raise StoreUnavailable(message) from exc
@@ -170,18 +172,30 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         return db
 
     class _Transaction:
-        def __init__(self, db: sqlite3.Connection) -> None:
+        def __init__(self, db: sqlite3.Connection, bulk: BulkWrite | None) -> None:
             self.db = db
+            self.bulk = bulk
 
         def __enter__(self) -> sqlite3.Connection:
-            self.db.execute("BEGIN IMMEDIATE")
+            if self.bulk is not None:
+                # A judgement or clear inside a bulk: the group's view first, so the write
+                # sees (and may change) a derived store; the bulk commits it with its next group.
+                self.bulk.flush()
+                self.db.execute("SAVEPOINT write")
+            else:
+                self.db.execute("BEGIN IMMEDIATE")
             return self.db
 
         def __exit__(self, exc_type: object, *rest: object) -> None:
-            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+            if self.bulk is not None:
+                if exc_type:
+                    self.db.execute("ROLLBACK TO write")
+                self.db.execute("RELEASE write")
+            else:
+                self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
     def _write(self) -> EmbeddedStore._Transaction:
-        return EmbeddedStore._Transaction(self._db)
+        return EmbeddedStore._Transaction(self._db, getattr(self._local, "bulk", None))
 
     def close(self) -> None:
         with self._lock:
@@ -199,28 +213,45 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
     # -- writing -------------------------------------------------------------------------------
 
     def append(self, statements: StatementBatch) -> WriteResult:
+        bulk: BulkWrite | None = getattr(self._local, "bulk", None)
+        if bulk is not None:
+            return bulk.append(statements)
         with self._write() as db:
-            missing = statements.unknown_ends()
-            known: set[str] = set()
-            for chunk in _chunks(missing):
-                sql = f"SELECT entity FROM canon WHERE entity IN ({_marks(len(chunk))})"  # noqa: S608
-                known.update(row[0] for row in db.execute(sql, chunk))
-            absent = [end for end in missing if end not in known]
-            if absent:
-                raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
+            check_ends(db, statements)
             result = append_and_refresh(db, self.model, statements)
-            _bump_generation(db)
+            bump_generation(db)
         return result
+
+    @contextmanager
+    def bulk(self, flush_every: int | None = None) -> Iterator[WriteResult]:
+        """Appends of this thread inside the block write statements only; the view is derived
+        for every `flush_every` statements and at the end, each group in one transaction with
+        its statements (embedded_bulk). Yields the WriteResult the refreshes fill in. On an
+        exception the open group is rolled back; groups committed before it stay."""
+        if getattr(self._local, "bulk", None) is not None:
+            yield self._local.bulk.written  # nested: the outer bulk decides
+            return
+        bulk = BulkWrite(self._db, self.model, flush_every or DEFAULT_FLUSH_EVERY)
+        self._local.bulk = bulk
+        try:
+            yield bulk.written
+        except BaseException:
+            bulk.abandon()
+            raise
+        else:
+            bulk.flush(reopen=False)
+        finally:
+            self._local.bulk = None
 
     def judge(self, judgement: Judgement) -> None:
         with self._write() as db:
             embedded_judgements.judge(db, self.model, judgement)
-            _bump_generation(db)
+            bump_generation(db)
 
     def retract_judgement(self, judgement_id: str) -> Judgement | None:
         with self._write() as db:
             found = embedded_judgements.retract(db, self.model, judgement_id)
-            _bump_generation(db)
+            bump_generation(db)
         return found
 
     def judgements(self) -> list[Judgement]:
@@ -247,7 +278,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             for table in ("nodes", "terms", "lookup", "edges"):
                 tx.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
             append_and_refresh(tx, self.model, statements_of(self.model, nodes, edges))
-            _bump_generation(tx)
+            bump_generation(tx)
 
     def statements(self, ids: Sequence[str]) -> list[Statement]:
         """Every statement behind the canonical node ids or tie keys among `ids` (same answers,
@@ -281,7 +312,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         with self._write() as db:
             for table in ("nodes", "terms", "lookup", "edges", *STATEMENT_TABLES):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            _bump_generation(db)
+            bump_generation(db)
 
     # -- reading -------------------------------------------------------------------------------
 
