@@ -13,17 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path as FilePath
 from typing import Any
 
-import orjson
-
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.judgements import BASE_PROP, Judgement
 from graph_service.records import Edge, Node
 from graph_service.statements import (
-    EDGE_KEY_SEPARATOR,
     Statement,
     StatementBatch,
-    statement_order,
-    statements_of,
 )
 from graph_service.stores import embedded_judgements, traversal
 from graph_service.stores.base import (
@@ -42,6 +37,12 @@ from graph_service.stores.embedded_bulk import (
     check_ends,
 )
 from graph_service.stores.embedded_queries import EmbeddedQueries
+from graph_service.stores.embedded_rows import (
+    converted_statements,
+    edge_from_row,
+    node_from_row,
+    read_statements,
+)
 from graph_service.stores.embedded_view import (
     STATEMENT_DDL,
     STATEMENT_TABLES,
@@ -84,45 +85,6 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 
 def _marks(count: int) -> str:
     return ",".join("?" * count)
-
-
-def _node_body(node: Node) -> bytes:
-    return orjson.dumps(
-        {
-            "aliases": node.aliases,
-            # Absent and None are one thing (Neo4j cannot store a null property).
-            "properties": {k: v for k, v in node.properties.items() if v is not None},
-            "sources": node.sources,
-            "first_seen": node.first_seen,
-            "last_seen": node.last_seen,
-        }
-    )
-
-
-def _edge_body(edge: Edge) -> bytes:
-    return orjson.dumps(
-        {
-            "status": edge.status,
-            "properties": {k: v for k, v in edge.properties.items() if v is not None},
-            "sources": edge.sources,
-            "first_seen": edge.first_seen,
-            "last_seen": edge.last_seen,
-        }
-    )
-
-
-def _node_from_row(row: tuple[str, str, str, bytes]) -> Node:
-    node_id, kind, name, body = row
-    data = orjson.loads(body)
-    return Node(node_id, kind, name, data["aliases"], data["properties"], data["sources"],
-                data["first_seen"], data["last_seen"])
-
-
-def _edge_from_row(row: tuple[str, str, str, bytes]) -> Edge:
-    src, rel_type, dst, body = row
-    data = orjson.loads(body)
-    return Edge(rel_type, src, dst, data["status"], data["properties"], data["sources"],
-                data["first_seen"], data["last_seen"])
 
 
 class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
@@ -259,54 +221,23 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
 
     def _convert_merged_store(self) -> None:
         """A store written by a release before statements holds merged nodes and ties only: each
-        becomes a statement of its first source (record "converted"), so nothing is lost and
-        the view is derived as for any other store."""
+        becomes a statement of its first source (embedded_rows.converted_statements)."""
         db = self._db
         if db.execute("SELECT 1 FROM fragments LIMIT 1").fetchone() is not None:
             return
         if db.execute("SELECT 1 FROM nodes LIMIT 1").fetchone() is None:
             return
-        nodes = [_node_from_row(row) for row in db.execute(
-            "SELECT id, kind, name, body FROM nodes ORDER BY id")]
-        edges = [_edge_from_row(row) for row in db.execute(
-            "SELECT src, type, dst, body FROM edges ORDER BY src, type, dst")]
-        for node in nodes:
-            node.record = "converted"
-        for edge in edges:
-            edge.record = "converted"
+        statements = converted_statements(db, self.model)
         with self._write() as tx:
             for table in ("nodes", "terms", "lookup", "edges"):
                 tx.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            append_and_refresh(tx, self.model, statements_of(self.model, nodes, edges))
+            append_and_refresh(tx, self.model, statements)
             bump_generation(tx)
 
     def statements(self, ids: Sequence[str]) -> list[Statement]:
         """Every statement behind the canonical node ids or tie keys among `ids` (same answers,
         in the same order, as Neo4jStore.statements)."""
-        found: list[Statement] = []
-        for key in dict.fromkeys(ids):
-            parts = key.split(EDGE_KEY_SEPARATOR)
-            if len(parts) == 1:
-                rows = self._db.execute(
-                    "SELECT c.canonical, f.* FROM canon AS c JOIN fragments AS f "
-                    "ON f.entity = c.entity AND f.is_edge = 0 WHERE c.canonical = ?", parts)
-            elif len(parts) == 3:
-                rows = self._db.execute(
-                    "SELECT ?, f.* FROM canon AS cs JOIN fragments AS f ON f.src = cs.entity "
-                    "AND f.is_edge = 1 AND f.kind = ? JOIN canon AS cd ON cd.entity = f.dst "
-                    "WHERE cs.canonical = ? AND cd.canonical = ?",
-                    [key, parts[1], parts[0], parts[2]])
-            else:
-                continue
-            for row in rows:
-                body = orjson.loads(row[11])
-                found.append(Statement(
-                    entity=row[2], canonical=row[0], kind=row[4], source=row[7], record=row[8],
-                    origin=row[9], rank=row[10], name=body.get("name"),
-                    aliases=body.get("aliases", []), properties=body["properties"],
-                    sources=body["sources"], status=body.get("status"),
-                    first_seen=row[12], last_seen=row[13]))
-        return sorted(found, key=statement_order)
+        return read_statements(self._db, ids)
 
     def clear(self) -> None:
         with self._write() as db:
@@ -322,7 +253,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         for chunk in _chunks(unique):
             sql = f"SELECT id, kind, name, body FROM nodes WHERE id IN ({_marks(len(chunk))})"  # noqa: S608
             for row in db.execute(sql, chunk):
-                found[row[0]] = _node_from_row(row)
+                found[row[0]] = node_from_row(row)
         return found
 
     def _read_edges(
@@ -335,7 +266,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             sql = f"SELECT src, type, dst, body FROM edges WHERE src IN ({_marks(len(chunk))})"  # noqa: S608
             for row in db.execute(sql, chunk):
                 if (row[0], row[1], row[2]) in wanted:
-                    edge = _edge_from_row(row)
+                    edge = edge_from_row(row)
                     found[edge.key] = edge
         return found
 
@@ -404,7 +335,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
                     f"WHERE {column} IN ({_marks(len(chunk))}){type_filter}"
                 )
                 for row in self._db.execute(sql, [*chunk, *type_args]):
-                    edge = _edge_from_row(row)
+                    edge = edge_from_row(row)
                     found[edge.key] = edge
         return [found[key] for key in sorted(found)]
 
@@ -505,9 +436,9 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
                 "SELECT id, kind, name, body FROM nodes WHERE kind=? ORDER BY id", [kind]
             )
         for row in rows:
-            yield _node_from_row(row)
+            yield node_from_row(row)
 
     def iter_edges(self) -> Iterator[Edge]:
         sql = "SELECT src, type, dst, body FROM edges ORDER BY src, type, dst"
         for row in self._db.execute(sql):
-            yield _edge_from_row(row)
+            yield edge_from_row(row)

@@ -89,7 +89,7 @@ def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str
     changed = [e for e in members if old.get(e) != new[e]]
     # The canonical id may be no member's (a qualified kind's base id): its kind is theirs.
     db.executemany("INSERT OR REPLACE INTO canon VALUES (?,?,?)",
-                   [(e, new[e], kinds[e]) for e in changed])
+                   sorted((e, new[e], kinds[e]) for e in changed))
     moved = {new[e] for e in changed if e in old} | {old[e] for e in changed if e in old}
     return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
 
@@ -154,13 +154,13 @@ def _refresh_nodes(db: sqlite3.Connection) -> None:
         INSERT OR IGNORE INTO terms (term, id)
         SELECT DISTINCT e.term, c.canonical FROM touched_nodes AS t
         CROSS JOIN canon AS c ON c.canonical = t.id
-        CROSS JOIN entity_terms AS e ON e.entity = c.entity""")
+        CROSS JOIN entity_terms AS e ON e.entity = c.entity ORDER BY 1, 2""")
     db.execute("""
         INSERT OR IGNORE INTO lookup (kind, prop, value, id)
         SELECT n.kind, i.prop, CAST(json_extract(n.body, '$.properties.' || i.prop) AS TEXT), n.id
         FROM touched_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id
         JOIN indexed_props AS i ON i.kind = n.kind
-        WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL""")
+        WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL ORDER BY 1, 2, 3, 4""")
 
 
 def _insert_singles(db: sqlite3.Connection, name: str, insert: str) -> None:

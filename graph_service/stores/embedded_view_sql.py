@@ -9,7 +9,9 @@ CREATE TABLE IF NOT EXISTS fragments (
     src TEXT, dst TEXT, source TEXT NOT NULL, record TEXT NOT NULL, origin TEXT NOT NULL,
     rank INTEGER NOT NULL, body TEXT NOT NULL, first_seen TEXT, last_seen TEXT
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS fragments_by_entity ON fragments(entity);
+-- Node statements only (tie statements are found by their ends); a store made before keeps
+-- its index of every statement, which serves the same reads.
+CREATE INDEX IF NOT EXISTS fragments_by_entity ON fragments(entity) WHERE is_edge = 0;
 CREATE INDEX IF NOT EXISTS fragments_by_src ON fragments(src, kind) WHERE is_edge = 1;
 CREATE INDEX IF NOT EXISTS fragments_by_dst ON fragments(dst) WHERE is_edge = 1;
 CREATE TABLE IF NOT EXISTS identity (
