@@ -63,15 +63,27 @@ CREATE TEMP TABLE action_sums AS
 SELECT s.id AS id, COUNT(a.id) AS n,
        ROUND(TOTAL(json_extract(a.body, '$.properties.obligation')), 2) AS total,
        MIN(json_extract(a.body, '$.properties.action_date')) AS first_date,
-       MAX(json_extract(a.body, '$.properties.action_date')) AS last_date,
-       EXISTS (SELECT 1 FROM canon AS c JOIN fragments AS f
-               ON f.entity = c.entity AND f.is_edge = 0
-               WHERE c.canonical = s.id
-                 AND json_extract(f.body, '$.properties.obligated') IS NOT NULL) AS stated
+       MAX(json_extract(a.body, '$.properties.action_date')) AS last_date, 0 AS stated
 FROM action_scope AS s
 LEFT JOIN edges AS e ON e.dst = s.id AND e.type = 'ACTION_OF'
 LEFT JOIN nodes AS a ON a.id = e.src AND a.kind = 'ContractAction'
 GROUP BY s.id
+"""
+
+# A contract with no actions whose view node holds no derived money (its body was just derived
+# from its statements, or it never had actions) is left as it is: nothing would change. Only an
+# earlier sum leaves `actions_count` behind, and the derived `obligated` never comes without it.
+_UNCHANGED = """
+DELETE FROM action_sums WHERE n = 0 AND NOT EXISTS (
+    SELECT 1 FROM nodes WHERE nodes.id = action_sums.id
+    AND json_type(nodes.body, '$.properties.actions_count') IS NOT NULL)
+"""
+
+_STATED = """
+UPDATE action_sums SET stated = EXISTS (
+    SELECT 1 FROM canon AS c JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0
+    WHERE c.canonical = action_sums.id
+      AND json_extract(f.body, '$.properties.obligated') IS NOT NULL)
 """
 
 _DERIVED_PATHS = ", ".join(f"'$.properties.{key}'" for key in DERIVED)
@@ -114,5 +126,7 @@ def refresh_action_sums(db: sqlite3.Connection) -> None:
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
     db.execute(_SCOPE)
     db.execute(_SUMS)
+    db.execute(_UNCHANGED)
+    db.execute(_STATED)
     db.execute(_APPLY)
     db.execute(_SORT)

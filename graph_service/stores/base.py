@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -86,6 +87,14 @@ class GraphStore(abc.ABC):
         where they land (nothing is merged: the view is derived by the schema's policy). A
         tie whose ends no statement names, in the batch or the store, is refused (ValueError)
         and nothing is written."""
+
+    @contextmanager
+    def bulk(self, flush_every: int | None = None) -> Iterator[WriteResult]:
+        """A bulk load: appends of this thread inside the block may defer the view's refresh
+        to every `flush_every` statements and the block's end (readers never see a half-derived
+        view). What an append returns plus what the yielded WriteResult holds at the end is
+        what the load wrote. This default defers nothing (each append is written as usual)."""
+        yield WriteResult()
 
     # -- identity judgements (graph_service/judgements.py) -------------------------------------
 

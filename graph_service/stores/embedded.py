@@ -9,20 +9,16 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path as FilePath
 from typing import Any
-
-import orjson
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.judgements import BASE_PROP, Judgement
 from graph_service.records import Edge, Node
 from graph_service.statements import (
-    EDGE_KEY_SEPARATOR,
     Statement,
     StatementBatch,
-    statement_order,
-    statements_of,
 )
 from graph_service.stores import embedded_judgements, traversal
 from graph_service.stores.base import (
@@ -34,7 +30,19 @@ from graph_service.stores.base import (
     StoreUnavailable,
     WriteResult,
 )
+from graph_service.stores.embedded_bulk import (
+    DEFAULT_FLUSH_EVERY,
+    BulkWrite,
+    bump_generation,
+    check_ends,
+)
 from graph_service.stores.embedded_queries import EmbeddedQueries
+from graph_service.stores.embedded_rows import (
+    converted_statements,
+    edge_from_row,
+    node_from_row,
+    read_statements,
+)
 from graph_service.stores.embedded_view import (
     STATEMENT_DDL,
     STATEMENT_TABLES,
@@ -79,53 +87,6 @@ def _marks(count: int) -> str:
     return ",".join("?" * count)
 
 
-def _node_body(node: Node) -> bytes:
-    return orjson.dumps(
-        {
-            "aliases": node.aliases,
-            # Absent and None are one thing (Neo4j cannot store a null property).
-            "properties": {k: v for k, v in node.properties.items() if v is not None},
-            "sources": node.sources,
-            "first_seen": node.first_seen,
-            "last_seen": node.last_seen,
-        }
-    )
-
-
-def _edge_body(edge: Edge) -> bytes:
-    return orjson.dumps(
-        {
-            "status": edge.status,
-            "properties": {k: v for k, v in edge.properties.items() if v is not None},
-            "sources": edge.sources,
-            "first_seen": edge.first_seen,
-            "last_seen": edge.last_seen,
-        }
-    )
-
-
-def _node_from_row(row: tuple[str, str, str, bytes]) -> Node:
-    node_id, kind, name, body = row
-    data = orjson.loads(body)
-    return Node(node_id, kind, name, data["aliases"], data["properties"], data["sources"],
-                data["first_seen"], data["last_seen"])
-
-
-def _edge_from_row(row: tuple[str, str, str, bytes]) -> Edge:
-    src, rel_type, dst, body = row
-    data = orjson.loads(body)
-    return Edge(rel_type, src, dst, data["status"], data["properties"], data["sources"],
-                data["first_seen"], data["last_seen"])
-
-
-def _bump_generation(db: sqlite3.Connection) -> None:
-    """Count one more write, in the writing transaction (other processes see it too)."""
-    db.execute(
-        "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
-        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
-    )
-
-
 class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
     """A graph in one SQLite file. Safe for many threads (a connection each) and processes."""
 
@@ -161,6 +122,9 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("PRAGMA foreign_keys=OFF")
                 db.execute("PRAGMA cache_size=-65536")
+                # The view's refresh works in temp tables the size of a batch (of a bulk group):
+                # in memory, not in temp files.
+                db.execute("PRAGMA temp_store=MEMORY")
             except sqlite3.Error as exc:
                 message = f"cannot open the embedded store {self.path}: {exc}"
                 raise StoreUnavailable(message) from exc
@@ -170,18 +134,30 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         return db
 
     class _Transaction:
-        def __init__(self, db: sqlite3.Connection) -> None:
+        def __init__(self, db: sqlite3.Connection, bulk: BulkWrite | None) -> None:
             self.db = db
+            self.bulk = bulk
 
         def __enter__(self) -> sqlite3.Connection:
-            self.db.execute("BEGIN IMMEDIATE")
+            if self.bulk is not None:
+                # A judgement or clear inside a bulk: the group's view first, so the write
+                # sees (and may change) a derived store; the bulk commits it with its next group.
+                self.bulk.flush()
+                self.db.execute("SAVEPOINT write")
+            else:
+                self.db.execute("BEGIN IMMEDIATE")
             return self.db
 
         def __exit__(self, exc_type: object, *rest: object) -> None:
-            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+            if self.bulk is not None:
+                if exc_type:
+                    self.db.execute("ROLLBACK TO write")
+                self.db.execute("RELEASE write")
+            else:
+                self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
     def _write(self) -> EmbeddedStore._Transaction:
-        return EmbeddedStore._Transaction(self._db)
+        return EmbeddedStore._Transaction(self._db, getattr(self._local, "bulk", None))
 
     def close(self) -> None:
         with self._lock:
@@ -199,28 +175,45 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
     # -- writing -------------------------------------------------------------------------------
 
     def append(self, statements: StatementBatch) -> WriteResult:
+        bulk: BulkWrite | None = getattr(self._local, "bulk", None)
+        if bulk is not None:
+            return bulk.append(statements)
         with self._write() as db:
-            missing = statements.unknown_ends()
-            known: set[str] = set()
-            for chunk in _chunks(missing):
-                sql = f"SELECT entity FROM canon WHERE entity IN ({_marks(len(chunk))})"  # noqa: S608
-                known.update(row[0] for row in db.execute(sql, chunk))
-            absent = [end for end in missing if end not in known]
-            if absent:
-                raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
+            check_ends(db, statements)
             result = append_and_refresh(db, self.model, statements)
-            _bump_generation(db)
+            bump_generation(db)
         return result
+
+    @contextmanager
+    def bulk(self, flush_every: int | None = None) -> Iterator[WriteResult]:
+        """Appends of this thread inside the block write statements only; the view is derived
+        for every `flush_every` statements and at the end, each group in one transaction with
+        its statements (embedded_bulk). Yields the WriteResult the refreshes fill in. On an
+        exception the open group is rolled back; groups committed before it stay."""
+        if getattr(self._local, "bulk", None) is not None:
+            yield self._local.bulk.written  # nested: the outer bulk decides
+            return
+        bulk = BulkWrite(self._db, self.model, flush_every or DEFAULT_FLUSH_EVERY)
+        self._local.bulk = bulk
+        try:
+            yield bulk.written
+        except BaseException:
+            bulk.abandon()
+            raise
+        else:
+            bulk.flush(reopen=False)
+        finally:
+            self._local.bulk = None
 
     def judge(self, judgement: Judgement) -> None:
         with self._write() as db:
             embedded_judgements.judge(db, self.model, judgement)
-            _bump_generation(db)
+            bump_generation(db)
 
     def retract_judgement(self, judgement_id: str) -> Judgement | None:
         with self._write() as db:
             found = embedded_judgements.retract(db, self.model, judgement_id)
-            _bump_generation(db)
+            bump_generation(db)
         return found
 
     def judgements(self) -> list[Judgement]:
@@ -228,60 +221,29 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
 
     def _convert_merged_store(self) -> None:
         """A store written by a release before statements holds merged nodes and ties only: each
-        becomes a statement of its first source (record "converted"), so nothing is lost and
-        the view is derived as for any other store."""
+        becomes a statement of its first source (embedded_rows.converted_statements)."""
         db = self._db
         if db.execute("SELECT 1 FROM fragments LIMIT 1").fetchone() is not None:
             return
         if db.execute("SELECT 1 FROM nodes LIMIT 1").fetchone() is None:
             return
-        nodes = [_node_from_row(row) for row in db.execute(
-            "SELECT id, kind, name, body FROM nodes ORDER BY id")]
-        edges = [_edge_from_row(row) for row in db.execute(
-            "SELECT src, type, dst, body FROM edges ORDER BY src, type, dst")]
-        for node in nodes:
-            node.record = "converted"
-        for edge in edges:
-            edge.record = "converted"
+        statements = converted_statements(db, self.model)
         with self._write() as tx:
             for table in ("nodes", "terms", "lookup", "edges"):
                 tx.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            append_and_refresh(tx, self.model, statements_of(self.model, nodes, edges))
-            _bump_generation(tx)
+            append_and_refresh(tx, self.model, statements)
+            bump_generation(tx)
 
     def statements(self, ids: Sequence[str]) -> list[Statement]:
         """Every statement behind the canonical node ids or tie keys among `ids` (same answers,
         in the same order, as Neo4jStore.statements)."""
-        found: list[Statement] = []
-        for key in dict.fromkeys(ids):
-            parts = key.split(EDGE_KEY_SEPARATOR)
-            if len(parts) == 1:
-                rows = self._db.execute(
-                    "SELECT c.canonical, f.* FROM canon AS c JOIN fragments AS f "
-                    "ON f.entity = c.entity AND f.is_edge = 0 WHERE c.canonical = ?", parts)
-            elif len(parts) == 3:
-                rows = self._db.execute(
-                    "SELECT ?, f.* FROM canon AS cs JOIN fragments AS f ON f.src = cs.entity "
-                    "AND f.is_edge = 1 AND f.kind = ? JOIN canon AS cd ON cd.entity = f.dst "
-                    "WHERE cs.canonical = ? AND cd.canonical = ?",
-                    [key, parts[1], parts[0], parts[2]])
-            else:
-                continue
-            for row in rows:
-                body = orjson.loads(row[11])
-                found.append(Statement(
-                    entity=row[2], canonical=row[0], kind=row[4], source=row[7], record=row[8],
-                    origin=row[9], rank=row[10], name=body.get("name"),
-                    aliases=body.get("aliases", []), properties=body["properties"],
-                    sources=body["sources"], status=body.get("status"),
-                    first_seen=row[12], last_seen=row[13]))
-        return sorted(found, key=statement_order)
+        return read_statements(self._db, ids)
 
     def clear(self) -> None:
         with self._write() as db:
             for table in ("nodes", "terms", "lookup", "edges", *STATEMENT_TABLES):
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
-            _bump_generation(db)
+            bump_generation(db)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -291,7 +253,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         for chunk in _chunks(unique):
             sql = f"SELECT id, kind, name, body FROM nodes WHERE id IN ({_marks(len(chunk))})"  # noqa: S608
             for row in db.execute(sql, chunk):
-                found[row[0]] = _node_from_row(row)
+                found[row[0]] = node_from_row(row)
         return found
 
     def _read_edges(
@@ -304,7 +266,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             sql = f"SELECT src, type, dst, body FROM edges WHERE src IN ({_marks(len(chunk))})"  # noqa: S608
             for row in db.execute(sql, chunk):
                 if (row[0], row[1], row[2]) in wanted:
-                    edge = _edge_from_row(row)
+                    edge = edge_from_row(row)
                     found[edge.key] = edge
         return found
 
@@ -373,7 +335,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
                     f"WHERE {column} IN ({_marks(len(chunk))}){type_filter}"
                 )
                 for row in self._db.execute(sql, [*chunk, *type_args]):
-                    edge = _edge_from_row(row)
+                    edge = edge_from_row(row)
                     found[edge.key] = edge
         return [found[key] for key in sorted(found)]
 
@@ -474,9 +436,9 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
                 "SELECT id, kind, name, body FROM nodes WHERE kind=? ORDER BY id", [kind]
             )
         for row in rows:
-            yield _node_from_row(row)
+            yield node_from_row(row)
 
     def iter_edges(self) -> Iterator[Edge]:
         sql = "SELECT src, type, dst, body FROM edges ORDER BY src, type, dst"
         for row in self._db.execute(sql):
-            yield _edge_from_row(row)
+            yield edge_from_row(row)

@@ -44,13 +44,13 @@ def retract(db: sqlite3.Connection, model: DomainModel, judgement_id: str) -> Ju
     for entity, _kind, prop, value, _key in name_rows(model, j):
         db.execute("""
             DELETE FROM identity WHERE entity = ? AND prop = ? AND value = ?
-            AND NOT EXISTS (SELECT 1 FROM fragments WHERE entity = ?)
+            AND NOT EXISTS (SELECT 1 FROM fragments WHERE entity = ? AND is_edge = 0)
             AND NOT EXISTS (SELECT 1 FROM identity WHERE entity = ? AND prop != ?)""",
                    [entity, prop, value, entity, entity, prop])
     refresh(db, model, members)
     db.executemany("""
         DELETE FROM canon WHERE entity = ?
-        AND NOT EXISTS (SELECT 1 FROM fragments WHERE entity = ?)
+        AND NOT EXISTS (SELECT 1 FROM fragments WHERE entity = ? AND is_edge = 0)
         AND NOT EXISTS (SELECT 1 FROM identity WHERE entity = ?)""",
                    [(e, e, e) for e in (j.a, j.b)])
     return j

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph_service.records import Edge, Node
 from graph_service.stores.base import Direction
+from graph_service.stores.embedded_rows import node_from_row
 from graph_service.stores.query_types import (
     AGENCY_DEPTH,
     COMPANY_DEPTH,
@@ -211,10 +212,9 @@ class EmbeddedQueries:
             f"SELECT n.id, n.kind, n.name, n.body FROM nodes n WHERE {where} "
             f"ORDER BY {order_sql} LIMIT ? OFFSET ?"
         )
-        from graph_service.stores.embedded import _node_from_row  # embedded imports this module
 
         nodes: list[Node] = [
-            _node_from_row(row) for row in self._db.execute(sql, [*args, max(first, 0), offset])
+            node_from_row(row) for row in self._db.execute(sql, [*args, max(first, 0), offset])
         ]
         return ListPage(nodes=nodes, total_count=int(total), offset=offset)
 

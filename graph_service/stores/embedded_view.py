@@ -15,201 +15,14 @@ import sqlite3
 from collections.abc import Sequence
 
 from graph_service.domain_model import DomainModel
-from graph_service.statements import Fragment, StatementBatch, cluster
+from graph_service.statements import StatementBatch, cluster
+from graph_service.stores import embedded_view_sql as sql
 from graph_service.stores.action_sums import refresh_action_sums
 from graph_service.stores.base import WriteResult
+from graph_service.stores.embedded_view_sql import STATEMENT_DDL, STATEMENT_TABLES
 
-STATEMENT_DDL = """
-CREATE TABLE IF NOT EXISTS fragments (
-    id TEXT PRIMARY KEY, entity TEXT NOT NULL, is_edge INTEGER NOT NULL, kind TEXT NOT NULL,
-    src TEXT, dst TEXT, source TEXT NOT NULL, record TEXT NOT NULL, origin TEXT NOT NULL,
-    rank INTEGER NOT NULL, body TEXT NOT NULL, first_seen TEXT, last_seen TEXT
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS fragments_by_entity ON fragments(entity);
-CREATE INDEX IF NOT EXISTS fragments_by_src ON fragments(src, kind) WHERE is_edge = 1;
-CREATE INDEX IF NOT EXISTS fragments_by_dst ON fragments(dst) WHERE is_edge = 1;
-CREATE TABLE IF NOT EXISTS identity (
-    entity TEXT NOT NULL, kind TEXT NOT NULL, prop TEXT NOT NULL, value TEXT NOT NULL,
-    is_key INTEGER NOT NULL, PRIMARY KEY (entity, prop, value)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS identity_by_value ON identity(kind, prop, value) WHERE is_key = 1;
-CREATE TABLE IF NOT EXISTS entity_terms (
-    entity TEXT NOT NULL, term TEXT NOT NULL, PRIMARY KEY (entity, term)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS canon (
-    entity TEXT PRIMARY KEY, canonical TEXT NOT NULL, kind TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS canon_by_canonical ON canon(canonical);
-CREATE TABLE IF NOT EXISTS rules (
-    owner TEXT NOT NULL, key TEXT NOT NULL, rule TEXT NOT NULL, PRIMARY KEY (owner, key)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS judgements (
-    id TEXT PRIMARY KEY, body TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS indexed_props (
-    kind TEXT NOT NULL, prop TEXT NOT NULL, PRIMARY KEY (kind, prop)
-) WITHOUT ROWID;
-"""
-
-STATEMENT_TABLES = ("fragments", "identity", "entity_terms", "canon", "judgements")
-
-# A fragment seen again: nothing new, only the days that saw it widen and the record is the
-# first row (shortest, then smallest label) that made it, whatever the order rows came in.
-_APPEND = """
-INSERT INTO fragments VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-ON CONFLICT (id) DO UPDATE SET
-    first_seen = MIN(COALESCE(first_seen, excluded.first_seen),
-                     COALESCE(excluded.first_seen, first_seen)),
-    last_seen = MAX(COALESCE(last_seen, excluded.last_seen),
-                    COALESCE(excluded.last_seen, last_seen)),
-    record = CASE WHEN length(excluded.record) < length(record)
-                   OR (length(excluded.record) = length(record) AND excluded.record < record)
-             THEN excluded.record ELSE record END
-"""
-
-# The winning statement of every (entity, property): the policy's rule orders first (min, max),
-# then the origin's rank, then the value itself, so ties break the same way on every load. A
-# list property whose rule is `union` is every element any statement states, distinct and
-# sorted (a set: which statements say it, and in which order they came, do not matter).
-_WINNERS = """
-SELECT id, key, value, type, raw FROM (
-    SELECT f.id AS id, p.key AS key, p.value AS value, p.type AS type,
-           f.body -> p.fullkey AS raw,
-           ROW_NUMBER() OVER (
-               PARTITION BY f.id, p.key
-               ORDER BY CASE r.rule WHEN 'min' THEN p.value END ASC,
-                        CASE r.rule WHEN 'max' THEN p.value END DESC,
-                        f.rank DESC, p.value ASC) AS place
-    FROM {scope} AS f, json_each(f.body, '$.properties') AS p
-    LEFT JOIN rules AS r ON r.owner = f.kind AND r.key = p.key
-    WHERE NOT (p.type = 'array' AND r.rule IS 'union')
-) WHERE place = 1
-UNION ALL
-SELECT id, key, json_group_array(item) AS value, 'array' AS type, NULL AS raw FROM (
-    SELECT DISTINCT f.id AS id, p.key AS key, e.value AS item
-    FROM {scope} AS f, json_each(f.body, '$.properties') AS p, json_each(p.value) AS e
-    JOIN rules AS r ON r.owner = f.kind AND r.key = p.key
-    WHERE p.type = 'array' AND r.rule = 'union' AND e.type = 'text'
-    ORDER BY 1, 2, 3)
-GROUP BY id, key
-"""
-
-# Kept in temp tables, values lose their JSON subtype: booleans and lists are JSON again here.
-# Reals keep the text their statement gave (a REAL printed by SQLite keeps 15 digits only).
-_JSON_VALUE = ("CASE w.type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') "
-               "WHEN 'real' THEN json(w.raw) "
-               "WHEN 'array' THEN json(w.value) ELSE w.value END")
-
-# Node statements of the touched canonical ids, with the canonical id and kind.
-_NODE_SCOPE = """
-CREATE TEMP TABLE node_scope AS
-SELECT c.canonical AS id, c.kind AS kind, f.rank AS rank, f.body AS body,
-       f.first_seen AS first_seen, f.last_seen AS last_seen
-FROM touched_nodes AS t CROSS JOIN canon AS c ON c.canonical = t.id
-CROSS JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0
-"""
-
-# Most ids of a bulk load have one statement (an award named by one row): its view is that
-# statement's values as they are, with no window to compute. Statements with list properties
-# take the general path (a union is sorted there).
-_SINGLES = """
-CREATE TEMP TABLE {name}_single AS
-SELECT id FROM {name}_scope GROUP BY id
-HAVING COUNT(*) = 1 AND NOT EXISTS (
-    SELECT 1 FROM {name}_scope AS x, json_each(x.body, '$.properties') AS p
-    WHERE x.id = {name}_scope.id AND p.type = 'array')
-"""
-
-_NODE_SINGLE_INSERT = """
-INSERT INTO nodes (id, kind, name, body)
-SELECT s.id, s.kind, json_extract(s.body, '$.name'), json_object(
-    'aliases', (SELECT json_group_array(a.value) FROM json_each(s.body, '$.aliases') AS a
-                WHERE a.value != json_extract(s.body, '$.name')),
-    'properties', json(json_extract(s.body, '$.properties')),
-    'sources', json(json_extract(s.body, '$.sources')),
-    'first_seen', s.first_seen, 'last_seen', s.last_seen)
-FROM node_single AS o CROSS JOIN node_scope AS s ON s.id = o.id
-"""
-
-_EDGE_SINGLE_INSERT = """
-INSERT INTO edges (src, type, dst, body)
-SELECT s.src, s.kind, s.dst, json_object(
-    'status', json_extract(s.body, '$.status'),
-    'properties', json(json_extract(s.body, '$.properties')),
-    'sources', json(json_extract(s.body, '$.sources')),
-    'first_seen', s.first_seen, 'last_seen', s.last_seen)
-FROM edge_single AS o CROSS JOIN edge_scope AS s ON s.id = o.id
-"""
-
-_NODE_NAMES = """
-CREATE TEMP TABLE node_names AS
-SELECT id, name FROM (
-    SELECT id, json_extract(body, '$.name') AS name,
-           ROW_NUMBER() OVER (PARTITION BY id ORDER BY rank DESC,
-                              json_extract(body, '$.name') ASC) AS place
-    FROM node_scope
-) WHERE place = 1
-"""
-
-_NODE_INSERT = f"""
-INSERT INTO nodes (id, kind, name, body)
-SELECT s.id, s.kind, n.name, json_object(
-    'aliases', (SELECT json_group_array(alias) FROM (
-        SELECT json_extract(x.body, '$.name') AS alias FROM node_scope AS x
-        WHERE x.id = s.id AND json_extract(x.body, '$.name') != n.name
-        UNION
-        SELECT DISTINCT a.value FROM node_scope AS x, json_each(x.body, '$.aliases') AS a
-        WHERE x.id = s.id AND a.value != n.name
-        ORDER BY 1)),
-    'properties', (SELECT json_group_object(w.key, {_JSON_VALUE}) FROM (
-        SELECT * FROM node_winners AS w0 WHERE w0.id = s.id ORDER BY w0.key) AS w),
-    'sources', (SELECT json_group_array(src) FROM (
-        SELECT DISTINCT a.value AS src FROM node_scope AS x, json_each(x.body, '$.sources') AS a
-        WHERE x.id = s.id ORDER BY 1)),
-    'first_seen', MIN(s.first_seen), 'last_seen', MAX(s.last_seen))
-FROM node_scope AS s CROSS JOIN node_names AS n ON n.id = s.id
-GROUP BY s.id
-"""  # noqa: S608 - fixed SQL, no values
-
-# The canonical keys of the ties to recompute: those of the batch's tie statements and of every
-# tie statement at an end whose canonical id changed.
-_EDGE_KEYS = """
-CREATE TEMP TABLE edge_keys AS
-SELECT DISTINCT cs.canonical AS src, f.kind AS kind, cd.canonical AS dst
-FROM (SELECT f.id FROM touched_members AS m CROSS JOIN fragments AS f ON f.src = m.entity
-      WHERE f.is_edge = 1
-      UNION SELECT f.id FROM touched_members AS m CROSS JOIN fragments AS f ON f.dst = m.entity
-      WHERE f.is_edge = 1
-      UNION SELECT id FROM batch_edges) AS pick
-JOIN fragments AS f ON f.id = pick.id
-JOIN canon AS cs ON cs.entity = f.src JOIN canon AS cd ON cd.entity = f.dst
-WHERE cs.canonical != cd.canonical
-"""
-
-# Every statement of those ties, found through the members of their start.
-_EDGE_SCOPE = """
-CREATE TEMP TABLE edge_scope AS
-SELECT k.src || char(31) || k.kind || char(31) || k.dst AS id, k.src AS src, k.kind AS kind,
-       k.dst AS dst, f.rank AS rank, f.body AS body, f.first_seen AS first_seen,
-       f.last_seen AS last_seen
-FROM edge_keys AS k CROSS JOIN canon AS cs ON cs.canonical = k.src
-CROSS JOIN fragments AS f ON f.src = cs.entity AND f.is_edge = 1 AND f.kind = k.kind
-CROSS JOIN canon AS cd ON cd.entity = f.dst AND cd.canonical = k.dst
-"""
-
-_EDGE_INSERT = f"""
-INSERT INTO edges (src, type, dst, body)
-SELECT s.src, s.kind, s.dst, json_object(
-    'status', MAX(json_extract(s.body, '$.status')),
-    'properties', (SELECT json_group_object(w.key, {_JSON_VALUE}) FROM (
-        SELECT * FROM edge_winners AS w0 WHERE w0.id = s.id ORDER BY w0.key) AS w),
-    'sources', (SELECT json_group_array(src) FROM (
-        SELECT DISTINCT a.value AS src FROM edge_scope AS x, json_each(x.body, '$.sources') AS a
-        WHERE x.id = s.id ORDER BY 1)),
-    'first_seen', MIN(s.first_seen), 'last_seen', MAX(s.last_seen))
-FROM edge_scope AS s
-GROUP BY s.id
-"""  # noqa: S608 - fixed SQL, no values
+__all__ = ["STATEMENT_DDL", "STATEMENT_TABLES", "append_and_refresh", "append_statements",
+           "install_policy", "refresh"]
 
 
 def install_policy(db: sqlite3.Connection, model: DomainModel) -> None:
@@ -276,25 +89,32 @@ def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str
     changed = [e for e in members if old.get(e) != new[e]]
     # The canonical id may be no member's (a qualified kind's base id): its kind is theirs.
     db.executemany("INSERT OR REPLACE INTO canon VALUES (?,?,?)",
-                   [(e, new[e], kinds[e]) for e in changed])
+                   sorted((e, new[e], kinds[e]) for e in changed))
     moved = {new[e] for e in changed if e in old} | {old[e] for e in changed if e in old}
     return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
+
+
+def append_statements(db: sqlite3.Connection, statements: StatementBatch) -> None:
+    """Append a batch's statements (the view is not touched: `refresh` derives it)."""
+    db.executemany(sql.APPEND, [f.as_row() for f in (*statements.nodes, *statements.edges)])
+    db.executemany("INSERT OR IGNORE INTO identity VALUES (?,?,?,?,?)", statements.identity)
+    db.executemany("INSERT OR IGNORE INTO entity_terms VALUES (?,?)",
+                   sorted({(f.entity, t) for f in statements.nodes for t in f.terms}))
 
 
 def append_and_refresh(db: sqlite3.Connection, model: DomainModel,
                        statements: StatementBatch) -> WriteResult:
     """Append a batch's statements and recompute the view where they land."""
-    db.executemany(_APPEND, [f.as_row() for f in (*statements.nodes, *statements.edges)])
-    db.executemany("INSERT OR IGNORE INTO identity VALUES (?,?,?,?,?)", statements.identity)
-    db.executemany("INSERT OR IGNORE INTO entity_terms VALUES (?,?)",
-                   sorted({(f.entity, t) for f in statements.nodes for t in f.terms}))
-    return refresh(db, model, statements.entities, statements.edges)
+    append_statements(db, statements)
+    return refresh(db, model, statements.entities, [f.id for f in statements.edges])
 
 
 def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str],
-            edge_fragments: Sequence[Fragment] = ()) -> WriteResult:
+            edge_ids: Sequence[str] = ()) -> WriteResult:
     """Re-resolve the identity components of `entities` (id -> kind) and recompute the view
-    where canonical ids changed, and the ties of `edge_fragments` (a batch's, or none)."""
+    where canonical ids changed, and the ties of the tie statements `edge_ids` (a batch's, or
+    none). Refreshing the union of several batches' entities and tie statements once derives
+    the view their refreshes one by one would (the view is a function of the statements)."""
     touched, moved = _resolve(db, model, entities)
     _temp(db, "touched_nodes", "id TEXT PRIMARY KEY", [(i,) for i in touched])
     # Ties move with their ends only when an end's canonical id changed; otherwise only the
@@ -304,7 +124,7 @@ def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
     db.execute("CREATE TEMP TABLE touched_members AS SELECT c.entity FROM moved AS t "
                "JOIN canon AS c ON c.canonical = t.id")
     _index(db, "touched_members", "entity")
-    _temp(db, "batch_edges", "id TEXT PRIMARY KEY", [(f.id,) for f in edge_fragments])
+    _temp(db, "batch_edges", "id TEXT PRIMARY KEY", [(i,) for i in edge_ids])
     result = WriteResult()
     _refresh_nodes(db)
     _refresh_edges(db, result)
@@ -322,31 +142,31 @@ def _refresh_nodes(db: sqlite3.Connection) -> None:
         db.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM touched_nodes)")  # noqa: S608
     for name in ("node_scope", "node_single", "node_names", "node_winners"):
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    db.execute(_NODE_SCOPE)
+    db.execute(sql.NODE_SCOPE)
     _index(db, "node_scope", "id")
-    _insert_singles(db, "node", _NODE_SINGLE_INSERT)
-    db.execute(_NODE_NAMES)
+    _insert_singles(db, "node", sql.NODE_SINGLE_INSERT)
+    db.execute(sql.NODE_NAMES)
     _index(db, "node_names", "id")
-    db.execute("CREATE TEMP TABLE node_winners AS " + _WINNERS.format(scope="node_scope"))
+    db.execute("CREATE TEMP TABLE node_winners AS " + sql.WINNERS.format(scope="node_scope"))
     _index(db, "node_winners", "id, key")
-    db.execute(_NODE_INSERT)
+    db.execute(sql.NODE_INSERT)
     db.execute("""
         INSERT OR IGNORE INTO terms (term, id)
         SELECT DISTINCT e.term, c.canonical FROM touched_nodes AS t
         CROSS JOIN canon AS c ON c.canonical = t.id
-        CROSS JOIN entity_terms AS e ON e.entity = c.entity""")
+        CROSS JOIN entity_terms AS e ON e.entity = c.entity ORDER BY 1, 2""")
     db.execute("""
         INSERT OR IGNORE INTO lookup (kind, prop, value, id)
         SELECT n.kind, i.prop, CAST(json_extract(n.body, '$.properties.' || i.prop) AS TEXT), n.id
         FROM touched_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id
         JOIN indexed_props AS i ON i.kind = n.kind
-        WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL""")
+        WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL ORDER BY 1, 2, 3, 4""")
 
 
 def _insert_singles(db: sqlite3.Connection, name: str, insert: str) -> None:
     """Write the view of the ids with one statement straight from it, and leave only the ids
     of several statements in `<name>_scope` for the policy's windows."""
-    db.execute(_SINGLES.format(name=name))
+    db.execute(sql.SINGLES.format(name=name))
     _index(db, f"{name}_single", "id")
     db.execute(insert)
     db.execute(f"DELETE FROM {name}_scope WHERE id IN (SELECT id FROM {name}_single)")  # noqa: S608
@@ -364,9 +184,9 @@ def _count_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
 def _refresh_edges(db: sqlite3.Connection, result: WriteResult) -> None:
     for name in ("edge_keys", "edge_scope", "edge_winners", "old_edges"):
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    db.execute(_EDGE_KEYS)
+    db.execute(sql.EDGE_KEYS)
     _index(db, "edge_keys", "src, kind, dst")
-    db.execute(_EDGE_SCOPE)
+    db.execute(sql.EDGE_SCOPE)
     _index(db, "edge_scope", "id")
     # Ties of ends whose canonical id changed are dropped and re-derived under the new ids.
     db.execute("""
@@ -381,10 +201,10 @@ def _refresh_edges(db: sqlite3.Connection, result: WriteResult) -> None:
     db.execute("DELETE FROM edges WHERE src IN (SELECT src FROM old_edges) "
                "AND (src, type, dst) IN (SELECT src, type, dst FROM old_edges)")
     db.execute("DROP TABLE IF EXISTS temp.edge_single")
-    _insert_singles(db, "edge", _EDGE_SINGLE_INSERT)
-    db.execute("CREATE TEMP TABLE edge_winners AS " + _WINNERS.format(scope="edge_scope"))
+    _insert_singles(db, "edge", sql.EDGE_SINGLE_INSERT)
+    db.execute("CREATE TEMP TABLE edge_winners AS " + sql.WINNERS.format(scope="edge_scope"))
     _index(db, "edge_winners", "id, key")
-    db.execute(_EDGE_INSERT)
+    db.execute(sql.EDGE_INSERT)
     created, updated = db.execute("""
         SELECT SUM(o.src IS NULL), SUM(o.src IS NOT NULL AND o.body != e.body)
         FROM edge_keys AS k
