@@ -14,6 +14,7 @@ Safety rules:
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import time
 from collections.abc import Callable, Sequence
@@ -142,12 +143,7 @@ class Pipeline:
         self.summary.edges += len(batch.edges)
         if self.dry_run:
             return
-        result = self.store.upsert(batch)
-        written = self.summary.written
-        written.nodes_created += result.nodes_created
-        written.nodes_updated += result.nodes_updated
-        written.edges_created += result.edges_created
-        written.edges_updated += result.edges_updated
+        self.summary.written.add(self.store.upsert(batch))
 
     def _flush(self, label: str, chunk: ChunkOutput, head: list[RowOutput],
                summary: FileSummary, per_row: bool) -> None:
@@ -216,8 +212,14 @@ class Pipeline:
         thresholds = gc.get_threshold()
         gc.set_threshold(200_000, 50, 100)
         try:
-            for item in items:
-                self._run_file(item)
+            # A bulk write: the store may derive its view once per group of batches rather than
+            # per batch (each group one transaction; readers never see a half-derived view).
+            with contextlib.ExitStack() as stack:
+                derived = None if self.dry_run else stack.enter_context(self.store.bulk())
+                for item in items:
+                    self._run_file(item)
+            if derived is not None:
+                self.summary.written.add(derived)
         finally:
             gc.set_threshold(*thresholds)
             if self._rejects_handle is not None:
@@ -271,3 +273,4 @@ class Pipeline:
         summary.loaded += len(chunk.loaded)
         ctx.record = item.path.name
         self._flush(label, chunk, [source, ctx.static], summary, per_row)
+

@@ -67,6 +67,13 @@ class WriteResult:
     edges_created: int = 0
     edges_updated: int = 0
 
+    def add(self, other: WriteResult) -> None:
+        """Count `other`'s writes in this one's."""
+        self.nodes_created += other.nodes_created
+        self.nodes_updated += other.nodes_updated
+        self.edges_created += other.edges_created
+        self.edges_updated += other.edges_updated
+
 
 class GraphStore(abc.ABC):
     """A graph of schema-valid nodes and ties. Implementations: embedded (SQLite) and Neo4j."""

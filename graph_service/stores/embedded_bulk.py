@@ -93,7 +93,7 @@ class BulkWrite:
         """Derive the view of the group, commit it, and open the next group."""
         if self._pending or self._entities:
             result = refresh(self.db, self.model, self._entities, self._edge_ids)
-            _add(self.written, result)
+            self.written.add(result)
             bump_generation(self.db)
         self.db.execute("COMMIT")
         self._entities, self._edge_ids, self._pending = {}, [], 0
@@ -105,10 +105,4 @@ class BulkWrite:
         self.db.execute("ROLLBACK")
         self._entities, self._edge_ids, self._pending = {}, [], 0
 
-
-def _add(total: WriteResult, part: WriteResult) -> None:
-    total.nodes_created += part.nodes_created
-    total.nodes_updated += part.nodes_updated
-    total.edges_created += part.edges_created
-    total.edges_updated += part.edges_updated
 
