@@ -23,6 +23,10 @@ from graph_service.output_paths import check_output
 
 # What a Python value of the incremental path becomes in Neo4j (the driver's mapping).
 _SCALAR = {str: "string", bool: "boolean", int: "long", float: "double"}
+# The Python type of a column's values on the fast path (others are checked one by one).
+_PYTHON: dict[str, type] = {"string": str, "boolean": bool, "long": int, "double": float,
+                            "string[]": list, "long[]": list, "double[]": list,
+                            "boolean[]": list}
 # The schema's property types as import column types.
 SCHEMA_TYPES = {"string": "string", "date": "string", "datetime": "string", "integer": "long",
                 "float": "double", "boolean": "boolean", "list": "string[]"}
@@ -94,7 +98,8 @@ class BulkTable:
     empties: dict[str, list[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._keys = {key for key, _kind in self.columns}
+        self._expected = [_PYTHON[kind] for _key, kind in self.columns]
+        self._width = len(self.columns)
 
     def _group(self, variant: tuple[tuple[str, str], ...]) -> _Group:
         found = self.groups.get(variant)
@@ -117,44 +122,44 @@ class BulkTable:
         path = self.workdir / name
         return check_output(path, store=self.store, inputs=[self.store], force=self.force)
 
-    def write(self, lead: Sequence[Any], values: dict[str, Any], ident: Any = None) -> None:
-        """One row; `ident` names it for the step after the import (an empty list's fix-up)."""
-        unknown = values.keys() - self._keys
-        if unknown:
-            raise ValueError(f"{self.name}: {sorted(unknown)[0]!r} is not in the schema")
-        variant: list[tuple[str, str]] = []
-        for key, kind in self.columns:
-            value = values.get(key)
+    def write(self, lead: Sequence[Any], values: Sequence[Any], ident: Any = None) -> None:
+        """One row: `lead` values, then one value per column (None: absent). `ident` names the
+        row for the step after the import (an empty list's fix-up)."""
+        if len(values) != self._width:
+            raise ValueError(f"{self.name}: {len(values)} values for {self._width} columns")
+        cells = [_scalar(v) for v in lead]
+        variant: list[tuple[str, str]] | None = None
+        delimiter = self.array_delimiter
+        for index, value in enumerate(values):
             if value is None:
-                continue
-            actual = value_type(value)
-            if actual == "":
-                self.empties.setdefault(key, []).append(ident)
-            elif actual != kind:
-                variant.append((key, actual))
-        group = self._group(tuple(variant))
-        cells = [_scalar(v) if v is not None else "" for v in lead]
-        for key, _kind in group.columns:
-            value = values.get(key)
-            if value is None or value == []:
                 cells.append("")
-            elif type(value) is list:
-                cells.append(self._array(value))
+                continue
+            kind = type(value)
+            if kind is str:
+                cells.append('"' + value.replace('"', '""') + '"')
+            elif kind is list:
+                if not value:
+                    self.empties.setdefault(self.columns[index][0], []).append(ident)
+                    cells.append("")
+                    continue
+                texts = [v if type(v) is str else _scalar(v) for v in value]
+                joined = delimiter.join(texts)
+                if joined.count(delimiter) != len(texts) - 1:
+                    raise DelimiterClash(f"an array element contains U+{ord(delimiter):04X}")
+                cells.append('"' + joined.replace('"', '""') + '"')
             else:
                 cells.append(_scalar(value))
+            if kind is not self._expected[index] or (
+                    kind is list and any(type(v) is not str for v in value)):
+                actual = value_type(value)
+                if actual != self.columns[index][1]:
+                    variant = [*(variant or []), (self.columns[index][0], actual)]
+        group = self._group(tuple(variant or ()))
         line = ",".join(cells)
         if "\n" in line or "\r" in line:
             group.multiline = True
-        group.handle.write(line)
-        group.handle.write("\n")
+        group.handle.write(line + "\n")
         group.rows += 1
-
-    def _array(self, items: list[Any]) -> str:
-        texts = [item if type(item) is str else _scalar(item) for item in items]
-        for text in texts:
-            if self.array_delimiter in text:
-                raise DelimiterClash(f"an array element contains U+{ord(self.array_delimiter):04X}")
-        return _quote(self.array_delimiter.join(texts))
 
     def close(self, keep: bool = True) -> None:
         """Close the data files: renamed into place (keep), or removed."""

@@ -169,7 +169,7 @@ def _write(db: sqlite3.Connection, model: DomainModel, workdir: Path, store: Pat
                                  ("kind", "string")])
         counts[JUDGEMENT] = _judgements(db, w)
         meta = w.table("meta", "none", [], [("key", "string"), ("token", "string")], [META])
-        meta.write([], {"key": "generation", "token": str(uuid.uuid4())})
+        meta.write((), ["generation", str(uuid.uuid4())])
         counts[META] = 1
         counts[ENTITY] = _view_nodes(db, w)
         counts["ties"] = _view_edges(db, w)
@@ -201,39 +201,74 @@ def _rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[Any, ...]]:
         yield from rows
 
 
+class _Kinds:
+    """Per kind or type: its table and the keys of its stated values (positional columns)."""
+
+    def __init__(self, w: _Writer) -> None:
+        self.w = w
+        self.found: dict[tuple[str, str], tuple[BulkTable, list[str], set[str]]] = {}
+
+    def get(self, what: str, kind: str) -> tuple[BulkTable, list[str], set[str]]:
+        found = self.found.get((what, kind))
+        if found is None:
+            found = self.found[(what, kind)] = self._make(what, kind)
+        return found
+
+    def _make(self, what: str, kind: str) -> tuple[BulkTable, list[str], set[str]]:
+        w = self.w
+        is_edge = what in ("fragment-tie", "tie")
+        label = w.rel(kind) if is_edge else w.kind(kind)
+        props = w.props(kind, is_edge)
+        keys = [key for key, _t in props]
+        if what.startswith("fragment"):
+            extra = [] if is_edge else [("terms", "string[]"), ("fold_name", "string")]
+            columns = [*_FRAGMENT_COLUMNS, *extra, *((VALUE_PREFIX + k, t) for k, t in props)]
+            table = w.table(f"{what}-{label}", "fragment", [], columns, [FRAGMENT])
+        elif is_edge:
+            table = w.table(f"tie-{label}", "edge", [START, END], [*_EDGE_COLUMNS, *props],
+                            rel_type=label)
+        else:
+            table = w.table(f"entity-{label}", "node", [ENTITY_ID], [*_NODE_COLUMNS, *props],
+                            [ENTITY, label])
+        return table, keys, set(keys)
+
+
+def _stated(owner: str, properties: dict[str, Any], keys: list[str], known: set[str]
+            ) -> list[Any]:
+    """The values in column order; a key the schema does not name is refused."""
+    if not properties.keys() <= known:
+        unknown = sorted(properties.keys() - known)[0]
+        raise ValueError(f"{owner} states {unknown!r}, which the schema does not name")
+    return [properties.get(key) for key in keys]
+
+
 def _fragments(db: sqlite3.Connection, w: _Writer) -> int:
     count = 0
+    kinds = _Kinds(w)
     terms_of: dict[tuple[str, tuple[str, ...]], tuple[list[str], str]] = {}
     for row in _rows(db, "SELECT id, entity, is_edge, kind, src, dst, source, record, origin, "
                          "rank, body, first_seen, last_seen FROM fragments"):
         (fid, entity, is_edge, kind, src, dst, source, record, origin, rank, body,
          first_seen, last_seen) = row
         is_edge = bool(is_edge)
-        label = w.rel(kind) if is_edge else w.kind(kind)
-        extra = [] if is_edge else [("terms", "string[]"), ("fold_name", "string")]
-        table = w.table(f"fragment-{'tie' if is_edge else 'node'}-{label}", "fragment", [],
-                        [*_FRAGMENT_COLUMNS, *extra,
-                         *((VALUE_PREFIX + k, t) for k, t in w.props(kind, is_edge))],
-                        [FRAGMENT])
+        table, keys, known = kinds.get("fragment-tie" if is_edge else "fragment-node", kind)
         data = orjson.loads(body)
-        values: dict[str, Any] = {
-            "id": fid, "entity": entity, "is_edge": is_edge, "kind": kind, "src": src,
-            "dst": dst, "source": source, "record": record, "origin": origin, "rank": rank,
-            "body": body, "first_seen": first_seen, "last_seen": last_seen,
-            "name": data.get("name"), "aliases": data.get("aliases"),
-            "sources": data["sources"], "status": data.get("status"),
-        }
+        values = [fid, entity, is_edge, kind, src, dst, source, record, origin, rank, body,
+                  first_seen, last_seen, data.get("name"), data.get("aliases"),
+                  data["sources"], data.get("status")]
         if not is_edge:
             # neo4j_view.append_and_refresh: sorted(search_terms(node)), fold(node.name)
-            key = (data["name"], tuple(data.get("aliases", [])))
-            if key not in terms_of:
-                texts = [data["name"], *data.get("aliases", [])]
-                terms_of[key] = (sorted({fold(t) for t in texts if t}), fold(data["name"]))
+            name, aliases = data["name"], data.get("aliases", [])
+            key = (name, tuple(aliases))
+            found = terms_of.get(key)
+            if found is None:
                 if len(terms_of) > 100_000:
                     terms_of.clear()
-            values["terms"], values["fold_name"] = terms_of[key]
-        values.update((VALUE_PREFIX + k, v) for k, v in data["properties"].items())
-        table.write([], {k: v for k, v in values.items() if v is not None}, fid)
+                found = terms_of[key] = (sorted({fold(t) for t in (name, *aliases) if t}),
+                                         fold(name))
+            values += found
+        values += _stated(kind, data["properties"], keys, known)
+        table.write((), values, fid)
         count += 1
     return count
 
@@ -243,8 +278,7 @@ def _simple(db: sqlite3.Connection, w: _Writer, label: str, sql: str,
     table = w.table(label.lower(), "none", [], columns, [label])
     count = 0
     for row in _rows(db, sql):
-        table.write([], {key: value for (key, _t), value in zip(columns, row, strict=True)
-                         if value is not None})
+        table.write((), row)
         count += 1
     return count
 
@@ -256,7 +290,7 @@ def _judgements(db: sqlite3.Connection, w: _Writer) -> int:
     count = 0
     for (body,) in _rows(db, "SELECT body FROM judgements"):
         data = orjson.loads(body)
-        table.write([], {k: str(data[k]) for k in _JUDGEMENT_KEYS if data.get(k) is not None})
+        table.write((), [None if data.get(k) is None else str(data[k]) for k in _JUDGEMENT_KEYS])
         count += 1
     return count
 
@@ -264,21 +298,17 @@ def _judgements(db: sqlite3.Connection, w: _Writer) -> int:
 def _view_nodes(db: sqlite3.Connection, w: _Writer) -> int:
     """neo4j_view_cypher.refresh_nodes_statement's properties, from `nodes` and `terms`."""
     count = 0
+    kinds = _Kinds(w)
     sql = ("SELECT n.id, n.kind, n.name, n.body, (SELECT json_group_array(term) FROM "
            "(SELECT t.term FROM terms AS t WHERE t.id = n.id ORDER BY t.term)) FROM nodes AS n")
     for node_id, kind, name, body, terms in _rows(db, sql):
-        label = w.kind(kind)
-        table = w.table(f"entity-{label}", "node", [ENTITY_ID],
-                        [*_NODE_COLUMNS, *w.props(kind, False)], [ENTITY, label])
+        table, keys, known = kinds.get("node", kind)
         data = orjson.loads(body)
         folded = sorted(orjson.loads(terms))
-        values: dict[str, Any] = {
-            "name": name, "aliases": data["aliases"], "sources": data["sources"],
-            "first_seen": data["first_seen"], "last_seen": data["last_seen"],
-            TERMS: folded, SEARCH: _search(folded), SORT_NAME: fold(name),
-            **data["properties"],
-        }
-        table.write([node_id], {k: v for k, v in values.items() if v is not None}, node_id)
+        values = [name, data["aliases"], data["sources"], data["first_seen"], data["last_seen"],
+                  folded, _search(folded), fold(name),
+                  *_stated(kind, data["properties"], keys, known)]
+        table.write((node_id,), values, node_id)
         count += 1
     return count
 
@@ -294,15 +324,12 @@ def _search(terms: list[str]) -> str:
 
 def _view_edges(db: sqlite3.Connection, w: _Writer) -> int:
     count = 0
+    kinds = _Kinds(w)
     for src, rel_type, dst, body in _rows(db, "SELECT src, type, dst, body FROM edges"):
-        rel = w.rel(rel_type)
-        table = w.table(f"tie-{rel}", "edge", [START, END],
-                        [*_EDGE_COLUMNS, *w.props(rel_type, True)], rel_type=rel)
+        table, keys, known = kinds.get("tie", rel_type)
         data = orjson.loads(body)
-        values = {"status": data["status"], "sources": data["sources"],
-                  "first_seen": data["first_seen"], "last_seen": data["last_seen"],
-                  **data["properties"]}
-        table.write([src, dst], {k: v for k, v in values.items() if v is not None},
-                    [src, dst])
+        values = [data["status"], data["sources"], data["first_seen"], data["last_seen"],
+                  *_stated(rel_type, data["properties"], keys, known)]
+        table.write((src, dst), values, [src, dst])
         count += 1
     return count
