@@ -93,9 +93,12 @@ class BulkTable:
     array_delimiter: str
     store: Path
     force: bool = False
-    groups: dict[tuple[tuple[str, str], ...], _Group] = field(default_factory=dict)
-    # property key -> the identities (`write`'s `ident`) of the rows whose value was []
+    # Keys whose empty lists are only counted (set by one pass over a label afterwards).
+    counted: frozenset[str] = frozenset()
+    # property key -> the identities (`write`'s `ident`) of the rows whose value was [], or
+    # for `counted` keys one None per row
     empties: dict[str, list[Any]] = field(default_factory=dict)
+    groups: dict[tuple[tuple[str, str], ...], _Group] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._expected = [_PYTHON[kind] for _key, kind in self.columns]
@@ -139,7 +142,9 @@ class BulkTable:
                 cells.append('"' + value.replace('"', '""') + '"')
             elif kind is list:
                 if not value:
-                    self.empties.setdefault(self.columns[index][0], []).append(ident)
+                    key = self.columns[index][0]
+                    self.empties.setdefault(key, []).append(
+                        None if key in self.counted else ident)
                     cells.append("")
                     continue
                 texts = [v if type(v) is str else _scalar(v) for v in value]

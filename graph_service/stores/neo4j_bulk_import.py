@@ -126,8 +126,9 @@ class _Writer:
         found = self.tables.get(name)
         if found is not None:
             return found[1]
+        counted = frozenset(key for m, key in ALWAYS_LISTS if m == match)
         table = BulkTable(self.workdir, name, lead, columns, self.delimiter, self.store,
-                          self.force)
+                          self.force, counted=counted)
         self.tables[name] = (match, table)
         if labels is not None:
             self.labels[name] = labels
@@ -187,7 +188,7 @@ def _write(db: sqlite3.Connection, model: DomainModel, workdir: Path, store: Pat
         for key, ids in sorted(table.empties.items()):
             label = w.types.get(name) or w.labels[name][-1]
             entry: dict[str, Any] = {"match": match, "label": label, "key": key, "ids": ids}
-            if (match, key) in ALWAYS_LISTS:  # absent means [] here: one pass sets them all
+            if key in table.counted:  # absent means [] here: one pass sets them all
                 entry["ids"] = None
                 if entry in files.empty_lists:
                     continue
