@@ -19,6 +19,7 @@ from graph_service.cli.common import FORCE, STATE, console
 from graph_service.output_paths import check_path_text
 from graph_service.stores import is_neo4j_url
 from graph_service.stores import neo4j_bulk_run as bulk
+from graph_service.stores.neo4j_admin_import import DEFAULT_MEMORY
 
 _REPO_HOME = Path(__file__).resolve().parents[2] / ".neo4j"
 
@@ -39,6 +40,8 @@ def neo4j_import(
                                "scripts/neo4j-server.sh and finish (indexes, empty lists)."),
     bolt_port: int = typer.Option(None, "--bolt-port", envvar="SURVGRAPH_NEO4J_BOLT_PORT",
                                   help="Bolt port for --start (the script's default: 7687)."),
+    memory: str = typer.Option(DEFAULT_MEMORY, "--import-memory", help="The importer's "
+                               "off-heap memory (--max-off-heap-memory: 2g, 512m, 50%)."),
     force: bool = FORCE,
 ) -> None:
     """Bulk-import an embedded store into a new Neo4j database (server stopped)."""
@@ -51,7 +54,7 @@ def neo4j_import(
     console.print(f"the Neo4j server of {home} must be stopped: the import writes its "
                   "store files offline")
     started = time.perf_counter()
-    prepared = bulk.prepare(source, home, database, folder, force=force)
+    prepared = bulk.prepare(source, home, database, folder, force=force, memory=memory)
     counts = ", ".join(f"{n:,} {label}" for label, n in prepared.files.counts.items())
     console.print(f"wrote {prepared.workdir} ({counts}) in "
                   f"{time.perf_counter() - started:.1f} s")

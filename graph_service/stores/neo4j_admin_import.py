@@ -33,6 +33,8 @@ _DATABASE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.-]{0,62}$")
 # neo4j-admin splits file lists on commas and reads a file name as a regular expression.
 _PLAIN_PATH = re.compile(r"^[A-Za-z0-9_./-]+$")
 _FIX_CHUNK = 5000
+DEFAULT_MEMORY = "2g"
+_MEMORY = re.compile(r"^[0-9]+([kKmMgG]|%)?$")
 
 
 def check_database_name(name: str) -> str:
@@ -103,15 +105,21 @@ def check_target(home: Path, database: str) -> None:
                 "(survgraph --store bolt://... load ...), or import into a fresh Neo4j home")
 
 
-def import_command(admin: list[str], files: ImportFiles, database: str, report: Path
-                   ) -> list[str]:
-    """The full neo4j-admin command line (arguments, no shell)."""
+def import_command(admin: list[str], files: ImportFiles, database: str, report: Path,
+                   memory: str = DEFAULT_MEMORY) -> list[str]:
+    """The full neo4j-admin command line (arguments, no shell). `memory` is the importer's
+    off-heap budget: its default, 90% of the *free* memory, is a few hundred MB on a machine
+    whose memory the page cache holds, and the import then fails at once."""
+    if not _MEMORY.match(memory):
+        raise ValueError(f"{memory!r} is not a memory size (e.g. 2g, 512m, 50%)")
     command = [*admin, "database", "import", "full", check_database_name(database),
                f"--array-delimiter=U+{ord(files.array_delimiter):04X}",
-               f"--report-file={report}"]
-    multiline = [str(d) for *_rest, d, many in (*files.nodes, *files.relationships) if many]
-    if multiline:
-        command += ["--multiline-fields-format=v2", f"--multiline-fields={','.join(multiline)}"]
+               f"--report-file={report}", f"--max-off-heap-memory={memory}"]
+    # Values with a newline (`_search` joins terms with one) need the multi-line reader. Its
+    # per-file form (--multiline-fields-format=v2) fails on 5.26.28 once a file outgrows the
+    # 4 MB read buffer ("Weird input data, found CR outside a text cell"): v1, every file.
+    if any(many for *_rest, many in (*files.nodes, *files.relationships)):
+        command.append("--multiline-fields=true")
     for labels, header, data, _many in files.nodes:
         command.append(f"--nodes={':'.join(identifier(x) for x in labels)}={header},{data}")
     for rel_type, header, data, _many in files.relationships:

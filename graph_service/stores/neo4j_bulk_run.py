@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ class Prepared:
 
 
 def prepare(store: Path, home: Path, database: str, workdir: Path, force: bool = False,
-            model: DomainModel | None = None) -> Prepared:
+            model: DomainModel | None = None, memory: str = admin.DEFAULT_MEMORY) -> Prepared:
     """Refuse an unfit target first, then write every file into `workdir`."""
     admin.check_database_name(database)
     home = home.expanduser().resolve()
@@ -45,7 +46,8 @@ def prepare(store: Path, home: Path, database: str, workdir: Path, force: bool =
         db.close()
     manifest = admin.write_manifest(files, workdir / MANIFEST, store, force)
     tool = admin.admin_tool(home)
-    command = admin.import_command(tool or ["neo4j-admin"], files, database, workdir / REPORT)
+    command = admin.import_command(tool or ["neo4j-admin"], files, database, workdir / REPORT,
+                                   memory)
     return Prepared(files, command, tool is not None, admin.shell_line(command, home), manifest,
                     workdir)
 
@@ -93,14 +95,19 @@ def finish(url: str, manifest: Path) -> dict[str, Any]:
     from graph_service.stores import open_store
     from graph_service.stores.neo4j_store import Neo4jStore
 
+    started = time.perf_counter()
     store = open_store(url)
     try:
         if not isinstance(store, Neo4jStore):
             raise ValueError(f"{url} is not a Neo4j store")
+        opened = time.perf_counter()
         with store._session() as session:  # the store's own session: its database, its errors
             empty = admin.set_empty_lists(session, admin.read_manifest(manifest)["empty_lists"])
+        done = time.perf_counter()
         stats = store.stats()
     finally:
         store.close()
     return {"empty_lists_set": empty, "nodes": sum(stats.nodes.values()),
-            "ties": sum(stats.relationships.values())}
+            "ties": sum(stats.relationships.values()),
+            "schema_seconds": round(opened - started, 2),
+            "empty_lists_seconds": round(done - opened, 2)}
