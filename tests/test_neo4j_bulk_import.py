@@ -237,3 +237,25 @@ def test_values_keep_their_neo4j_types(tmp_path: Path) -> None:
         "boolean", "long", "double", "string", "string[]", "long[]"]
     with pytest.raises(ValueError, match="cannot store"):
         value_type([1, "a"])
+
+
+def test_a_value_holding_the_delimiter_gets_another(tmp_path: Path) -> None:
+    from graph_service.records import Batch, Node
+    from graph_service.stores.neo4j_bulk_import import open_staging, write_import_files
+
+    stage = tmp_path / "stage.db"
+    staging = EmbeddedStore(stage)
+    try:
+        staging.upsert(Batch([Node("company:acme", "Company", "ACME", ["AC\x1fME"], {},
+                                   ["source:x"], "2024-01-01", "2024-01-01")], []))
+        model = staging.model
+    finally:
+        staging.close()
+    db = open_staging(stage)
+    try:
+        files = write_import_files(db, model, tmp_path / "work", stage)
+    finally:
+        db.close()
+    assert files.array_delimiter == "\x1e"
+    data = (tmp_path / "work" / "entity-Company-0.csv").read_text(encoding="utf-8")
+    assert '"AC\x1fME"' in data and not list((tmp_path / "work").glob(".*.part"))

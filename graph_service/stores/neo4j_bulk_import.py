@@ -40,9 +40,9 @@ from graph_service.neo4j_schema import (
     identifier,
 )
 from graph_service.stores.neo4j_bulk_csv import SCHEMA_TYPES, BulkTable, DelimiterClash
+from graph_service.stores.neo4j_view_cypher import VALUE_PREFIX
 from graph_service.text import fold
 
-VALUE_PREFIX = "v_"  # neo4j_view_cypher.VALUE_PREFIX (a stated value's key on a Fragment)
 _EDGE_FIELDS = ("status", "sources", "first_seen", "last_seen")
 _FRAGMENT_COLUMNS = [
     ("id", "string"), ("entity", "string"), ("is_edge", "boolean"), ("kind", "string"),
@@ -108,7 +108,7 @@ def write_import_files(db: sqlite3.Connection, model: DomainModel, workdir: Path
         try:
             return _write(db, model, workdir, store, force, delimiter)
         except DelimiterClash:
-            force = True  # our own files of the attempt before
+            continue  # the attempt removed its own files
     raise ValueError("every array delimiter tried occurs in some value; cannot write the files")
 
 
