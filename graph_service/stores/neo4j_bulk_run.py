@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph_service.config import get_settings
 from graph_service.domain_model import DomainModel, load_model
+from graph_service.neo4j_schema import schema_statements
 from graph_service.stores import neo4j_admin_import as admin
 from graph_service.stores.neo4j_bulk_import import ImportFiles, open_staging, write_import_files
 
 MANIFEST = "empty-lists.json"
 REPORT = "import.report"
 LOG = "neo4j-admin-import.log"
+INDEX_TIMEOUT = 3600  # seconds to wait for the indexes to be populated
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "neo4j-server.sh"
 
 
@@ -89,13 +92,30 @@ def stop_server(home: Path) -> None:
     _script(home.expanduser().resolve(), "stop", None)
 
 
+def _create_schema(url: str, timeout: int = INDEX_TIMEOUT) -> None:
+    """Neo4jStore's constraints and indexes, waited for longer than its own open does (120 s):
+    populating them over a large import takes longer. Its open then finds them all there."""
+    from neo4j import GraphDatabase
+
+    settings = get_settings()
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+    auth = (settings.neo4j_user, password) if password is not None else None
+    with GraphDatabase.driver(url, auth=auth) as driver, driver.session(
+            database=settings.neo4j_database) as session:
+        for statement in schema_statements(load_model()):
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes($seconds)", seconds=timeout).consume()
+
+
 def finish(url: str, manifest: Path) -> dict[str, Any]:
-    """Open the imported database as a store (Neo4jStore creates every constraint and index on
-    connect and waits for them), then write the empty lists; returns the counts."""
+    """Create every constraint and index of the Neo4j store on the imported database (as
+    Neo4jStore does on connect, with a longer wait), open it as a store, then write the empty
+    lists; returns the counts."""
     from graph_service.stores import open_store
     from graph_service.stores.neo4j_store import Neo4jStore
 
     started = time.perf_counter()
+    _create_schema(url)
     store = open_store(url)
     try:
         if not isinstance(store, Neo4jStore):
