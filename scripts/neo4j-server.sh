@@ -512,9 +512,10 @@ cmd_admin_import() {
   local database="${1:-}"
   [[ "$database" =~ ^[A-Za-z0-9][A-Za-z0-9.-]*$ ]] || die "admin-import needs a database name first (e.g. neo4j), not '${database}'"
   shift
-  local arg
+  local arg report=("--report-file=$LOG_DIR/import.report")
   for arg in "$@"; do
     [[ "$arg" != --overwrite-destination* ]] || die "admin-import never overwrites a database (--overwrite-destination refused)"
+    [[ "$arg" != --report-file* ]] || report=()   # else neo4j-admin writes it in the current folder
   done
   [[ -z "$(running_pid)" ]] || die "Neo4j is running from $NEO4J_HOME; stop it first (the import writes the store offline)."
   if [[ -e "$DATA_DIR/databases/$database" || -e "$DATA_DIR/transactions/$database" ]]; then
@@ -524,11 +525,11 @@ cmd_admin_import() {
   is_installed || cmd_install
   compgen -G "$LIB_DIR/neo4j-import-tool-$NEO4J_VERSION.jar" >/dev/null \
     || die "$LIB_DIR has no neo4j-import-tool-$NEO4J_VERSION.jar; run '$0 install' again"
-  mkdir -p "$DATA_DIR" "$NEO4J_HOME/plugins"
+  mkdir -p "$DATA_DIR" "$LOG_DIR" "$NEO4J_HOME/plugins"
   [[ -f "$CONF_DIR/neo4j.conf" ]] || write_conf
   NEO4J_HOME="$NEO4J_HOME" NEO4J_CONF="$CONF_DIR" \
     "$JAVA" -cp "$LIB_DIR/*" org.neo4j.server.startup.Neo4jAdminCommand \
-    database import full "$database" "$@"
+    database import full "$database" "${report[@]}" "$@"
 }
 
 usage() {
