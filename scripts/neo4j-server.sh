@@ -5,7 +5,7 @@
 # background on 127.0.0.1 with its home in .neo4j/ at the repository root (git-ignored).
 # See docs/neo4j-without-docker.md for the verified steps, timings and pitfalls.
 #
-# Usage: scripts/neo4j-server.sh {install|start|wait|stop|status|restart|reset|env}
+# Usage: scripts/neo4j-server.sh {install|start|wait|stop|status|restart|reset|env|admin-import}
 #
 #   install  Gather the jars into $NEO4J_HOME/lib with Maven (skipped if already
 #            assembled for the same version). Needs java (17 or 21) and mvn.
@@ -21,6 +21,11 @@
 #   restart  stop + start.
 #   reset    Delete data/ and logs/ (server must be stopped); keeps the jars.
 #   env      Print the connection settings as shell assignments.
+#   admin-import DATABASE ARGS...
+#            Run `neo4j-admin database import full DATABASE ARGS...` of this home (the
+#            org.neo4j:neo4j-import-tool jar, through the admin launcher), server stopped.
+#            Refuses --overwrite-destination and an existing database: it only creates one.
+#            `survgraph neo4j-import` writes the files and runs the same tool.
 #
 # Environment (all optional):
 #   SURVGRAPH_NEO4J_VERSION       Neo4j version (default 5.26.28)
@@ -503,6 +508,30 @@ cmd_env() {
   fi
 }
 
+cmd_admin_import() {
+  local database="${1:-}"
+  [[ "$database" =~ ^[A-Za-z0-9][A-Za-z0-9.-]*$ ]] || die "admin-import needs a database name first (e.g. neo4j), not '${database}'"
+  shift
+  local arg report=("--report-file=$LOG_DIR/import.report")
+  for arg in "$@"; do
+    [[ "$arg" != --overwrite-destination* ]] || die "admin-import never overwrites a database (--overwrite-destination refused)"
+    [[ "$arg" != --report-file* ]] || report=()   # else neo4j-admin writes it in the current folder
+  done
+  [[ -z "$(running_pid)" ]] || die "Neo4j is running from $NEO4J_HOME; stop it first (the import writes the store offline)."
+  if [[ -e "$DATA_DIR/databases/$database" || -e "$DATA_DIR/transactions/$database" ]]; then
+    die "database '$database' already exists in $DATA_DIR; the import only creates a new one (never overwrites)."
+  fi
+  find_java
+  is_installed || cmd_install
+  compgen -G "$LIB_DIR/neo4j-import-tool-$NEO4J_VERSION.jar" >/dev/null \
+    || die "$LIB_DIR has no neo4j-import-tool-$NEO4J_VERSION.jar; run '$0 install' again"
+  mkdir -p "$DATA_DIR" "$LOG_DIR" "$NEO4J_HOME/plugins"
+  [[ -f "$CONF_DIR/neo4j.conf" ]] || write_conf
+  NEO4J_HOME="$NEO4J_HOME" NEO4J_CONF="$CONF_DIR" \
+    "$JAVA" -cp "$LIB_DIR/*" org.neo4j.server.startup.Neo4jAdminCommand \
+    database import full "$database" "${report[@]}" "$@"
+}
+
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
 }
@@ -518,6 +547,7 @@ main() {
     restart) take_lock; cmd_stop; cmd_start ;;
     reset)   take_lock; cmd_reset ;;
     env)     cmd_env ;;
+    admin-import) shift; take_lock; cmd_admin_import "$@" ;;
     -h|--help|help) usage ;;
     *) usage >&2; die "unknown or missing subcommand '${sub}'" ;;
   esac

@@ -15,6 +15,7 @@ from graph_service.cli.export_cmd import register as register_export
 from graph_service.cli.judge import register as register_judge
 from graph_service.cli.load import load_app
 from graph_service.cli.maps import map_app
+from graph_service.cli.neo4j_import import register as register_neo4j_import
 from graph_service.cli.schema_cmd import schema_app
 from graph_service.cli.serve import register as register_serve
 from graph_service.cli.tagging_eval import register as register_tagging_eval
@@ -50,6 +51,7 @@ app.add_typer(bench_app, name="bench")
 register_admin(app)
 register_export(app)
 register_judge(app)
+register_neo4j_import(app)
 register_serve(app)
 register_tagging_eval(app)
 

@@ -1,0 +1,336 @@
+"""An embedded store as the files of `neo4j-admin database import full`: the Neo4j store's whole
+layout, written from the embedded store's tables (the staging area of a large first load).
+
+The Neo4j store (neo4j_store.py, neo4j_view.py, neo4j_judgements.py) keeps, and so the files
+hold, exactly:
+- `:Fragment` per statement (`fragments`): its columns, the body's name, aliases, sources,
+  status and values (`v_<key>`), and for node statements the folded `terms` and `fold_name`;
+- `:Ident {entity, kind, prop, value, is_key}` (`identity`), `:Canon {entity, canonical, kind}`
+  (`canon`), `:Judgement {id, verdict, a, b, kind, why, who, when}` (`judgements`);
+- one `:SurvgraphMeta {key: 'generation', token}`;
+- the view: `:Entity:<Kind>` per view node (`nodes`, `terms`) and a relationship of its type per
+  view tie (`edges`), with the properties the generated Cypher gives them.
+The embedded view and the Neo4j view are the same function of the statements (the contract
+suite compares their exports), so the view is copied, not recomputed. Labels and types come from
+the schema only (`identifier`); a kind or type the schema does not know is refused.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from graph_service.domain_model import DomainModel
+from graph_service.neo4j_schema import (
+    CANON,
+    ENTITY,
+    FRAGMENT,
+    IDENT,
+    JUDGEMENT,
+    META,
+    SEARCH,
+    SORT_NAME,
+    TERMS,
+    identifier,
+)
+from graph_service.stores.neo4j_bulk_csv import SCHEMA_TYPES, BulkTable, DelimiterClash
+from graph_service.stores.neo4j_view_cypher import VALUE_PREFIX
+from graph_service.text import fold
+
+_EDGE_FIELDS = ("status", "sources", "first_seen", "last_seen")
+_FRAGMENT_COLUMNS = [
+    ("id", "string"), ("entity", "string"), ("is_edge", "boolean"), ("kind", "string"),
+    ("src", "string"), ("dst", "string"), ("source", "string"), ("record", "string"),
+    ("origin", "string"), ("rank", "long"), ("body", "string"), ("first_seen", "string"),
+    ("last_seen", "string"), ("name", "string"), ("aliases", "string[]"),
+    ("sources", "string[]"), ("status", "string"),
+]
+_NODE_COLUMNS = [
+    ("name", "string"), ("aliases", "string[]"), ("sources", "string[]"),
+    ("first_seen", "string"), ("last_seen", "string"), (TERMS, "string[]"),
+    (SEARCH, "string"), (SORT_NAME, "string"),
+]
+_EDGE_COLUMNS = [("status", "string"), ("sources", "string[]"), ("first_seen", "string"),
+                 ("last_seen", "string")]
+_JUDGEMENT_KEYS = ("id", "verdict", "a", "b", "kind", "why", "who", "when")
+# Delimiters tried in turn: control and private-use characters no text is expected to hold.
+ARRAY_DELIMITERS = ("\x1f", "\x1e", "\x1d", "\x1c", "\ue000", "\ue001")
+# Keys the incremental path always writes as a list (absent after the import means empty).
+ALWAYS_LISTS = {("fragment", "aliases"), ("fragment", "sources"), ("fragment", "terms"),
+                ("node", "aliases"), ("node", "sources"), ("node", TERMS)}
+ENTITY_ID = f"id:ID({ENTITY})"
+START, END = f":START_ID({ENTITY})", f":END_ID({ENTITY})"
+
+
+@dataclass
+class ImportFiles:
+    """What was written: the groups of files for `--nodes` / `--relationships`, the empty
+    lists to set after the import (the importer cannot write them), and counts."""
+
+    workdir: Path
+    array_delimiter: str
+    nodes: list[tuple[list[str], Path, Path, bool]] = field(default_factory=list)
+    relationships: list[tuple[str, Path, Path, bool]] = field(default_factory=list)
+    # {"match": "fragment" | "node" | "edge", "label": ..., "key": ..., "ids": [...]}
+    empty_lists: list[dict[str, Any]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def manifest(self) -> dict[str, Any]:
+        return {"array_delimiter": self.array_delimiter, "empty_lists": self.empty_lists,
+                "counts": self.counts}
+
+
+def open_staging(path: Path) -> sqlite3.Connection:
+    """The embedded store, read-only, in one snapshot (a writer meanwhile changes nothing)."""
+    if not path.is_file():
+        raise ValueError(f"no embedded store at {path}")
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    needed = {"fragments", "identity", "canon", "judgements", "nodes", "edges", "terms"}
+    if not needed <= tables:
+        db.close()
+        raise ValueError(f"{path} is not an embedded store of this release (open it with "
+                         "survgraph once: older stores are converted on open)")
+    db.execute("BEGIN")
+    return db
+
+
+def write_import_files(db: sqlite3.Connection, model: DomainModel, workdir: Path, store: Path,
+                       force: bool = False) -> ImportFiles:
+    """Write every file, trying the next array delimiter when an element holds one."""
+    for delimiter in ARRAY_DELIMITERS:
+        try:
+            return _write(db, model, workdir, store, force, delimiter)
+        except DelimiterClash:
+            continue  # the attempt removed its own files
+    raise ValueError("every array delimiter tried occurs in some value; cannot write the files")
+
+
+class _Writer:
+    def __init__(self, model: DomainModel, workdir: Path, store: Path, force: bool,
+                 delimiter: str) -> None:
+        self.model, self.workdir, self.store, self.force = model, workdir, store, force
+        self.delimiter = delimiter
+        self.tables: dict[str, tuple[str, BulkTable]] = {}  # name -> (match, table)
+        self.labels: dict[str, list[str]] = {}
+        self.types: dict[str, str] = {}
+
+    def table(self, name: str, match: str, lead: list[str], columns: list[tuple[str, str]],
+              labels: list[str] | None = None, rel_type: str | None = None) -> BulkTable:
+        found = self.tables.get(name)
+        if found is not None:
+            return found[1]
+        counted = frozenset(key for m, key in ALWAYS_LISTS if m == match)
+        table = BulkTable(self.workdir, name, lead, columns, self.delimiter, self.store,
+                          self.force, counted=counted)
+        self.tables[name] = (match, table)
+        if labels is not None:
+            self.labels[name] = labels
+        if rel_type is not None:
+            self.types[name] = rel_type
+        return table
+
+    def kind(self, kind: str) -> str:
+        if kind not in self.model.kinds:
+            raise ValueError(f"the store holds a node of kind {kind!r}, which the schema lacks")
+        return identifier(kind)
+
+    def rel(self, rel_type: str) -> str:
+        if rel_type not in self.model.relationships:
+            raise ValueError(f"the store holds a tie of type {rel_type!r}, which the schema lacks")
+        return identifier(rel_type)
+
+    def props(self, owner: str, is_edge: bool) -> list[tuple[str, str]]:
+        specs = (self.model.relationship_properties if is_edge
+                 else self.model.kinds[owner].properties)
+        return [(key, SCHEMA_TYPES[spec.type]) for key, spec in sorted(specs.items())
+                if not (is_edge and key in _EDGE_FIELDS)]
+
+
+def _write(db: sqlite3.Connection, model: DomainModel, workdir: Path, store: Path, force: bool,
+           delimiter: str) -> ImportFiles:
+    workdir.mkdir(parents=True, exist_ok=True)
+    w = _Writer(model, workdir, store, force, delimiter)
+    counts: dict[str, int] = {}
+    ok = False
+    try:
+        counts[FRAGMENT] = _fragments(db, w)
+        counts[IDENT] = _simple(db, w, IDENT, "SELECT entity, kind, prop, value, is_key FROM "
+                                "identity", [("entity", "string"), ("kind", "string"),
+                                             ("prop", "string"), ("value", "string"),
+                                             ("is_key", "long")])
+        counts[CANON] = _simple(db, w, CANON, "SELECT entity, canonical, kind FROM canon",
+                                [("entity", "string"), ("canonical", "string"),
+                                 ("kind", "string")])
+        counts[JUDGEMENT] = _judgements(db, w)
+        meta = w.table("meta", "none", [], [("key", "string"), ("token", "string")], [META])
+        meta.write((), ["generation", str(uuid.uuid4())])
+        counts[META] = 1
+        counts[ENTITY] = _view_nodes(db, w)
+        counts["ties"] = _view_edges(db, w)
+        ok = True
+    finally:
+        for _match, table in w.tables.values():
+            table.close(keep=ok)
+    files = ImportFiles(workdir, delimiter, counts=counts)
+    for name, (match, table) in sorted(w.tables.items()):
+        for header, data, multiline in table.file_groups():
+            if name in w.types:
+                files.relationships.append((w.types[name], header, data, multiline))
+            else:
+                files.nodes.append((w.labels[name], header, data, multiline))
+        for key, ids in sorted(table.empties.items()):
+            label = w.types.get(name) or w.labels[name][-1]
+            entry: dict[str, Any] = {"match": match, "label": label, "key": key, "ids": ids}
+            if key in table.counted:  # absent means [] here: one pass sets them all
+                entry["ids"] = None
+                if entry in files.empty_lists:
+                    continue
+            files.empty_lists.append(entry)
+    return files
+
+
+def _rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[Any, ...]]:
+    cursor = db.execute(sql)
+    while rows := cursor.fetchmany(5000):
+        yield from rows
+
+
+class _Kinds:
+    """Per kind or type: its table and the keys of its stated values (positional columns)."""
+
+    def __init__(self, w: _Writer) -> None:
+        self.w = w
+        self.found: dict[tuple[str, str], tuple[BulkTable, list[str], set[str]]] = {}
+
+    def get(self, what: str, kind: str) -> tuple[BulkTable, list[str], set[str]]:
+        found = self.found.get((what, kind))
+        if found is None:
+            found = self.found[(what, kind)] = self._make(what, kind)
+        return found
+
+    def _make(self, what: str, kind: str) -> tuple[BulkTable, list[str], set[str]]:
+        w = self.w
+        is_edge = what in ("fragment-tie", "tie")
+        label = w.rel(kind) if is_edge else w.kind(kind)
+        props = w.props(kind, is_edge)
+        keys = [key for key, _t in props]
+        if what.startswith("fragment"):
+            extra = [] if is_edge else [("terms", "string[]"), ("fold_name", "string")]
+            columns = [*_FRAGMENT_COLUMNS, *extra, *((VALUE_PREFIX + k, t) for k, t in props)]
+            table = w.table(f"{what}-{label}", "fragment", [], columns, [FRAGMENT])
+        elif is_edge:
+            table = w.table(f"tie-{label}", "edge", [START, END], [*_EDGE_COLUMNS, *props],
+                            rel_type=label)
+        else:
+            table = w.table(f"entity-{label}", "node", [ENTITY_ID], [*_NODE_COLUMNS, *props],
+                            [ENTITY, label])
+        return table, keys, set(keys)
+
+
+def _stated(owner: str, properties: dict[str, Any], keys: list[str], known: set[str]
+            ) -> list[Any]:
+    """The values in column order; a key the schema does not name is refused."""
+    if not properties.keys() <= known:
+        unknown = sorted(properties.keys() - known)[0]
+        raise ValueError(f"{owner} states {unknown!r}, which the schema does not name")
+    return [properties.get(key) for key in keys]
+
+
+def _fragments(db: sqlite3.Connection, w: _Writer) -> int:
+    count = 0
+    kinds = _Kinds(w)
+    terms_of: dict[tuple[str, tuple[str, ...]], tuple[list[str], str]] = {}
+    for row in _rows(db, "SELECT id, entity, is_edge, kind, src, dst, source, record, origin, "
+                         "rank, body, first_seen, last_seen FROM fragments"):
+        (fid, entity, is_edge, kind, src, dst, source, record, origin, rank, body,
+         first_seen, last_seen) = row
+        is_edge = bool(is_edge)
+        table, keys, known = kinds.get("fragment-tie" if is_edge else "fragment-node", kind)
+        data = orjson.loads(body)
+        values = [fid, entity, is_edge, kind, src, dst, source, record, origin, rank, body,
+                  first_seen, last_seen, data.get("name"), data.get("aliases"),
+                  data["sources"], data.get("status")]
+        if not is_edge:
+            # neo4j_view.append_and_refresh: sorted(search_terms(node)), fold(node.name)
+            name, aliases = data["name"], data.get("aliases", [])
+            key = (name, tuple(aliases))
+            found = terms_of.get(key)
+            if found is None:
+                if len(terms_of) > 100_000:
+                    terms_of.clear()
+                found = terms_of[key] = (sorted({fold(t) for t in (name, *aliases) if t}),
+                                         fold(name))
+            values += found
+        values += _stated(kind, data["properties"], keys, known)
+        table.write((), values, fid)
+        count += 1
+    return count
+
+
+def _simple(db: sqlite3.Connection, w: _Writer, label: str, sql: str,
+            columns: list[tuple[str, str]]) -> int:
+    table = w.table(label.lower(), "none", [], columns, [label])
+    count = 0
+    for row in _rows(db, sql):
+        table.write((), row)
+        count += 1
+    return count
+
+
+def _judgements(db: sqlite3.Connection, w: _Writer) -> int:
+    # neo4j_judgements: SET j = to_dict() (every field a string)
+    table = w.table("judgement", "none", [], [(k, "string") for k in _JUDGEMENT_KEYS],
+                    [JUDGEMENT])
+    count = 0
+    for (body,) in _rows(db, "SELECT body FROM judgements"):
+        data = orjson.loads(body)
+        table.write((), [None if data.get(k) is None else str(data[k]) for k in _JUDGEMENT_KEYS])
+        count += 1
+    return count
+
+
+def _view_nodes(db: sqlite3.Connection, w: _Writer) -> int:
+    """neo4j_view_cypher.refresh_nodes_statement's properties, from `nodes` and `terms`."""
+    count = 0
+    kinds = _Kinds(w)
+    sql = ("SELECT n.id, n.kind, n.name, n.body, (SELECT json_group_array(term) FROM "
+           "(SELECT t.term FROM terms AS t WHERE t.id = n.id ORDER BY t.term)) FROM nodes AS n")
+    for node_id, kind, name, body, terms in _rows(db, sql):
+        table, keys, known = kinds.get("node", kind)
+        data = orjson.loads(body)
+        folded = sorted(orjson.loads(terms))
+        values = [name, data["aliases"], data["sources"], data["first_seen"], data["last_seen"],
+                  folded, _search(folded), fold(name),
+                  *_stated(kind, data["properties"], keys, known)]
+        table.write((node_id,), values, node_id)
+        count += 1
+    return count
+
+
+def _search(terms: list[str]) -> str:
+    """The Cypher's reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE '\\n' END + t):
+    newline-joined, except after a still-empty prefix."""
+    text = ""
+    for term in terms:
+        text = term if text == "" else f"{text}\n{term}"
+    return text
+
+
+def _view_edges(db: sqlite3.Connection, w: _Writer) -> int:
+    count = 0
+    kinds = _Kinds(w)
+    for src, rel_type, dst, body in _rows(db, "SELECT src, type, dst, body FROM edges"):
+        table, keys, known = kinds.get("tie", rel_type)
+        data = orjson.loads(body)
+        values = [data["status"], data["sources"], data["first_seen"], data["last_seen"],
+                  *_stated(rel_type, data["properties"], keys, known)]
+        table.write((src, dst), values, [src, dst])
+        count += 1
+    return count
