@@ -1,0 +1,115 @@
+"""The measured phases of `survgraph bench load`, each run in a child process of its own.
+
+A phase is a module-level function taking plain values and returning a dict; `in_child` runs
+it in a fresh (spawned) interpreter and adds that process's peak resident memory, so the
+embedded load, the Neo4j load and the references each get a figure of their own, none
+inflated by what an earlier phase allocated.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import resource
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from graph_service.bench.sqlite_ceiling import table_counts
+
+
+def _measured(phase: Callable[..., dict[str, Any]], kwargs: dict[str, Any]) -> dict[str, Any]:
+    result = phase(**kwargs)
+    # Linux reports KiB: the child's own peak, its parent's memory not included.
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return result
+
+
+def in_child(phase: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
+    """Run `phase(**kwargs)` in a new process; its result with the process's peak RSS."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(_measured, phase, kwargs).result()
+
+
+def _rate(rows: int, seconds: float) -> int | None:
+    return round(rows / seconds) if seconds else None
+
+
+# -- the file -----------------------------------------------------------------------------------
+
+
+def generate_phase(path: str, rows: int, vendors: int) -> dict[str, Any]:
+    from loaders.synthetic import write_synthetic_csv
+
+    started = time.perf_counter()
+    write_synthetic_csv(Path(path), rows, vendors)
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": round(seconds, 2), "rows_per_s": _rate(rows, seconds),
+            "file_mb": round(Path(path).stat().st_size / 1e6, 1)}
+
+
+# -- our load -----------------------------------------------------------------------------------
+
+
+def load_file(store: Any, path: Path, batch_size: int) -> tuple[int, int]:
+    """THE call of the load pipeline (the one place to adapt when its interface changes):
+    load the prime-award file into `store`; (rows read, rows rejected)."""
+    from loaders.pipeline import Pipeline
+    from loaders.usaspending import PrimeAwardsCsv
+
+    summary = Pipeline(store, batch_size=batch_size).run([PrimeAwardsCsv(path)])
+    return summary.rows, summary.rejected
+
+
+def _view_counts(store: Any) -> dict[str, Any]:
+    stats = store.stats()
+    return {"nodes": sum(stats.nodes.values()), "ties": sum(stats.relationships.values()),
+            "nodes_by_kind": dict(sorted(stats.nodes.items())),
+            "ties_by_type": dict(sorted(stats.relationships.items()))}
+
+
+def embedded_phase(path: str, db: str, batch_size: int) -> dict[str, Any]:
+    """Our load into a fresh embedded store at `db` (left in place for the SQLite ceiling)."""
+    from graph_service.stores.embedded import EmbeddedStore
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    with EmbeddedStore(Path(db)) as store:
+        started = time.perf_counter()
+        rows, rejected = load_file(store, Path(path), batch_size)
+        seconds = time.perf_counter() - started
+        counts = _view_counts(store)
+    return {"rows": rows, "rejected": rejected, "seconds": round(seconds, 2),
+            "rows_per_s": _rate(rows, seconds), **counts,
+            "sql_rows_by_table": table_counts(Path(db))}
+
+
+def connect_neo4j(url: str) -> Any:
+    """A Neo4jStore on `url` with the configured credentials (SURVGRAPH_NEO4J_*)."""
+    from graph_service.config import get_settings
+    from graph_service.stores.neo4j_store import Neo4jStore
+
+    settings = get_settings()
+    password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
+    return Neo4jStore(url, user=settings.neo4j_user, password=password,
+                      database=settings.neo4j_database)
+
+
+def neo4j_phase(url: str, path: str, batch_size: int) -> dict[str, Any]:
+    """Our load into the EMPTIED Neo4j database at `url`, emptied again afterwards."""
+    from graph_service.bench.load_csv import graph_counts
+
+    store = connect_neo4j(url)
+    try:
+        store.clear()
+        started = time.perf_counter()
+        rows, rejected = load_file(store, Path(path), batch_size)
+        seconds = time.perf_counter() - started
+        counts = graph_counts(store)
+        store.clear()
+    finally:
+        store.close()
+    return {"rows": rows, "rejected": rejected, "seconds": round(seconds, 2),
+            "rows_per_s": _rate(rows, seconds), **counts}
