@@ -37,7 +37,7 @@ def like_for_like(report: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for ours, reference in PAIRS:
         a, b = report.get(ours), report.get(reference)
-        if not a or not b or a["rows"] != b["rows"]:
+        if not a or not b or "error" in a or "error" in b or a["rows"] != b["rows"]:
             continue
         rows = {}
         for group in ("nodes_by_kind", "ties_by_type"):
@@ -60,7 +60,9 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     table = Table("phase", "rows", "seconds", "rows/s", "peak RSS MB", "nodes", "ties")
     for name in PHASES:
         part = report.get(name)
-        if part:
+        if part and "error" in part:
+            table.add_row(name, "failed", part["error"][:200], "", "", "", "")
+        elif part:
             table.add_row(name, f"{part['rows']:,}", f"{part['seconds']}",
                           f"{part['rows_per_s'] or 0:,}", f"{part.get('peak_rss_mb', '')}",
                           f"{part['nodes']:,}" if "nodes" in part else "",

@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,16 @@ def _outputs(workdir: Path, rows: int, neo4j_rows: int) -> list[Path]:
     return [workdir / name for name in sorted(names)]
 
 
+def _phase(report: dict[str, Any], name: str, phase: Callable[..., dict[str, Any]],
+           **kwargs: Any) -> None:
+    """Run one phase in its own process into report[name]; a phase that fails is reported
+    as such (the other figures of the run are kept) and the command exits 1 at the end."""
+    try:
+        report[name] = in_child(phase, **kwargs)
+    except Exception as exc:  # any failure of the phase is its figure
+        report[name] = {"error": f"{type(exc).__name__}: {exc}"}
+
+
 def _neo4j_phases(report: dict[str, Any], url: str, folder: Path, path: Path, rows: int,
                   neo4j_rows: int, vendors: int, batch_size: int, import_dir: Path | None,
                   day: str) -> None:
@@ -52,16 +63,16 @@ def _neo4j_phases(report: dict[str, Any], url: str, folder: Path, path: Path, ro
     fewer rows than the file, LOAD CSV of the whole file as well (compared with embedded)."""
     folder_arg = str(import_dir) if import_dir else None
     small = path
-    if neo4j_rows != rows:  # the generator is deterministic: the first N rows of the file
+    if neo4j_rows and neo4j_rows != rows:  # deterministic: the first N rows of the file
         small = folder / _file_name(neo4j_rows)
         in_child(generate_phase, path=str(small), rows=neo4j_rows, vendors=vendors)
     if neo4j_rows:
-        report["neo4j"] = in_child(neo4j_phase, url=url, path=str(small), batch_size=batch_size)
-        report["neo4j_load_csv"] = in_child(load_csv_phase, url=url, path=str(small),
-                                            rows=neo4j_rows, import_dir=folder_arg, day=day)
+        _phase(report, "neo4j", neo4j_phase, url=url, path=str(small), batch_size=batch_size)
+        _phase(report, "neo4j_load_csv", load_csv_phase, url=url, path=str(small),
+               rows=neo4j_rows, import_dir=folder_arg, day=day)
     if neo4j_rows != rows:
-        report["neo4j_load_csv_full"] = in_child(load_csv_phase, url=url, path=str(path),
-                                                 rows=rows, import_dir=folder_arg, day=day)
+        _phase(report, "neo4j_load_csv_full", load_csv_phase, url=url, path=str(path),
+               rows=rows, import_dir=folder_arg, day=day)
 
 
 def bench_load(
@@ -114,9 +125,8 @@ def bench_load(
             _neo4j_phases(report, neo4j, folder, path, rows, n4_rows, vendors, batch_size,
                           neo4j_import_dir, today())
         if neo4j_admin_home is not None:
-            report["neo4j_admin_import"] = in_child(
-                admin_import_hook.admin_import_phase, store_path=str(db),
-                neo4j_home=str(neo4j_admin_home), rows=rows)
+            _phase(report, "neo4j_admin_import", admin_import_hook.admin_import_phase,
+                   store_path=str(db), neo4j_home=str(neo4j_admin_home), rows=rows)
     finally:
         if workdir is None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -127,3 +137,5 @@ def bench_load(
         typer.echo(json.dumps(report, indent=2))
     else:
         print_report(console, report)
+    if any("error" in part for part in report.values() if isinstance(part, dict)):
+        raise typer.Exit(1)
