@@ -57,14 +57,15 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     console.print(f"{report['rows']:,} rows, {report['vendors']:,} vendors, "
                   f"{report['generate']['file_mb']} MB file; {report['cpu_count']} CPUs; "
                   f"load average {start[0]:.2f} at start, {end[0]:.2f} at end")
-    table = Table("phase", "rows", "seconds", "rows/s", "peak RSS MB", "nodes", "ties")
+    table = Table("phase", "rows", "seconds", "rows/s", "CPU s", "peak RSS MB", "nodes", "ties")
     for name in PHASES:
         part = report.get(name)
         if part and "error" in part:
-            table.add_row(name, "failed", part["error"][:200], "", "", "", "")
+            table.add_row(name, "failed", part["error"][:200], "", "", "", "", "")
         elif part:
             table.add_row(name, f"{part['rows']:,}", f"{part['seconds']}",
-                          f"{part['rows_per_s'] or 0:,}", f"{part.get('peak_rss_mb', '')}",
+                          f"{part['rows_per_s'] or 0:,}", f"{part.get('cpu_seconds', '')}",
+                          f"{part.get('peak_rss_mb', '')}",
                           f"{part['nodes']:,}" if "nodes" in part else "",
                           f"{part['ties']:,}" if "ties" in part else "")
     console.print(table)
