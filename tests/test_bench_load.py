@@ -1,42 +1,114 @@
-"""`survgraph bench load`: a tiny smoke run (the figures come from larger runs, see the README)
-and the SQLite ceiling reference, which must copy every row the load wrote and nothing else."""
+"""`survgraph bench load`: a smoke run on both stores (not timed: the figures come from larger
+runs, docs/loading.md), the SQLite ceiling copying every table the load wrote, the LOAD CSV
+reference writing what our load writes, and the bulk-import hook refusing clearly."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
+import pytest
+from conftest import neo4j_credentials, neo4j_uri
 from typer.testing import CliRunner
 
-from graph_service.bench.sqlite_ceiling import TABLES, copy_seconds
+from graph_service.bench import admin_import_hook, load_csv
+from graph_service.bench.load_phases import embedded_phase, generate_phase
+from graph_service.bench.sqlite_ceiling import copy_tables, table_counts
 from graph_service.cli.main import app
 
+PHASES = ("generate", "polars_parse", "polars_typed", "embedded", "embedded_sqlite_ceiling",
+          "neo4j", "neo4j_load_csv")
+# Tables of the embedded store every load of this file writes: the view and its statements.
+WRITTEN = ("nodes", "edges", "terms", "lookup", "fragments", "identity", "entity_terms", "canon")
 
-def _row_counts(path: Path) -> dict[str, int]:
-    with sqlite3.connect(path) as db:
-        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # noqa: S608
 
-
-def test_bench_load_smoke_reports_pipeline_and_ceiling(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["bench", "load", "--rows", "300", "--vendors", "40", "--json",
-              "--workdir", str(tmp_path)])
+@pytest.mark.neo4j
+def test_bench_load_smoke_on_both_stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    user, password = neo4j_credentials()
+    monkeypatch.setenv("SURVGRAPH_NEO4J_USER", user)
+    monkeypatch.setenv("SURVGRAPH_NEO4J_PASSWORD", password)
+    rows = 2000
+    result = CliRunner().invoke(app, [
+        "bench", "load", "--rows", str(rows), "--vendors", "200", "--neo4j", neo4j_uri(),
+        "--json", "--workdir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
-    embedded = report["embedded"]
-    assert embedded["rows"] == 300 and embedded["rejected"] == 0
-    assert embedded["nodes"] > 300 and embedded["ties"] > 300
-    ceiling = report["embedded_sqlite_ceiling"]
-    assert ceiling["sql_rows"] == sum(_row_counts(tmp_path / "bench.db").values())
-    assert ceiling["rows_per_s"] > 0
+    report = json.loads(result.stdout)
+    # Every phase ran, in a process of its own, on every row of the same file.
+    for phase in PHASES:
+        assert report[phase]["rows"] == rows, phase
+        assert report[phase]["peak_rss_mb"] > 0, phase
+    assert report["embedded"]["rejected"] == report["neo4j"]["rejected"] == 0
+    assert report["polars_typed"]["unparsed_values"] == 0  # every amount and date typed
+    assert report["cpu_count"] >= 1
+    assert len(report["load_average_start"]) == len(report["load_average_end"]) == 3
+    # Both stores hold the same view, and the same statements behind it.
+    embedded, neo4j = report["embedded"], report["neo4j"]
+    assert embedded["nodes_by_kind"] == neo4j["nodes_by_kind"]
+    assert embedded["ties_by_type"] == neo4j["ties_by_type"]
+    tables = embedded["sql_rows_by_table"]
+    assert neo4j["statement_nodes"] == {"Fragment": tables["fragments"],
+                                        "Ident": tables["identity"], "Canon": tables["canon"]}
+    # The SQLite ceiling copied every table the load wrote, each to the loaded row count.
+    ceiling = report["embedded_sqlite_ceiling"]["tables"]
+    assert set(WRITTEN) <= set(ceiling)
+    for table, counts in ceiling.items():
+        assert counts["after_copy"] == counts["loaded"] == tables[table], table
+    assert report["embedded_sqlite_ceiling"]["sql_rows"] == sum(
+        c["copied"] for c in ceiling.values())
+    # The LOAD CSV reference writes our view exactly: the same count of every kind and type.
+    # (Its nodes are keyed a little differently: companies by UEI, lowered rather than slugged
+    # ids; on the synthetic file that changes no count.) It writes no statements.
+    reference = report["neo4j_load_csv"]
+    assert reference["nodes_by_kind"] == neo4j["nodes_by_kind"]
+    assert reference["ties_by_type"] == neo4j["ties_by_type"]
+    assert set(reference["statement_nodes"].values()) == {0}
+    for pair in ("neo4j vs neo4j_load_csv", "embedded vs neo4j_load_csv"):
+        assert report["like_for_like"][pair]["different"] == [], pair
+    assert {"Contract", "Company", "Agency", "Source"} <= set(reference["nodes_by_kind"])
+    assert {"CHILD_OF", "SUBSIDIARY_OF", "PART_OF", "AWARDED_TO"} <= set(
+        reference["ties_by_type"])
+    # Ratios, from figures of this run.
+    ratios = report["ratios"]
+    for name in ("embedded / polars parse", "embedded / polars chunked typed",
+                 "embedded / SQLite ceiling", "Neo4j incremental / LOAD CSV"):
+        assert ratios[name] > 0, name
+    assert ratios["embedded / SQLite ceiling"] == round(
+        embedded["rows_per_s"] / report["embedded_sqlite_ceiling"]["rows_per_s"], 4)
 
 
 def test_ceiling_copies_exactly_the_loaded_rows(tmp_path: Path) -> None:
-    CliRunner().invoke(app, ["bench", "load", "--rows", "50", "--vendors", "5",
-                             "--workdir", str(tmp_path)])
-    loaded = tmp_path / "bench.db"
-    counts = _row_counts(loaded)
-    seconds, written = copy_seconds(loaded, tmp_path / "copy.db")
-    assert seconds > 0 and written == sum(counts.values()) and counts["edges"] > 0
+    path, db = tmp_path / "awards.csv", tmp_path / "bench.db"
+    generate_phase(str(path), 50, 5)
+    loaded = embedded_phase(str(path), str(db), 2000)
+    copied = copy_tables(db, tmp_path / "copy.db")
+    counts = table_counts(db)
+    assert loaded["sql_rows_by_table"] == counts
+    assert copied["seconds"] > 0 and set(WRITTEN) <= set(copied["tables"])
+    for table, row in copied["tables"].items():
+        assert row["after_copy"] == counts[table], table
+        assert row["copied"] == counts[table] - row["fresh_store"], table
     assert not (tmp_path / "copy.db").exists()  # the scratch copy is removed
+
+
+def test_reference_script_names_only_schema_labels(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    statements = dict(load_csv.reference_statements())
+    assert list(statements) == ["sources", "rows", "catalog"]
+    assert all("{{" not in text for text in statements.values())
+    assert "LOAD CSV WITH HEADERS FROM $url" in statements["rows"]
+    bad = tmp_path / "bad.cypher"
+    bad.write_text("// == rows\nMERGE (v:{{Vendor}} {id: $id})\n")
+    monkeypatch.setattr(load_csv, "SCRIPT", bad)
+    with pytest.raises(ValueError, match="'Vendor' is no kind or tie type"):
+        load_csv.reference_statements()
+
+
+def test_bulk_import_hook_is_refused_clearly_without_its_module(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(admin_import_hook, "MODULE", "graph_service.no_such_import_module")
+    result = CliRunner().invoke(app, ["bench", "load", "--rows", "10", "--workdir",
+                                      str(tmp_path), "--neo4j-admin-home", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "the Neo4j bulk import is not in this build" in result.output
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written

@@ -1,0 +1,84 @@
+"""What `survgraph bench load` reports besides the phases: ratios, and the like-for-like check
+of the Neo4j reference against our load (node and tie counts by kind and type)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+# (name, numerator phase, denominator phase): rows/s over rows/s, both from the same run.
+RATIOS = (
+    ("embedded / polars parse", "embedded", "polars_parse"),
+    ("embedded / polars chunked typed", "embedded", "polars_typed"),
+    ("embedded / SQLite ceiling", "embedded", "embedded_sqlite_ceiling"),
+    ("Neo4j incremental / LOAD CSV", "neo4j", "neo4j_load_csv"),
+    ("Neo4j admin import / incremental", "neo4j_admin_import", "neo4j"),
+)
+# (ours, the reference): pairs of phases that loaded the same file.
+PAIRS = (("neo4j", "neo4j_load_csv"), ("embedded", "neo4j_load_csv_full"),
+         ("embedded", "neo4j_load_csv"))
+PHASES = ("generate", "polars_parse", "polars_typed", "embedded", "embedded_sqlite_ceiling",
+          "neo4j", "neo4j_load_csv", "neo4j_load_csv_full", "neo4j_admin_import")
+
+
+def ratios(report: dict[str, Any]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name, top, bottom in RATIOS:
+        a, b = report.get(top), report.get(bottom)
+        if a and b and a.get("rows_per_s") and b.get("rows_per_s") and a["rows"] == b["rows"]:
+            out[name] = round(a["rows_per_s"] / b["rows_per_s"], 4)
+    return out
+
+
+def like_for_like(report: dict[str, Any]) -> dict[str, Any]:
+    """Per kind and type, our count beside the reference's, for each pair on the same file."""
+    out: dict[str, Any] = {}
+    for ours, reference in PAIRS:
+        a, b = report.get(ours), report.get(reference)
+        if not a or not b or "error" in a or "error" in b or a["rows"] != b["rows"]:
+            continue
+        rows = {}
+        for group in ("nodes_by_kind", "ties_by_type"):
+            for name in sorted(set(a[group]) | set(b[group])):
+                rows[name] = [a[group].get(name, 0), b[group].get(name, 0)]
+        out[f"{ours} vs {reference}"] = {
+            "rows": a["rows"], "counts": rows,
+            "nodes": [a["nodes"], b["nodes"]], "ties": [a["ties"], b["ties"]],
+            "different": sorted(name for name, (x, y) in rows.items() if x != y),
+            "our_statement_nodes": a.get("statement_nodes"),
+        }
+    return out
+
+
+def print_report(console: Console, report: dict[str, Any]) -> None:
+    start, end = report["load_average_start"], report["load_average_end"]
+    console.print(f"{report['rows']:,} rows, {report['vendors']:,} vendors, "
+                  f"{report['generate']['file_mb']} MB file; {report['cpu_count']} CPUs; "
+                  f"load average {start[0]:.2f} at start, {end[0]:.2f} at end")
+    table = Table("phase", "rows", "seconds", "rows/s", "CPU s", "peak RSS MB", "nodes", "ties")
+    for name in PHASES:
+        part = report.get(name)
+        if part and "error" in part:
+            table.add_row(name, "failed", part["error"][:200], "", "", "", "", "")
+        elif part:
+            table.add_row(name, f"{part['rows']:,}", f"{part['seconds']}",
+                          f"{part['rows_per_s'] or 0:,}", f"{part.get('cpu_seconds', '')}",
+                          f"{part.get('peak_rss_mb', '')}",
+                          f"{part['nodes']:,}" if "nodes" in part else "",
+                          f"{part['ties']:,}" if "ties" in part else "")
+    console.print(table)
+    for name, value in report["ratios"].items():
+        console.print(f"  {name}: {value:.3f}x")
+    ceiling = report.get("embedded_sqlite_ceiling")
+    if ceiling:
+        console.print("  SQLite ceiling copied, per table: " + ", ".join(
+            f"{t} {row['copied']:,}" for t, row in ceiling["tables"].items()))
+    for pair, check in report["like_for_like"].items():
+        counts = ", ".join(f"{name} {x:,}/{y:,}" for name, (x, y) in check["counts"].items())
+        console.print(f"  {pair} ({check['rows']:,} rows), ours/reference: {counts}; "
+                      f"differ: {', '.join(check['different']) or 'none'}")
+        if check["our_statement_nodes"]:
+            console.print("    our statement nodes besides the view: " + ", ".join(
+                f"{k} {v:,}" for k, v in check["our_statement_nodes"].items()))
