@@ -1,6 +1,6 @@
 """`survgraph bench load`: a smoke run on both stores (not timed: the figures come from larger
 runs, docs/loading.md), the SQLite ceiling copying every table the load wrote, the LOAD CSV
-reference writing what our load writes, and the bulk-import hook refusing clearly."""
+reference writing what our load writes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from conftest import neo4j_credentials, neo4j_uri
 from typer.testing import CliRunner
 
-from graph_service.bench import admin_import_hook, load_csv
+from graph_service.bench import load_csv
 from graph_service.bench.load_phases import embedded_phase, generate_phase
 from graph_service.bench.sqlite_ceiling import copy_tables, table_counts
 from graph_service.cli.main import app
@@ -104,11 +104,3 @@ def test_reference_script_names_only_schema_labels(tmp_path: Path,
         load_csv.reference_statements()
 
 
-def test_bulk_import_hook_is_refused_clearly_without_its_module(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(admin_import_hook, "MODULE", "graph_service.no_such_import_module")
-    result = CliRunner().invoke(app, ["bench", "load", "--rows", "10", "--workdir",
-                                      str(tmp_path), "--neo4j-admin-home", str(tmp_path)])
-    assert result.exit_code == 2
-    assert "the Neo4j bulk import is not in this build" in result.output
-    assert list(tmp_path.iterdir()) == []  # refused before anything was written
