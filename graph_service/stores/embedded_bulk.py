@@ -22,9 +22,9 @@ from graph_service.statements import StatementBatch
 from graph_service.stores.base import WriteResult
 from graph_service.stores.embedded_view import append_statements, refresh
 
-# Statements per group: about 25k input rows of a prime-award file. The group's temp tables
-# (kept in memory) grow with it; past this the refresh gains little from a bigger group.
-DEFAULT_FLUSH_EVERY = 200_000
+# Statements per group: about 6k input rows of a prime-award file. The group's temp tables
+# (kept in memory) grow with it, about 2 kB a statement (a group of 200k took 450 MB).
+DEFAULT_FLUSH_EVERY = 50_000
 
 _CHUNK = 500
 
