@@ -201,8 +201,9 @@ class MappedRecords(NodeBuilder):
                 raw = template.render(cell)
                 if raw is not None:
                     spec_props = self.model.relationship_properties
-                    props[prop] = self._convert(spec_props, prop, raw,
-                                                self._field(template, cell, raw) or prop)
+                    props[prop] = self._convert(
+                        spec_props, prop, raw,
+                        functools.partial(self._where, template, cell, raw, prop))
             sources = self._sources(out, used) if edge.cite == "record" else []
             for start in _ids(used[edge.source], nodes[edge.source]):
                 for end in _ids(used[target], nodes[target]):

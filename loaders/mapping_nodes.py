@@ -5,6 +5,7 @@ name's slug). A node whose id is made from columns is there when its id is."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -37,26 +38,28 @@ class NodeBuilder:
     mapping: Mapping
     catalogs: Catalogs
     day_first: bool
-    _parsed: dict[tuple[str, str, str], Any]  # a typed cell, parsed once per distinct text
+    _parsed: dict[tuple[str, str], Any]  # a typed cell, parsed once per distinct text
 
-    def _convert(self, kind_props: dict[str, Any], prop: str, raw: str, column: str) -> Value:
+    def _convert(self, kind_props: dict[str, Any], prop: str, raw: str,
+                 where: Callable[[], str]) -> Value:
         """A cell as the property's type. Amounts and dates repeat across rows: each distinct
-        text is parsed once (a bounded cache; a refusal is cached and raised again)."""
+        text is parsed once (a bounded cache; a refusal is cached and raised again, naming
+        the column `where` gives: found only then, as it costs a look at the row)."""
         kind = kind_props[prop].type
         if kind not in _PARSED_TYPES:
             return raw
-        key = (kind, raw, column)
+        key = (kind, raw)
         found = self._parsed.get(key, _UNPARSED)
         if found is _UNPARSED:
             if len(self._parsed) > 100_000:
                 self._parsed.clear()
             try:
-                found = self._parse(kind, raw, column)
+                found = self._parse(kind, raw, "")
             except RowError as exc:
                 found = exc
             self._parsed[key] = found
         if isinstance(found, RowError):
-            raise found
+            raise RowError(where(), found.reason)
         return list(found) if isinstance(found, list) else found  # a list is never shared
 
     def _parse(self, kind: str, raw: str, column: str) -> Value:
@@ -71,6 +74,9 @@ class NodeBuilder:
         if kind == "list":
             return [part.strip() for part in re.split(r"\|\||;", raw) if part.strip()]
         return raw
+
+    def _where(self, template: Template, cell: Cell, raw: str, prop: str) -> str:
+        return self._field(template, cell, raw) or prop
 
     def _field(self, template: Template, cell: Cell, raw: str) -> str:
         """The column a property's value came from: for a derived one (`first` of several),
@@ -111,8 +117,9 @@ class NodeBuilder:
         for prop, template in spec.properties.items():
             raw = template.render(cell)
             if raw is not None:
-                props[prop] = self._convert(kind_props, prop, raw,
-                                            self._field(template, cell, raw) or prop)
+                props[prop] = self._convert(
+                    kind_props, prop, raw,
+                    functools.partial(self._where, template, cell, raw, prop))
         if spec.kind == "ContractAction" and "fiscal_year" not in props:
             day = props.get("action_date")
             props["fiscal_year"] = us_fiscal_year(day if isinstance(day, str) else None)
