@@ -14,7 +14,7 @@ from graph_service.domain_model import DomainModel
 from graph_service.neo4j_schema import BUMP_GENERATION, CANON, ENTITY, FRAGMENT, META
 from graph_service.records import Edge, Node
 from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, statements_of
-from graph_service.stores import neo4j_view
+from graph_service.stores import neo4j_append, neo4j_view
 
 _log = logging.getLogger(__name__)
 
@@ -100,4 +100,5 @@ def _run(tx: ManagedTransaction, query: str) -> None:
 def _append(tx: ManagedTransaction, model: DomainModel, nodes: list[Node], edges: list[Edge]
             ) -> None:
     tx.run(BUMP_GENERATION).consume()
-    neo4j_view.append_and_refresh(tx, model, statements_of(model, nodes, edges))
+    neo4j_append.append_and_refresh(tx, model, statements_of(model, nodes, edges),
+                                    one_pass=False)

@@ -65,15 +65,27 @@ RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN before IS NOT NULL AND before <> after THEN 1 ELSE 0 END) AS updated"""
 
 
+def _node_map(model: DomainModel, kind: str) -> tuple[str, str]:
+    """The subqueries, and the map, of the view node `cid` of `kind` from its statements `fs`
+    (best-ranked `top`, and the sorted unions `aliases`, `sources`, `terms`)."""
+    keys = sorted(model.kinds[kind].properties)
+    is_list = {k: model.kinds[kind].properties[k].type == "list" for k in keys}
+    unions, values = _values(model, kind, keys, is_list)
+    return unions, f"""{{
+  id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN},
+  {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
+    '\\n' END + t), {SORT_NAME}: top.fold_name{", " + values if values else ""}
+}}"""
+
+
 def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
     """`$ids`: canonical ids of `kind`; each view node becomes what its statements say. Returns
     the ids created and the ids updated. Derived money (action_sums.py) is carried over
     from the old node: the sums step recomputes it next, and a re-load then counts no update."""
-    keys = sorted(model.kinds[kind].properties)
-    is_list = {k: model.kinds[kind].properties[k].type == "list" for k in keys}
-    unions, values = _values(model, kind, keys, is_list)
+    unions, props = _node_map(model, kind)
+    keys = set(model.kinds[kind].properties)
     carried = ""
-    if set(DERIVED) <= set(keys):
+    if set(DERIVED) <= keys:
         carried = "SET " + ", ".join(f"n.{identifier(k)} = before.{identifier(k)}"
                                      for k in DERIVED)
         if "obligated" in keys:
@@ -96,11 +108,7 @@ CALL (fs, top) {{
 }}
 {_sorted_union("fs", "sources", "sources")}
 {_sorted_union("fs", "terms", "terms")}{unions}
-WITH cid, aliases, sources, terms, top, {{
-  id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN},
-  {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
-    '\\n' END + t), {SORT_NAME}: top.fold_name{", " + values if values else ""}
-}} AS props
+WITH cid, aliases, sources, terms, top, {props} AS props
 OPTIONAL MATCH (old:{ENTITY} {{id: cid}})
 WITH cid, props, properties(old) AS before
 MERGE (n:{ENTITY} {{id: cid}})
@@ -111,6 +119,28 @@ RETURN collect(CASE WHEN before IS NULL THEN cid END) AS created,
        collect(CASE WHEN before IS NOT NULL AND before <> after THEN cid END) AS updated"""
 
 
+def create_nodes_statement(model: DomainModel, kind: str) -> str:
+    """`$rows` of {props, canonical}: the one statement of a new entity of `kind` that is a
+    component of its own (neo4j_append). The statement, its canonical id and its view node are
+    created from the row, by the expressions refresh_nodes_statement applies to many: of one
+    statement, `top` is it and the unions are its own lists (sorted and distinct already,
+    statements.node_fragment; neo4j_append keeps lists that Cypher would sort otherwise
+    out of this path). Returns the count."""
+    unions, props = _node_map(model, kind)
+    # Writes last: nothing is read after them, so the rows stream (no Eager).
+    return f"""
+UNWIND $rows AS row
+WITH row, row.canonical AS cid, row.props AS top, [row.props] AS fs
+WITH row, cid, top, fs, [x IN coalesce(top.aliases, []) WHERE x <> top.name] AS aliases,
+     coalesce(top.sources, []) AS sources, coalesce(top.terms, []) AS terms{unions}
+WITH row.props AS statement, top.entity AS entity, cid, {props} AS view
+CREATE (n:{ENTITY}:{identifier(kind)})
+SET n = view
+CREATE (:{CANON} {{entity: entity, canonical: cid, kind: $kind}})
+CREATE (g:{FRAGMENT}) SET g = statement
+RETURN count(n)"""
+
+
 # The statements `f` of the tie `k` ({s, d}, type `$type`), found through the members of its
 # start (the planner, left alone, starts from the end: a hub's every statement, for each key).
 TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX cs:{CANON}(canonical)
@@ -119,12 +149,22 @@ TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX cs:{CANON
   WHERE EXISTS {{ MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d }}"""
 
 
-def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
-    """`$keys` of {s, d}: canonical ends; each tie becomes what its statements say."""
+def _edge_map(model: DomainModel, rel_type: str) -> tuple[str, str]:
+    """The subqueries, and the map, of a tie of `rel_type` from its statements `fs`."""
     keys = sorted(key for key in model.relationship_properties
                   if key not in ("sources", "status", "first_seen", "last_seen"))
     is_list = {k: model.relationship_properties[k].type == "list" for k in keys}
     unions, values = _values(model, rel_type, keys, is_list)
+    return unions, f"""{{
+  status: CASE WHEN any(f IN fs WHERE f.status = 'reported') THEN 'reported'
+          ELSE 'inferred' END,
+  sources: sources, {_SEEN}{", " + values if values else ""}
+}}"""
+
+
+def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
+    """`$keys` of {s, d}: canonical ends; each tie becomes what its statements say."""
+    unions, props = _edge_map(model, rel_type)
     rel = identifier(rel_type)
     return f"""
 UNWIND $keys AS k
@@ -133,11 +173,7 @@ CALL (k) {{
   RETURN collect(f) AS fs
 }}
 {_sorted_union("fs", "sources", "sources")}{unions}
-WITH k, {{
-  status: CASE WHEN any(f IN fs WHERE f.status = 'reported') THEN 'reported'
-          ELSE 'inferred' END,
-  sources: sources, {_SEEN}{", " + values if values else ""}
-}} AS props
+WITH k, {props} AS props
 MATCH (a:{ENTITY} {{id: k.s}})
 MATCH (b:{ENTITY} {{id: k.d}})
 OPTIONAL MATCH (a)-[old:{rel}]->(b)
@@ -146,3 +182,20 @@ MERGE (a)-[r:{rel}]->(b)
 SET r = props
 WITH before, properties(r) AS after
 {_COUNT}"""
+
+
+def create_edges_statement(model: DomainModel, rel_type: str) -> str:
+    """`$rows` of {props, s, d}: the one statement of a tie with a new end (neo4j_append), and
+    the tie, created from the row as create_nodes_statement does nodes. Returns the count."""
+    unions, props = _edge_map(model, rel_type)
+    rel = identifier(rel_type)
+    return f"""
+UNWIND $rows AS row
+WITH row, [row.props] AS fs, coalesce(row.props.sources, []) AS sources{unions}
+WITH row.props AS statement, row.s AS s, row.d AS d, {props} AS tie
+MATCH (a:{ENTITY} {{id: s}}) USING INDEX a:{ENTITY}(id)
+MATCH (b:{ENTITY} {{id: d}}) USING INDEX b:{ENTITY}(id)
+CREATE (a)-[r:{rel}]->(b)
+SET r = tie
+CREATE (g:{FRAGMENT}) SET g = statement
+RETURN count(r)"""
