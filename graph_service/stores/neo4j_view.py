@@ -40,24 +40,8 @@ from graph_service.stores.neo4j_view_cypher import (
 
 _CHUNK = 2000
 _FRAGMENT_CHUNK = 5000
-__all__ = ["TIE_STATEMENTS", "VALUE_PREFIX", "append_fragments", "refresh", "refresh_view",
+__all__ = ["TIE_STATEMENTS", "VALUE_PREFIX", "create_fragments", "refresh", "refresh_view",
            "resolve"]
-
-# A fragment seen again: only the days that saw it widen, and the record is the shortest, then
-# smallest label that made it (as embedded_view._APPEND).
-APPEND = f"""
-UNWIND $rows AS row
-MERGE (f:{FRAGMENT} {{id: row.id}})
-  ON CREATE SET f += row.props
-  ON MATCH SET
-    f.first_seen = CASE WHEN f.first_seen IS NULL OR row.props.first_seen < f.first_seen
-                        THEN row.props.first_seen ELSE f.first_seen END,
-    f.last_seen = CASE WHEN f.last_seen IS NULL OR row.props.last_seen > f.last_seen
-                       THEN row.props.last_seen ELSE f.last_seen END,
-    f.record = CASE WHEN size(row.props.record) < size(f.record)
-                         OR (size(row.props.record) = size(f.record)
-                             AND row.props.record < f.record)
-                    THEN row.props.record ELSE f.record END"""
 
 CREATE_FRAGMENTS = f"UNWIND $rows AS row CREATE (f:{FRAGMENT}) SET f = row"
 
@@ -97,7 +81,7 @@ SET c.canonical = row[1], c.kind = row[2]"""
 CANONICAL_KINDS = f"""
 UNWIND $ids AS id
 OPTIONAL MATCH (c:{CANON} {{canonical: id}})
-WHERE EXISTS {{ MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.is_edge = false }}
+WHERE EXISTS {{ MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.src IS NULL }}
 WITH id, collect(c.kind)[0] AS kind
 RETURN id, kind"""
 
@@ -133,11 +117,15 @@ def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
 
 
 def _props(frag: Fragment, extra: dict[str, Any]) -> dict[str, Any]:
+    """A statement's properties on its :Fragment node: each stated value flat (`v_<key>`), and
+    nothing twice (every property a statement writes costs; the stated values are its body,
+    neo4j_statements.statement; a tie statement's entity is its ends and type, and node
+    statements alone have no `src`)."""
     body = orjson.loads(frag.body)
     props: dict[str, Any] = {
-        "id": frag.id, "entity": frag.entity, "is_edge": frag.is_edge, "kind": frag.kind,
+        "id": frag.id, "entity": None if frag.is_edge else frag.entity, "kind": frag.kind,
         "src": frag.src, "dst": frag.dst, "source": frag.source, "record": frag.record,
-        "origin": frag.origin, "rank": frag.rank, "body": frag.body,
+        "origin": frag.origin, "rank": frag.rank,
         "first_seen": frag.first_seen, "last_seen": frag.last_seen,
         "name": body.get("name"), "aliases": body.get("aliases"),
         "sources": body["sources"], "status": body.get("status"), **extra,
@@ -157,14 +145,9 @@ def fragment_props(frag: Fragment) -> dict[str, Any]:
     return _props(frag, {"terms": list(frag.terms), "fold_name": frag.fold_name})
 
 
-def append_fragments(tx: ManagedTransaction, fragments: Sequence[Fragment],
-                     new: Sequence[Fragment] = ()) -> None:
-    """Statements as :Fragment nodes (a statement seen again widens its days); `new` are of
-    entities no statement named before, so none of them is stored yet."""
-    for chunk in chunks([{"id": f.id, "props": fragment_props(f)} for f in fragments],
-                        _FRAGMENT_CHUNK):
-        tx.run(APPEND, rows=list(chunk)).consume()
-    for chunk in chunks([fragment_props(f) for f in new], _FRAGMENT_CHUNK):
+def create_fragments(tx: ManagedTransaction, fragments: Sequence[Fragment]) -> None:
+    """New statements as :Fragment nodes (neo4j_append knows none of them is stored)."""
+    for chunk in chunks([fragment_props(f) for f in fragments], _FRAGMENT_CHUNK):
         tx.run(CREATE_FRAGMENTS, rows=list(chunk)).consume()
 
 
@@ -224,7 +207,7 @@ def refresh_view(tx: ManagedTransaction, model: DomainModel, touched: dict[str, 
     created, updated = refresh_nodes(tx, model, touched)
     keys = refresh_edges(tx, model, edge_keys, moved, result)
     # A node counts once, compared before and after the sums (as the embedded store does).
-    updated |= refresh_action_sums(tx, sorted(touched), keys) - created
+    updated |= refresh_action_sums(tx, touched, keys) - created
     result.nodes_created, result.nodes_updated = len(created), len(updated)
     return result
 
