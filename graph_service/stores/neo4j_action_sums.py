@@ -33,9 +33,9 @@ OPTIONAL MATCH (a:{_ACTION})-[:{_ACTION_OF}]->(c)
 WITH c, count(a) AS n, round(sum(coalesce(a.obligation, 0.0)), 2) AS total,
      min(a.action_date) AS first, max(a.action_date) AS last
 WITH c, n, total, first, last, properties(c) AS before, EXISTS {{
-  MATCH (k:{CANON} {{canonical: c.id}})
-  MATCH (f:{FRAGMENT} {{entity: k.entity}})
-  WHERE f.is_edge = false AND f.v_obligated IS NOT NULL }} AS stated
+  MATCH (k:{CANON} {{canonical: c.id}}) USING INDEX k:{CANON}(canonical)
+  MATCH (f:{FRAGMENT} {{entity: k.entity}}) USING INDEX f:{FRAGMENT}(entity)
+  WHERE f.src IS NULL AND f.v_obligated IS NOT NULL }} AS stated
 SET c.actions_count = CASE WHEN n > 0 THEN n END,
     c.actions_obligated = CASE WHEN n > 0 THEN total END,
     c.first_action_date = first,
@@ -53,13 +53,16 @@ def _chunks(items: Sequence[str]) -> Iterable[list[str]]:
         yield list(items[start : start + _CHUNK])
 
 
-def refresh_action_sums(tx: ManagedTransaction, touched: Sequence[str],
+def refresh_action_sums(tx: ManagedTransaction, touched: dict[str, str | None],
                         keys: Iterable[tuple[str, str, str]]) -> set[str]:
     """Recompute the money of the contracts in scope: the touched contracts, those the touched
-    actions are of, and the ends of the ACTION_OF ties recomputed (`keys`). Returns the touched
-    ids whose view node the sums changed."""
+    actions are of, and the ends of the ACTION_OF ties recomputed (`keys`). `touched`: id ->
+    kind (None: unknown). Returns the touched ids whose view node the sums changed."""
     scope = {dst for _src, rel, dst in keys if rel == "ACTION_OF"}
-    for chunk in _chunks(touched):
+    scope.update(i for i, kind in touched.items() if kind == "Contract")
+    # Only an action (or an id of unknown kind) can lead to another contract.
+    ask = sorted(i for i, kind in touched.items() if kind in (None, "ContractAction"))
+    for chunk in _chunks(ask):
         scope.update(record[0] for record in tx.run(_SCOPE, ids=chunk))
     changed: set[str] = set()
     for chunk in _chunks(sorted(scope)):

@@ -13,8 +13,14 @@ from neo4j import ManagedTransaction, Session
 from graph_service.domain_model import DomainModel
 from graph_service.neo4j_schema import BUMP_GENERATION, CANON, ENTITY, FRAGMENT, META
 from graph_service.records import Edge, Node
-from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, statements_of
-from graph_service.stores import neo4j_view
+from graph_service.statements import (
+    EDGE_KEY_SEPARATOR,
+    Statement,
+    edge_entity,
+    statements_of,
+)
+from graph_service.stores import neo4j_append, neo4j_view
+from graph_service.stores.neo4j_view_cypher import VALUE_PREFIX
 
 _log = logging.getLogger(__name__)
 
@@ -22,7 +28,7 @@ _log = logging.getLogger(__name__)
 OF_NODES = f"""
 UNWIND $ids AS id
 MATCH (c:{CANON} {{canonical: id}})
-MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.is_edge = false
+MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.src IS NULL
 RETURN id, properties(f)"""
 
 # `$ties`: [from, type, to] canonical keys -> [key, statement properties] of their statements.
@@ -56,9 +62,21 @@ def split_ids(ids: Sequence[str]) -> tuple[list[str], list[list[str]]]:
 
 
 def statement(canonical: str, props: dict[str, Any]) -> Statement:
-    body = orjson.loads(props["body"])
+    """A statement from its :Fragment node's properties (neo4j_view._props: the stated values
+    are the `v_<key>` ones; a store of an earlier release keeps them as a `body` too)."""
+    if "body" in props:
+        body = orjson.loads(props["body"])
+    else:
+        body = {"name": props.get("name"), "aliases": props.get("aliases", []),
+                "sources": props.get("sources", []), "status": props.get("status"),
+                "properties": {key[len(VALUE_PREFIX):]: value for key, value in props.items()
+                               if key.startswith(VALUE_PREFIX)}}
+    src, dst = props.get("src"), props.get("dst")
+    entity = props.get("entity")
+    if entity is None and src is not None and dst is not None:
+        entity = edge_entity(src, props["kind"], dst)
     return Statement(
-        entity=props["entity"], canonical=canonical, kind=props["kind"], source=props["source"],
+        entity=entity or "", canonical=canonical, kind=props["kind"], source=props["source"],
         record=props["record"], origin=props["origin"], rank=props["rank"],
         name=body.get("name"), aliases=body.get("aliases", []), properties=body["properties"],
         sources=body["sources"], status=body.get("status"), first_seen=props.get("first_seen"),
@@ -100,4 +118,5 @@ def _run(tx: ManagedTransaction, query: str) -> None:
 def _append(tx: ManagedTransaction, model: DomainModel, nodes: list[Node], edges: list[Edge]
             ) -> None:
     tx.run(BUMP_GENERATION).consume()
-    neo4j_view.append_and_refresh(tx, model, statements_of(model, nodes, edges))
+    neo4j_append.append_and_refresh(tx, model, statements_of(model, nodes, edges),
+                                    one_pass=False)

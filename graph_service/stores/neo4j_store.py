@@ -34,10 +34,10 @@ from graph_service.neo4j_schema import (
 from graph_service.records import Edge, Node
 from graph_service.statements import EDGE_KEY_SEPARATOR, Statement, StatementBatch, statement_order
 from graph_service.stores import (
+    neo4j_append,
     neo4j_cypher,
     neo4j_judgements,
     neo4j_statements,
-    neo4j_view,
 )
 from graph_service.stores.base import (
     Direction,
@@ -192,10 +192,7 @@ class Neo4jStore(Neo4jReach, CachedReach, Neo4jQueries, GraphStore):
         # embedded store's. The view is derived from the statements a transaction reads; two
         # writers deriving one node side by side would each miss the other's statements.
         tx.run(BUMP_GENERATION).consume()
-        absent = neo4j_view.absent_ends(tx, statements.unknown_ends())
-        if absent:
-            raise ValueError(f"ties refer to nodes that do not exist: {', '.join(absent[:5])}")
-        return neo4j_view.append_and_refresh(tx, self.model, statements)
+        return neo4j_append.append_and_refresh(tx, self.model, statements)
 
     def _convert_merged_store(self) -> None:
         """A store of a release before statements: its view becomes statements, once."""

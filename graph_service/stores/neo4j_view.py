@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -26,7 +27,6 @@ from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, IDENT
 from graph_service.statements import (
     EDGE_KEY_SEPARATOR,
     Fragment,
-    StatementBatch,
     cluster,
 )
 from graph_service.stores.base import WriteResult
@@ -39,30 +39,16 @@ from graph_service.stores.neo4j_view_cypher import (
 )
 
 _CHUNK = 2000
-__all__ = ["TIE_STATEMENTS", "VALUE_PREFIX", "absent_ends", "append_and_refresh", "refresh"]
+_FRAGMENT_CHUNK = 5000
+__all__ = ["TIE_STATEMENTS", "VALUE_PREFIX", "create_fragments", "refresh", "refresh_view",
+           "resolve"]
 
-# A fragment seen again: only the days that saw it widen, and the record is the shortest, then
-# smallest label that made it (as embedded_view._APPEND).
-APPEND = f"""
-UNWIND $rows AS row
-MERGE (f:{FRAGMENT} {{id: row.id}})
-  ON CREATE SET f += row.props
-  ON MATCH SET
-    f.first_seen = CASE WHEN f.first_seen IS NULL OR row.props.first_seen < f.first_seen
-                        THEN row.props.first_seen ELSE f.first_seen END,
-    f.last_seen = CASE WHEN f.last_seen IS NULL OR row.props.last_seen > f.last_seen
-                       THEN row.props.last_seen ELSE f.last_seen END,
-    f.record = CASE WHEN size(row.props.record) < size(f.record)
-                         OR (size(row.props.record) = size(f.record)
-                             AND row.props.record < f.record)
-                    THEN row.props.record ELSE f.record END"""
+CREATE_FRAGMENTS = f"UNWIND $rows AS row CREATE (f:{FRAGMENT}) SET f = row"
 
 APPEND_IDENTITY = f"""
 UNWIND $rows AS row
 MERGE (i:{IDENT} {{entity: row[0], prop: row[2], value: row[3]}})
   ON CREATE SET i.kind = row[1], i.is_key = row[4]"""
-
-KNOWN_ENTITIES = f"UNWIND $ids AS id MATCH (c:{CANON} {{entity: id}}) RETURN c.entity"
 
 # Entities sharing a key identifier value with one of `$ids` (one step of the component). The
 # hints hold the plan: left alone, the planner once chose to join on the value index from the
@@ -95,25 +81,14 @@ SET c.canonical = row[1], c.kind = row[2]"""
 CANONICAL_KINDS = f"""
 UNWIND $ids AS id
 OPTIONAL MATCH (c:{CANON} {{canonical: id}})
-WHERE EXISTS {{ MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.is_edge = false }}
+WHERE EXISTS {{ MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.src IS NULL }}
 WITH id, collect(c.kind)[0] AS kind
 RETURN id, kind"""
 
 DROP_NODES = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) DETACH DELETE n"
 
-# The canonical keys of the ties to recompute: those of the batch's tie statements, and of
-# every tie statement at a member of an id whose membership changed.
-_KEY_OF = f"""
-MATCH (cs:{CANON} {{entity: f.src}})
-MATCH (cd:{CANON} {{entity: f.dst}})
-WITH cs, cd, f WHERE cs.canonical <> cd.canonical
-RETURN DISTINCT cs.canonical AS s, f.kind AS type, cd.canonical AS d"""
-
-EDGE_KEYS = f"""
-UNWIND $fragments AS fid
-MATCH (f:{FRAGMENT} {{id: fid}})
-{_KEY_OF}
-UNION
+# The canonical keys of every tie statement at a member of an id whose membership changed.
+EDGE_KEYS_MOVED = f"""
 UNWIND $moved AS mid
 MATCH (m:{CANON} {{canonical: mid}})
 CALL (m) {{
@@ -121,7 +96,10 @@ CALL (m) {{
   UNION
   MATCH (f:{FRAGMENT} {{dst: m.entity}}) RETURN f
 }}
-{_KEY_OF}"""
+MATCH (cs:{CANON} {{entity: f.src}})
+MATCH (cd:{CANON} {{entity: f.dst}})
+WITH cs, cd, f WHERE cs.canonical <> cd.canonical
+RETURN DISTINCT cs.canonical AS s, f.kind AS type, cd.canonical AS d"""
 
 # Ties at ids whose membership changed that are no longer a key of the view.
 DROP_STALE_TIES = f"""
@@ -132,17 +110,22 @@ WHERE NOT (startNode(r).id + $sep + type(r) + $sep + endNode(r).id) IN $keys
 DELETE r"""
 
 
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
+
+def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 def _props(frag: Fragment, extra: dict[str, Any]) -> dict[str, Any]:
+    """A statement's properties on its :Fragment node: each stated value flat (`v_<key>`), and
+    nothing twice (every property a statement writes costs; the stated values are its body,
+    neo4j_statements.statement; a tie statement's entity is its ends and type, and node
+    statements alone have no `src`)."""
     body = orjson.loads(frag.body)
     props: dict[str, Any] = {
-        "id": frag.id, "entity": frag.entity, "is_edge": frag.is_edge, "kind": frag.kind,
+        "id": frag.id, "entity": None if frag.is_edge else frag.entity, "kind": frag.kind,
         "src": frag.src, "dst": frag.dst, "source": frag.source, "record": frag.record,
-        "origin": frag.origin, "rank": frag.rank, "body": frag.body,
+        "origin": frag.origin, "rank": frag.rank,
         "first_seen": frag.first_seen, "last_seen": frag.last_seen,
         "name": body.get("name"), "aliases": body.get("aliases"),
         "sources": body["sources"], "status": body.get("status"), **extra,
@@ -151,110 +134,116 @@ def _props(frag: Fragment, extra: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in props.items() if value is not None}
 
 
-def _read(tx: ManagedTransaction, query: str, **params: Any) -> list[list[Any]]:
+def read(tx: ManagedTransaction, query: str, **params: Any) -> list[list[Any]]:
     return [list(record.values()) for record in tx.run(query, params)]
 
 
-def absent_ends(tx: ManagedTransaction, ends: Sequence[str]) -> list[str]:
-    """The ids among `ends` that no statement has named."""
-    known: set[str] = set()
-    for chunk in _chunks(sorted(set(ends))):
-        known.update(row[0] for row in _read(tx, KNOWN_ENTITIES, ids=list(chunk)))
-    return sorted(set(ends) - known)
+def fragment_props(frag: Fragment) -> dict[str, Any]:
+    """A statement's properties as its :Fragment node holds them."""
+    if frag.is_edge:
+        return _props(frag, {})
+    return _props(frag, {"terms": list(frag.terms), "fold_name": frag.fold_name})
 
 
-def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
-                       statements: StatementBatch) -> WriteResult:
-    """Append a batch's statements and recompute the view where they land."""
-    node_rows = [{"id": f.id, "props": _props(f, {"terms": list(f.terms),
-                                                   "fold_name": f.fold_name})}
-                 for f in statements.nodes]
-    edge_rows = [{"id": f.id, "props": _props(f, {})} for f in statements.edges]
-    for chunk in _chunks([*node_rows, *edge_rows]):
-        tx.run(APPEND, rows=list(chunk)).consume()
-    for chunk in _chunks(statements.identity):
-        tx.run(APPEND_IDENTITY, rows=[list(r) for r in chunk]).consume()
-    return refresh(tx, model, statements.entities, [f.id for f in statements.edges])
+def create_fragments(tx: ManagedTransaction, fragments: Sequence[Fragment]) -> None:
+    """New statements as :Fragment nodes (neo4j_append knows none of them is stored)."""
+    for chunk in chunks([fragment_props(f) for f in fragments], _FRAGMENT_CHUNK):
+        tx.run(CREATE_FRAGMENTS, rows=list(chunk)).consume()
 
 
-def refresh(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str],
-            edge_fragments: Sequence[str] = ()) -> WriteResult:
-    """Re-resolve the identity components of `entities` (id -> kind), recompute the view where
-    canonical ids changed and the ties of `edge_fragments` (ids), then the derived money of the
-    contracts in scope (as embedded_view.refresh)."""
-    touched, moved = _resolve(tx, model, entities)
-    result = WriteResult()
-    created, updated = _refresh_nodes(tx, model, sorted(touched))
-    keys = _refresh_edges(tx, model, list(edge_fragments), sorted(moved), result)
-    # A node counts once, compared before and after the sums (as the embedded store does).
-    updated |= refresh_action_sums(tx, sorted(touched), keys) - created
-    result.nodes_created, result.nodes_updated = len(created), len(updated)
-    return result
+@dataclass
+class Resolved:
+    canonical: dict[str, str]  # every member of the components: its canonical id
+    touched: set[str]  # the view ids to recompute
+    moved: set[str]  # the ids whose members changed
 
 
-def _resolve(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str]
-             ) -> tuple[set[str], set[str]]:
+def refresh(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str]
+            ) -> WriteResult:
+    """Re-resolve the identity components of `entities` (id -> kind) and recompute the view
+    where canonical ids changed (judgements; a batch takes neo4j_append's path)."""
+    resolved = resolve(tx, model, entities)
+    return refresh_view(tx, model, dict.fromkeys(sorted(resolved.touched)), set(),
+                        sorted(resolved.moved))
+
+
+def resolve(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str]) -> Resolved:
     """Recompute canonical ids for the identity components of `entities` (as
-    embedded_view._resolve): the ids to recompute, and those whose members changed."""
+    embedded_view._resolve), reading the components' identity rows back."""
     members = set(entities)
     frontier = sorted(members)
     while frontier:
         found: set[str] = set()
-        for chunk in _chunks(frontier):
-            found.update(row[0] for row in _read(tx, IDENTITY_NEIGHBOURS, ids=list(chunk)))
+        for chunk in chunks(frontier):
+            found.update(row[0] for row in read(tx, IDENTITY_NEIGHBOURS, ids=list(chunk)))
         frontier = sorted(found - members)
         members |= found
     ordered = sorted(members)
     rows: list[tuple[str, str, str, str, int]] = []
     old: dict[str, str] = {}
     kinds: dict[str, str] = {}
-    for chunk in _chunks(ordered):
-        rows += [tuple(row) for row in _read(tx, IDENTITY_OF, ids=list(chunk))]
-        for entity, canonical, kind in _read(tx, CANON_OF, ids=list(chunk)):
+    for chunk in chunks(ordered):
+        rows += [tuple(row) for row in read(tx, IDENTITY_OF, ids=list(chunk))]
+        for entity, canonical, kind in read(tx, CANON_OF, ids=list(chunk)):
             old[entity], kinds[entity] = canonical, kind
     kinds.update(entities)
     kinds.update({row[0]: row[1] for row in rows})
     new = cluster(model, rows, ordered)
     changed = [e for e in ordered if old.get(e) != new[e]]
     # The canonical id may be no member's (a qualified kind's base id): its kind is theirs.
-    for chunk in _chunks(changed):
+    for chunk in chunks(changed):
         tx.run(WRITE_CANON, rows=[[e, new[e], kinds[e]] for e in chunk]).consume()
     moved = {new[e] for e in changed if e in old} | {old[e] for e in changed if e in old}
-    return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
+    touched = {new[e] for e in entities} | {new[e] for e in changed} | moved
+    return Resolved(new, touched, moved)
 
 
-def _refresh_nodes(tx: ManagedTransaction, model: DomainModel, ids: list[str]
+def refresh_view(tx: ManagedTransaction, model: DomainModel, touched: dict[str, str | None],
+                 edge_keys: set[tuple[str, str, str]], moved: list[str]) -> WriteResult:
+    """Recompute the view nodes `touched` (id -> kind, None: looked up, and dropped when no
+    node statement is behind it), the ties `edge_keys` and those at `moved` ids, then the
+    derived money of the contracts in scope (as embedded_view.refresh)."""
+    result = WriteResult()
+    created, updated = refresh_nodes(tx, model, touched)
+    keys = refresh_edges(tx, model, edge_keys, moved, result)
+    # A node counts once, compared before and after the sums (as the embedded store does).
+    updated |= refresh_action_sums(tx, touched, keys) - created
+    result.nodes_created, result.nodes_updated = len(created), len(updated)
+    return result
+
+
+def refresh_nodes(tx: ManagedTransaction, model: DomainModel, touched: dict[str, str | None]
                    ) -> tuple[set[str], set[str]]:
-    """Rewrite the view nodes `ids`: the ids created, and those updated."""
+    """Rewrite the view nodes `touched`: the ids created, and those updated."""
     created: set[str] = set()
     updated: set[str] = set()
     by_kind: dict[str, list[str]] = defaultdict(list)
     gone: list[str] = []
-    for chunk in _chunks(ids):
-        for node_id, kind in _read(tx, CANONICAL_KINDS, ids=list(chunk)):
+    unknown = sorted(i for i, kind in touched.items() if kind is None)
+    for node_id, known in touched.items():
+        if known is not None:
+            by_kind[known].append(node_id)
+    for chunk in chunks(unknown):
+        for node_id, kind in read(tx, CANONICAL_KINDS, ids=list(chunk)):
             (gone if kind is None else by_kind[kind]).append(node_id)
-    for chunk in _chunks(sorted(gone)):
+    for chunk in chunks(sorted(gone)):
         tx.run(DROP_NODES, ids=list(chunk)).consume()
     for kind, group in sorted(by_kind.items()):
         query = refresh_nodes_statement(model, kind)
-        for chunk in _chunks(sorted(group)):
-            ((made, changed),) = _read(tx, query, ids=list(chunk))
+        for chunk in chunks(sorted(group)):
+            ((made, changed),) = read(tx, query, ids=list(chunk))
             created.update(made)
             updated.update(changed)
     return created, updated
 
 
-def _refresh_edges(tx: ManagedTransaction, model: DomainModel, fragments: list[str],
-                   moved: list[str], result: WriteResult) -> set[tuple[str, str, str]]:
-    """Rewrite the ties of the batch's statements and of moved ids: the keys recomputed."""
-    keys: set[tuple[str, str, str]] = set()
-    # Few moved ids per batch; the fragments are many: chunk those, pass every moved id.
-    pending = moved
-    for chunk in _chunks(fragments) if fragments else [[]]:
-        keys.update(tuple(row) for row in _read(
-            tx, EDGE_KEYS, fragments=list(chunk), moved=pending))
-        pending = []
+def refresh_edges(tx: ManagedTransaction, model: DomainModel,
+                   edge_keys: set[tuple[str, str, str]], moved: list[str],
+                   result: WriteResult) -> set[tuple[str, str, str]]:
+    """Rewrite the ties `edge_keys` and those of moved ids: the keys recomputed."""
+    keys = set(edge_keys)
     if moved:
+        keys.update(tuple(row) for row in read(tx, EDGE_KEYS_MOVED, moved=moved))
         joined = sorted(EDGE_KEY_SEPARATOR.join(key) for key in keys)
         tx.run(DROP_STALE_TIES, moved=moved, keys=joined, sep=EDGE_KEY_SEPARATOR).consume()
     by_type: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -262,8 +251,8 @@ def _refresh_edges(tx: ManagedTransaction, model: DomainModel, fragments: list[s
         by_type[rel_type].append({"s": src, "d": dst})
     for rel_type, group in sorted(by_type.items()):
         query = refresh_edges_statement(model, rel_type)
-        for chunk in _chunks(group):
-            ((created, updated),) = _read(tx, query, keys=list(chunk), type=rel_type)
+        for chunk in chunks(group):
+            ((created, updated),) = read(tx, query, keys=list(chunk), type=rel_type)
             result.edges_created += created
             result.edges_updated += updated
     return keys

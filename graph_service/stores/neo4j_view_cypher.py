@@ -37,22 +37,35 @@ def _winner(rule: str, key: str) -> str:
             f"THEN f ELSE b END).{identifier(VALUE_PREFIX + key)}")
 
 
-def _values(model: DomainModel, owner: str, keys: list[str], is_list: dict[str, bool]
-            ) -> tuple[str, str]:
+def _values(model: DomainModel, owner: str, keys: list[str], is_list: dict[str, bool],
+            single: bool = False, unions: bool = True) -> tuple[str, str]:
     """Subqueries computing `union` lists, and the `key: value` entries of the view's map.
     A `union` list is every distinct element any statement states, sorted (none: no property,
-    as embedded_view._WINNERS yields no row)."""
-    unions, entries = [], []
+    as embedded_view._WINNERS yields no row). `single`: of one statement `top`, whose every
+    value wins (min, max and best of one); `unions` False: it states no union list."""
+    subqueries, entries = [], []
     for key in keys:
         rule = model.resolve_rule(owner, key)
         if rule == "union" and is_list[key]:
+            if not unions:
+                continue
             name = f"u_{identifier(key)}"
-            unions.append(_sorted_union("fs", identifier(VALUE_PREFIX + key), name,
-                                        "WHERE x IS :: STRING"))
+            subqueries.append(_sorted_union("fs", identifier(VALUE_PREFIX + key), name,
+                                            "WHERE x IS :: STRING"))
             entries.append(f"{identifier(key)}: CASE WHEN size({name}) > 0 THEN {name} END")
+        elif single:
+            entries.append(f"{identifier(key)}: top.{identifier(VALUE_PREFIX + key)}")
         else:
             entries.append(f"{identifier(key)}: {_winner(rule, key)}")
-    return "".join(unions), ", ".join(entries)
+    return "".join(subqueries), ", ".join(entries)
+
+
+def union_lists(model: DomainModel, owner: str, is_edge: bool) -> list[str]:
+    """The value keys of `owner` (a kind or relationship type) whose rule is a union list."""
+    props = (model.relationship_properties if is_edge else model.kinds[owner].properties)
+    return [VALUE_PREFIX + key for key, spec in props.items()
+            if spec.type == "list" and model.resolve_rule(owner, key) == "union"
+            and key not in ("sources", "status", "first_seen", "last_seen")]
 
 
 _SEEN = ("first_seen: reduce(m = null, f IN fs | CASE WHEN f.first_seen IS NOT NULL AND "
@@ -60,20 +73,34 @@ _SEEN = ("first_seen: reduce(m = null, f IN fs | CASE WHEN f.first_seen IS NOT N
          "last_seen: reduce(m = null, f IN fs | CASE WHEN f.last_seen IS NOT NULL AND "
          "(m IS NULL OR f.last_seen > m) THEN f.last_seen ELSE m END)")
 
+_SEEN_ONE = "first_seen: top.first_seen, last_seen: top.last_seen"
+
 _COUNT = """
 RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN before IS NOT NULL AND before <> after THEN 1 ELSE 0 END) AS updated"""
+
+
+def _node_map(model: DomainModel, kind: str, single: bool = False) -> tuple[str, str]:
+    """The subqueries, and the map, of the view node `cid` of `kind` from its statements `fs`
+    (best-ranked `top`, and the sorted unions `aliases`, `sources`, `terms`)."""
+    keys = sorted(model.kinds[kind].properties)
+    is_list = {k: model.kinds[kind].properties[k].type == "list" for k in keys}
+    unions, values = _values(model, kind, keys, is_list, single)
+    return unions, f"""{{
+  id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN_ONE if single else _SEEN},
+  {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
+    '\\n' END + t), {SORT_NAME}: top.fold_name{", " + values if values else ""}
+}}"""
 
 
 def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
     """`$ids`: canonical ids of `kind`; each view node becomes what its statements say. Returns
     the ids created and the ids updated. Derived money (action_sums.py) is carried over
     from the old node: the sums step recomputes it next, and a re-load then counts no update."""
-    keys = sorted(model.kinds[kind].properties)
-    is_list = {k: model.kinds[kind].properties[k].type == "list" for k in keys}
-    unions, values = _values(model, kind, keys, is_list)
+    unions, props = _node_map(model, kind)
+    keys = set(model.kinds[kind].properties)
     carried = ""
-    if set(DERIVED) <= set(keys):
+    if set(DERIVED) <= keys:
         carried = "SET " + ", ".join(f"n.{identifier(k)} = before.{identifier(k)}"
                                      for k in DERIVED)
         if "obligated" in keys:
@@ -83,7 +110,7 @@ UNWIND $ids AS cid
 CALL (cid) {{
   MATCH (c:{CANON} {{canonical: cid}}) USING INDEX c:{CANON}(canonical)
   MATCH (f:{FRAGMENT} {{entity: c.entity}}) USING INDEX f:{FRAGMENT}(entity)
-  WHERE f.is_edge = false
+  WHERE f.src IS NULL
   RETURN collect(f) AS fs
 }}
 WITH cid, fs, reduce(b = null, f IN fs | CASE WHEN b IS NULL OR f.rank > b.rank
@@ -96,11 +123,7 @@ CALL (fs, top) {{
 }}
 {_sorted_union("fs", "sources", "sources")}
 {_sorted_union("fs", "terms", "terms")}{unions}
-WITH cid, aliases, sources, terms, top, {{
-  id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN},
-  {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
-    '\\n' END + t), {SORT_NAME}: top.fold_name{", " + values if values else ""}
-}} AS props
+WITH cid, aliases, sources, terms, top, {props} AS props
 OPTIONAL MATCH (old:{ENTITY} {{id: cid}})
 WITH cid, props, properties(old) AS before
 MERGE (n:{ENTITY} {{id: cid}})
@@ -111,6 +134,28 @@ RETURN collect(CASE WHEN before IS NULL THEN cid END) AS created,
        collect(CASE WHEN before IS NOT NULL AND before <> after THEN cid END) AS updated"""
 
 
+def create_nodes_statement(model: DomainModel, kind: str) -> str:
+    """`$rows` of {props, canonical}: the one statement of a new entity of `kind` that is a
+    component of its own (neo4j_append). The statement, its canonical id and its view node are
+    created from the row, by the expressions refresh_nodes_statement applies to many: of one
+    statement, `top` is it and the unions are its own lists (sorted and distinct already,
+    statements.node_fragment; neo4j_append keeps lists that Cypher would sort otherwise
+    out of this path). Returns the count."""
+    unions, props = _node_map(model, kind, single=True)
+    # Writes last: nothing is read after them, so the rows stream (no Eager).
+    return f"""
+UNWIND $rows AS row
+WITH row, row.canonical AS cid, row.props AS top, [row.props] AS fs
+WITH row, cid, top, fs, [x IN coalesce(top.aliases, []) WHERE x <> top.name] AS aliases,
+     coalesce(top.sources, []) AS sources, coalesce(top.terms, []) AS terms{unions}
+WITH row.props AS statement, top.entity AS entity, cid, {props} AS view
+CREATE (n:{ENTITY}:{identifier(kind)})
+SET n = view
+CREATE (:{CANON} {{entity: entity, canonical: cid, kind: $kind}})
+CREATE (g:{FRAGMENT}) SET g = statement
+RETURN count(n)"""
+
+
 # The statements `f` of the tie `k` ({s, d}, type `$type`), found through the members of its
 # start (the planner, left alone, starts from the end: a hub's every statement, for each key).
 TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX cs:{CANON}(canonical)
@@ -119,12 +164,25 @@ TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX cs:{CANON
   WHERE EXISTS {{ MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d }}"""
 
 
-def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
-    """`$keys` of {s, d}: canonical ends; each tie becomes what its statements say."""
+def _edge_map(model: DomainModel, rel_type: str, single: bool = False, unions: bool = True
+              ) -> tuple[str, str]:
+    """The subqueries, and the map, of a tie of `rel_type` from its statements `fs`."""
     keys = sorted(key for key in model.relationship_properties
                   if key not in ("sources", "status", "first_seen", "last_seen"))
     is_list = {k: model.relationship_properties[k].type == "list" for k in keys}
-    unions, values = _values(model, rel_type, keys, is_list)
+    subqueries, values = _values(model, rel_type, keys, is_list, single, unions)
+    status = ("CASE WHEN top.status = 'reported' THEN 'reported' ELSE 'inferred' END" if single
+              else "CASE WHEN any(f IN fs WHERE f.status = 'reported') THEN 'reported' "
+                   "ELSE 'inferred' END")
+    return subqueries, f"""{{
+  status: {status},
+  sources: sources, {_SEEN_ONE if single else _SEEN}{", " + values if values else ""}
+}}"""
+
+
+def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
+    """`$keys` of {s, d}: canonical ends; each tie becomes what its statements say."""
+    unions, props = _edge_map(model, rel_type)
     rel = identifier(rel_type)
     return f"""
 UNWIND $keys AS k
@@ -133,11 +191,7 @@ CALL (k) {{
   RETURN collect(f) AS fs
 }}
 {_sorted_union("fs", "sources", "sources")}{unions}
-WITH k, {{
-  status: CASE WHEN any(f IN fs WHERE f.status = 'reported') THEN 'reported'
-          ELSE 'inferred' END,
-  sources: sources, {_SEEN}{", " + values if values else ""}
-}} AS props
+WITH k, {props} AS props
 MATCH (a:{ENTITY} {{id: k.s}})
 MATCH (b:{ENTITY} {{id: k.d}})
 OPTIONAL MATCH (a)-[old:{rel}]->(b)
@@ -146,3 +200,22 @@ MERGE (a)-[r:{rel}]->(b)
 SET r = props
 WITH before, properties(r) AS after
 {_COUNT}"""
+
+
+def create_edges_statement(model: DomainModel, rel_type: str, unions: bool = True) -> str:
+    """`$rows` of {props, s, d}: the one statement of a tie with a new end (neo4j_append), and
+    the tie, created from the row as create_nodes_statement does nodes. `unions` False: no
+    row states a union list (union_lists), whose subqueries then go. Returns the count."""
+    subqueries, props = _edge_map(model, rel_type, single=True, unions=unions)
+    rel = identifier(rel_type)
+    return f"""
+UNWIND $rows AS row
+WITH row, row.props AS top, [row.props] AS fs, coalesce(row.props.sources, []) AS sources
+{subqueries}
+WITH row.props AS statement, row.s AS s, row.d AS d, {props} AS tie
+MATCH (a:{ENTITY} {{id: s}}) USING INDEX a:{ENTITY}(id)
+MATCH (b:{ENTITY} {{id: d}}) USING INDEX b:{ENTITY}(id)
+CREATE (a)-[r:{rel}]->(b)
+SET r = tie
+CREATE (g:{FRAGMENT}) SET g = statement
+RETURN count(r)"""
