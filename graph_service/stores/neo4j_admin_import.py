@@ -165,7 +165,7 @@ def set_empty_lists(session: Session, empty_lists: list[dict[str, Any]]) -> int:
         if ids is None:
             where = f"x.{key} IS NULL"
             if entry["match"] == "fragment" and key != "sources":
-                where += " AND x.is_edge = false"  # aliases and terms: node statements only
+                where += " AND x.src IS NULL"  # aliases and terms: node statements only
             record = session.run(
                 f"MATCH (x:{label}) WHERE {where} "
                 f"CALL (x) {{ SET x.{key} = [] }} IN TRANSACTIONS OF 10000 ROWS "

@@ -45,9 +45,9 @@ from graph_service.text import fold
 
 _EDGE_FIELDS = ("status", "sources", "first_seen", "last_seen")
 _FRAGMENT_COLUMNS = [
-    ("id", "string"), ("entity", "string"), ("is_edge", "boolean"), ("kind", "string"),
+    ("id", "string"), ("entity", "string"), ("kind", "string"),
     ("src", "string"), ("dst", "string"), ("source", "string"), ("record", "string"),
-    ("origin", "string"), ("rank", "long"), ("body", "string"), ("first_seen", "string"),
+    ("origin", "string"), ("rank", "long"), ("first_seen", "string"),
     ("last_seen", "string"), ("name", "string"), ("aliases", "string[]"),
     ("sources", "string[]"), ("status", "string"),
 ]
@@ -254,8 +254,9 @@ def _fragments(db: sqlite3.Connection, w: _Writer) -> int:
         is_edge = bool(is_edge)
         table, keys, known = kinds.get("fragment-tie" if is_edge else "fragment-node", kind)
         data = orjson.loads(body)
-        values = [fid, entity, is_edge, kind, src, dst, source, record, origin, rank, body,
-                  first_seen, last_seen, data.get("name"), data.get("aliases"),
+        # neo4j_view.fragment_props: a tie statement's entity is its ends and type.
+        values = [fid, None if is_edge else entity, kind, src, dst, source, record, origin,
+                  rank, first_seen, last_seen, data.get("name"), data.get("aliases"),
                   data["sources"], data.get("status")]
         if not is_edge:
             # neo4j_view.append_and_refresh: sorted(search_terms(node)), fold(node.name)
