@@ -122,9 +122,9 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("PRAGMA foreign_keys=OFF")
                 db.execute("PRAGMA cache_size=-65536")
-                # The view's refresh works in temp tables the size of a batch (of a bulk group):
-                # in memory, not in temp files.
-                db.execute("PRAGMA temp_store=MEMORY")
+                # The view's refresh works in temp tables (a bulk group's): SQLite's default
+                # temp files, not memory, which kept the peak of a 30k-row load at 407 MB
+                # instead of 246 MB for the same speed.
             except sqlite3.Error as exc:
                 message = f"cannot open the embedded store {self.path}: {exc}"
                 raise StoreUnavailable(message) from exc
