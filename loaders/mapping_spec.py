@@ -228,6 +228,7 @@ def mapping_from(doc: MappingDoc, path: Path, model: DomainModel) -> Mapping:
             raise MappingError(f"{where}: derive.{excerpt(name)}.item: {derive.function} gives "
                                "one value")
         derived[name] = Derived(function, tuple(derive.source), dated, derive.item, several)
+    _refuse_cycles(where, derived)
     return Mapping(
         path=path,
         title=doc.source.title,
@@ -330,3 +331,22 @@ def _edge_spec(model: DomainModel, where: str, index: int, spec: EdgeDoc,
         properties[prop] = compile_template(value, f"{here}.properties.{prop}")
     return EdgeSpec(rel_type, spec.source, targets, spec.status, properties, spec.cite,
                     spec.basis_from)
+
+
+def _refuse_cycles(where: str, derived: dict[str, Derived]) -> None:
+    """A derived column made, through other derived ones, from itself has no value: refused
+    (it would recurse without end)."""
+    done: set[str] = set()
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            chain = " -> ".join(excerpt(n) for n in (*path[path.index(name):], name))
+            raise MappingError(f"{where}: derive: {chain} is made from itself")
+        if name in done or name not in derived:
+            return
+        for source in derived[name].inputs:
+            visit(source, (*path, name))
+        done.add(name)
+
+    for name in derived:
+        visit(name, ())

@@ -96,6 +96,16 @@ def test_mapping_errors_name_the_key(tmp_path: Path) -> None:
     bad.write_text("nodes:\n  a: {kind: Agency, name: '{x}', properties: {colour: red}}\n")
     with pytest.raises(MappingError, match="Agency has no property 'colour'"):
         read_mapping(bad)
+    # Derived columns made from themselves, directly or through others, would never end.
+    bad.write_text("nodes:\n  a: {kind: Company, name: '{x}'}\n"
+                   "derive:\n  x: {function: first, from: [y]}\n"
+                   "  y: {function: first, from: [name, x]}\n")
+    with pytest.raises(MappingError, match=r"derive: 'x' -> 'y' -> 'x' is made from itself"):
+        read_mapping(bad)
+    bad.write_text("nodes:\n  a: {kind: Company, name: '{x}'}\n"
+                   "derive:\n  x: {function: __import__, from: [y]}\n")
+    with pytest.raises(MappingError, match=r"unknown function '__import__'"):
+        read_mapping(bad)
 
 
 def test_mapping_refuses_a_file_without_its_columns(tmp_path: Path) -> None:
