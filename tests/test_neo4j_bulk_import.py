@@ -217,6 +217,12 @@ def test_print_only_writes_the_files_and_prints_the_command(tmp_path: Path) -> N
     assert (tmp_path / "work" / "empty-lists.json").is_file()
     again = _survgraph(env, *args)  # the files exist now: only with --force
     assert again.returncode == 2 and "--force" in again.stderr
+    csv_file = shared_data() / "nc-alpr" / "nc_agency_survey20240430.csv"
+    not_a_store = _survgraph(env, "neo4j-import", "--from", str(csv_file), "--neo4j-home",
+                             str(home), "--workdir", str(tmp_path / "other"), "--print-only")
+    assert not_a_store.returncode == 2
+    assert "is not an embedded store" in not_a_store.stderr
+    assert not (tmp_path / "other").exists() or not any((tmp_path / "other").iterdir())
 
 
 def test_values_keep_their_neo4j_types(tmp_path: Path) -> None:

@@ -91,7 +91,12 @@ def open_staging(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise ValueError(f"no embedded store at {path}")
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
-    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    try:
+        tables = {row[0] for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:  # a CSV, a JSON file... given by mistake
+        db.close()
+        raise ValueError(f"{path} is not an embedded store: {exc}") from exc
     needed = {"fragments", "identity", "canon", "judgements", "nodes", "edges", "terms"}
     if not needed <= tables:
         db.close()
