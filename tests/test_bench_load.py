@@ -104,3 +104,30 @@ def test_reference_script_names_only_schema_labels(tmp_path: Path,
         load_csv.reference_statements()
 
 
+
+
+def test_a_phase_without_disk_room_is_skipped_and_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The ceiling copies the whole store (GBs at 1M rows): on a disk without that room it is
+    skipped with the figures it needs, and the run's other figures stay."""
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    real = shutil.disk_usage
+
+    def no_room(path: object) -> object:
+        total, used, _ = real(path)  # type: ignore[arg-type]
+        return usage(total, used, 1000)
+
+    monkeypatch.setattr("graph_service.cli.bench_load.shutil.disk_usage", no_room)
+    result = CliRunner().invoke(app, ["bench", "load", "--rows", "300", "--vendors", "30",
+                                      "--json", "--workdir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["embedded"]["rows"] == 300
+    skipped = report["embedded_sqlite_ceiling"]["skipped"]
+    assert "GB free on the disk of" in skipped and "0.0 GB are" in skipped
+    assert "embedded / SQLite ceiling" not in report["ratios"]
+    assert report["ratios"]["embedded / polars parse"] > 0
+    assert not (tmp_path / "ceiling.db").exists()

@@ -62,6 +62,8 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
         part = report.get(name)
         if part and "error" in part:
             table.add_row(name, "failed", part["error"][:200], "", "", "", "", "")
+        elif part and "skipped" in part:
+            table.add_row(name, "skipped", part["skipped"], "", "", "", "", "")
         elif part:
             table.add_row(name, f"{part['rows']:,}", f"{part['seconds']}",
                           f"{part['rows_per_s'] or 0:,}", f"{part.get('cpu_seconds', '')}",
@@ -72,7 +74,7 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     for name, value in report["ratios"].items():
         console.print(f"  {name}: {value:.3f}x")
     ceiling = report.get("embedded_sqlite_ceiling")
-    if ceiling:
+    if ceiling and "tables" in ceiling:
         console.print("  SQLite ceiling copied, per table: " + ", ".join(
             f"{t} {row['copied']:,}" for t, row in ceiling["tables"].items()))
     for pair, check in report["like_for_like"].items():
