@@ -16,7 +16,7 @@ with the rows, for everything but what is unique to a row (the award itself).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from loaders.claims import LoadContext, RowOutput
@@ -145,10 +145,8 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
             continue
         if accepted[0] != rows[0]:  # the key's first row was rejected: cite the first kept
             record = f"{label}:{numbers[accepted[0]]}"
-            for node in out.nodes:
-                node.record = record
-            for edge in out.edges:
-                edge.record = record
+            out.nodes = [replace(f, record=record) for f in out.nodes]
+            out.edges = [replace(f, record=record) for f in out.edges]
         result.outputs.append(out)
     for i, number in enumerate(numbers):
         if i in failed:

@@ -51,7 +51,6 @@ class MappedRecords(NodeBuilder):
 
     path: Path
     columns: dict[str, int]
-    trusted = False  # a user's mapping: every row is checked against the schema as it is built
 
     if TYPE_CHECKING:  # the input file's
         def records(self) -> Iterator[tuple[int, Any]]: ...
