@@ -213,6 +213,11 @@ class DomainModel(BaseModel):
     def prefixes(self) -> dict[str, str]:
         return {spec.prefix: name for name, spec in self.kinds.items()}
 
+    @functools.cached_property
+    def ranks(self) -> dict[str | None, int]:
+        """`resolution.rank` of each origin the policy lists (any other ranks 0)."""
+        return {origin: self.resolution.rank(origin) for origin in self.resolution.precedence}
+
     def node_property(self, kind: str, key: str) -> PropertySpec | None:
         return self.kinds[kind].properties.get(key) or self.node_properties.get(key)
 

@@ -295,7 +295,12 @@ def _text_ok(value: object) -> bool:
 
 
 def _names_ok(values: object) -> bool:
-    return type(values) is list and all(_text_ok(v) for v in values)
+    if type(values) is not list:
+        return False
+    for item in values:
+        if type(item) is not str or len(item) > MAX_TEXT or "\x00" in item:
+            return False
+    return True
 
 
 class ClaimChecks:
@@ -311,21 +316,30 @@ class ClaimChecks:
         self._kinds = {kind: spec.properties for kind, spec in model.kinds.items()}
         self._ties = {name: (spec.from_kinds, spec.to_kinds)
                       for name, spec in model.relationships.items()}
+        # Per owner (a kind, "@tie"), the keys whose values are free text: checked inline.
+        owners = {**self._kinds, "@tie": model.relationship_properties}
+        self._free = {owner: frozenset(k for k, spec in specs.items()
+                                       if spec.type == "string" and spec.enum is None)
+                      for owner, specs in owners.items()}
         self._good: set[tuple[str, str, type, object]] = set()
+        self._days: set[tuple[str | None, str | None]] = set()
 
     def _values_ok(self, owner: str, specs: dict[str, PropertySpec],
                    properties: dict[str, Value]) -> bool:
+        free = self._free[owner]
         good = self._good
         for key, value in properties.items():
+            if value is None:
+                if key not in specs:
+                    return False
+                continue
+            if key in free and type(value) is str:
+                if len(value) > MAX_TEXT or "\x00" in value:
+                    return False
+                continue
             spec = specs.get(key)
             if spec is None:
                 return False
-            if value is None:
-                continue
-            if type(value) is str and spec.type == "string" and spec.enum is None:
-                if not _text_ok(value):
-                    return False
-                continue
             if type(value) is list:
                 if spec.type != "list" or spec.enum is not None or not _names_ok(value):
                     return False
@@ -342,6 +356,19 @@ class ClaimChecks:
             good.add(memo)
         return True
 
+    def _days_ok(self, first_seen: str | None, last_seen: str | None) -> bool:
+        days = (first_seen, last_seen)
+        if days in self._days:
+            return True
+        specs = self.model.node_properties
+        try:
+            _check_value(specs["first_seen"], "first_seen", first_seen)
+            _check_value(specs["last_seen"], "last_seen", last_seen)
+        except ValidationError:
+            return False
+        self._days.add(days)
+        return True
+
     def node_ok(self, node_id: str, kind: str, name: str, aliases: object,
                 properties: dict[str, Value], sources: object, first_seen: str | None,
                 last_seen: str | None) -> bool:
@@ -351,8 +378,7 @@ class ClaimChecks:
                 and _text_ok(name) and bool(name.strip())
                 and self._values_ok(kind, specs, properties)
                 and _names_ok(aliases) and _names_ok(sources)
-                and self._values_ok("@node", self.model.node_properties,
-                                    {"first_seen": first_seen, "last_seen": last_seen}))
+                and self._days_ok(first_seen, last_seen))
 
     def edge_ok(self, rel_type: str, source: str, target: str, status: str,
                 properties: dict[str, Value], sources: object) -> bool:

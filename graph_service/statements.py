@@ -101,6 +101,19 @@ def _body(data: dict[str, object]) -> str:
 _fold = functools.lru_cache(maxsize=1 << 16)(fold)
 
 
+def _distinct(items: Sequence[str]) -> list[str]:
+    """sorted(set(items)), without building a set for the usual one or two."""
+    if len(items) < 2:
+        return list(items)
+    if len(items) == 2:
+        first, second = items
+        return [first] if first == second else [first, second] if first < second \
+            else [second, first]
+    return sorted(set(items))
+
+
+
+
 def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
                    aliases: Sequence[str], properties: dict[str, Value],
                    sources: Sequence[str], first_seen: str | None, last_seen: str | None,
@@ -109,17 +122,19 @@ def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
     source = sources[0] if sources else ""
     body = _body({
         "name": name,
-        "aliases": sorted(set(aliases)),
+        "aliases": _distinct(aliases),
         "properties": {k: v for k, v in properties.items() if v is not None and v != ""},
-        "sources": sorted(set(sources)),
+        "sources": _distinct(sources),
     })
     stated = origin or ""
+    folded = _fold(name)
+    terms = tuple(sorted({_fold(t) for t in (name, *aliases) if t})) if aliases else \
+        (folded,) if name else ()
     return Fragment(
         id=_digest("n", node_id, kind, source, stated, body),
         entity=node_id, is_edge=False, kind=kind, src=None, dst=None, source=source,
-        record=record or "", origin=stated, rank=model.resolution.rank(origin),
-        body=body, first_seen=first_seen, last_seen=last_seen,
-        terms=tuple(sorted({_fold(t) for t in (name, *aliases) if t})), fold_name=_fold(name),
+        record=record or "", origin=stated, rank=model.ranks.get(origin, 0),
+        body=body, first_seen=first_seen, last_seen=last_seen, terms=terms, fold_name=folded,
     )
 
 
@@ -132,7 +147,7 @@ def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status
     body = _body({
         "status": status,
         "properties": {k: v for k, v in properties.items() if v is not None and v != ""},
-        "sources": sorted(set(sources)),
+        "sources": _distinct(sources),
     })
     # Inferred ties rank below reported ones of the same origin: a rule's guess never outranks
     # what its own source states.
@@ -142,7 +157,7 @@ def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status
         id=_digest("e", entity, source, stated, body),
         entity=entity, is_edge=True, kind=rel_type, src=src, dst=dst,
         source=source, record=record or "", origin=stated,
-        rank=model.resolution.rank(stated), body=body,
+        rank=model.ranks.get(stated, 0), body=body,
         first_seen=first_seen, last_seen=last_seen,
     )
 

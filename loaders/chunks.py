@@ -56,23 +56,35 @@ class ChunkOutput:
 
 
 class Columns:
-    """A chunk's cells, one list per column, cleaned once per distinct text."""
+    """A chunk's cells, one list per column, each distinct text cleaned (and each distinct tuple
+    of a derived column's inputs derived) once: `memo` holds those answers per column, and a
+    file passes the same one to all its chunks (bounded: a column's is emptied when full)."""
+
+    _MEMO = 100_000
 
     def __init__(self, rows: Sequence[Sequence[str]], index: dict[str, int],
                  clean: Callable[[str], str | None],
-                 derived: dict[str, Derivation] | None = None) -> None:
+                 derived: dict[str, Derivation] | None = None,
+                 memo: dict[str, dict[Any, str | None]] | None = None) -> None:
         self._rows = rows
         self._index = index
         self._clean = clean
         self._derived = derived or {}
+        self._memo = {} if memo is None else memo
         self._columns: dict[str, list[str | None]] = {}
+
+    def _answers(self, column: str) -> dict[Any, str | None]:
+        done = self._memo.setdefault(column, {})
+        if len(done) > self._MEMO:
+            done.clear()
+        return done
 
     def __getitem__(self, column: str) -> list[str | None]:
         found = self._columns.get(column)
         if found is None and column in self._derived:
             # A derived column: its function once per distinct tuple of its inputs.
             function, inputs = self._derived[column]
-            done: dict[tuple[str | None, ...], str | None] = {}
+            done = self._answers(column)
             found = []
             for values in zip(*(self[c] for c in inputs), strict=True):
                 value = done.get(values, _MISSING)
@@ -85,7 +97,7 @@ class Columns:
             if position is None:
                 found = [None] * len(self._rows)
             else:
-                seen: dict[str, str | None] = {}
+                seen = self._answers(column)
                 clean = self._clean
                 found = []
                 for row in self._rows:
