@@ -118,14 +118,11 @@ def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
                    aliases: Sequence[str], properties: dict[str, Value],
                    sources: Sequence[str], first_seen: str | None, last_seen: str | None,
                    record: str | None, origin: str | None) -> Fragment:
-    """The statement row of one node claim, from its fields (loaders build no Node for it)."""
+    """The statement row of one node claim, from its fields (loaders build no Node for it);
+    `properties` holds only what it states (`stated`)."""
     source = sources[0] if sources else ""
-    body = _body({
-        "name": name,
-        "aliases": _distinct(aliases),
-        "properties": {k: v for k, v in properties.items() if v is not None and v != ""},
-        "sources": _distinct(sources),
-    })
+    body = _body({"name": name, "aliases": _distinct(aliases), "properties": properties,
+                  "sources": _distinct(sources)})
     stated = origin or ""
     folded = _fold(name)
     terms = tuple(sorted({_fold(t) for t in (name, *aliases) if t})) if aliases else \
@@ -142,13 +139,9 @@ def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status
                    properties: dict[str, Value], sources: Sequence[str],
                    first_seen: str | None, last_seen: str | None, record: str | None,
                    origin: str | None) -> Fragment:
-    """The statement row of one tie claim, from its fields."""
+    """The statement row of one tie claim, from its fields (`properties` as `stated`)."""
     source = sources[0] if sources else ""
-    body = _body({
-        "status": status,
-        "properties": {k: v for k, v in properties.items() if v is not None and v != ""},
-        "sources": _distinct(sources),
-    })
+    body = _body({"status": status, "properties": properties, "sources": _distinct(sources)})
     # Inferred ties rank below reported ones of the same origin: a rule's guess never outranks
     # what its own source states.
     stated = origin or ("inference" if status == "inferred" else "")
@@ -162,16 +155,21 @@ def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status
     )
 
 
+def stated(properties: dict[str, Value]) -> dict[str, Value]:
+    """The values a claim states: blanks say nothing."""
+    return {k: v for k, v in properties.items() if v is not None and v != ""}
+
+
 def node_fragment(model: DomainModel, node: Node) -> Fragment:
-    return node_statement(model, node.id, node.kind, node.name, node.aliases, node.properties,
-                          node.sources, node.first_seen, node.last_seen, node.record,
-                          node.origin)
+    return node_statement(model, node.id, node.kind, node.name, node.aliases,
+                          stated(node.properties), node.sources, node.first_seen,
+                          node.last_seen, node.record, node.origin)
 
 
 def edge_fragment(model: DomainModel, edge: Edge) -> Fragment:
     return edge_statement(model, edge.type, edge.source, edge.target, edge.status,
-                          edge.properties, edge.sources, edge.first_seen, edge.last_seen,
-                          edge.record, edge.origin)
+                          stated(edge.properties), edge.sources, edge.first_seen,
+                          edge.last_seen, edge.record, edge.origin)
 
 
 @dataclass(slots=True)
@@ -220,13 +218,12 @@ def identity_rows(model: DomainModel, node_id: str, kind: str,
                   properties: dict[str, Value]) -> list[IdentityRow]:
     """(entity, kind, prop, value, is_key) for the identifier and conflict values a claim states,
     and, for kinds with qualified ids, the base of its id (a weaker key: see `cluster`)."""
-    spec = model.kinds[kind]
     rows = []
-    for prop in dict.fromkeys(spec.identifiers + spec.conflicts):
+    for prop, is_key in model.identity_props[kind]:
         value = properties.get(prop)
         if value not in (None, ""):
-            rows.append((node_id, kind, prop, str(value).upper(), int(prop in spec.identifiers)))
-    if spec.qualified_ids:
+            rows.append((node_id, kind, prop, str(value).upper(), is_key))
+    if model.kinds[kind].qualified_ids:
         rows.append((node_id, kind, BASE_PROP, base_id(node_id), 1))
     return rows
 

@@ -121,19 +121,26 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
     blank: list[str | None] = [None] * count
     made: dict[str, list[str | None]] = {}  # part (or '<part>#basis') -> per row
     groups: list[tuple[RowOutput, list[int]]] = []
+    records = [f"{label}:{number}" for number in numbers]
     for part in parts:
         cells = [columns[c] for c in part.columns] + [made.get(u, blank) for u in part.uses]
         keys: dict[tuple[Any, ...], list[int]] = {}
         for i, key in enumerate(zip(*cells, strict=True) if cells else [()] * count):
-            if i not in failed:
-                keys.setdefault(key, []).append(i)
+            if not failed or i not in failed:
+                found = keys.get(key)
+                if found is None:
+                    keys[key] = [i]
+                else:
+                    found.append(i)
         width = len(part.columns)
+        columns_of, uses = part.columns, part.uses
         ids: list[str | None] = [None] * count
         bases: list[str | None] = [None] * count
         for key, rows in keys.items():
-            values = dict(zip(part.columns, key[:width], strict=True))
-            used = {u: v for u, v in zip(part.uses, key[width:], strict=True) if v is not None}
-            ctx.record = f"{label}:{numbers[rows[0]]}"
+            values = dict(zip(columns_of, key[:width], strict=True))
+            used = {u: v for u, v in zip(uses, key[width:], strict=True)
+                    if v is not None} if uses else {}
+            ctx.record = records[rows[0]]
             out = RowOutput(ctx)
             try:
                 made_id = part.build(values.get, used, out)
@@ -156,7 +163,7 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
         if not accepted:
             continue
         if accepted[0] != rows[0]:  # the key's first row was rejected: cite the first kept
-            record = f"{label}:{numbers[accepted[0]]}"
+            record = records[accepted[0]]
             out.nodes = [replace(f, record=record) for f in out.nodes]
             out.edges = [replace(f, record=record) for f in out.edges]
         result.outputs.append(out)
