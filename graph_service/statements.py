@@ -127,12 +127,10 @@ def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
     folded = _fold(name)
     terms = tuple(sorted({_fold(t) for t in (name, *aliases) if t})) if aliases else \
         (folded,) if name else ()
-    return Fragment(
-        id=_digest("n", node_id, kind, source, stated, body),
-        entity=node_id, is_edge=False, kind=kind, src=None, dst=None, source=source,
-        record=record or "", origin=stated, rank=model.ranks.get(origin, 0),
-        body=body, first_seen=first_seen, last_seen=last_seen, terms=terms, fold_name=folded,
-    )
+    return Fragment(  # positional, in field order: made for every claim
+        _digest("n", node_id, kind, source, stated, body), node_id, False, kind, None, None,
+        source, record or "", stated, model.ranks.get(origin, 0), body, first_seen, last_seen,
+        terms, folded)
 
 
 def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status: str,
@@ -146,13 +144,9 @@ def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status
     # what its own source states.
     stated = origin or ("inference" if status == "inferred" else "")
     entity = edge_entity(src, rel_type, dst)
-    return Fragment(
-        id=_digest("e", entity, source, stated, body),
-        entity=entity, is_edge=True, kind=rel_type, src=src, dst=dst,
-        source=source, record=record or "", origin=stated,
-        rank=model.ranks.get(stated, 0), body=body,
-        first_seen=first_seen, last_seen=last_seen,
-    )
+    return Fragment(  # positional, in field order
+        _digest("e", entity, source, stated, body), entity, True, rel_type, src, dst, source,
+        record or "", stated, model.ranks.get(stated, 0), body, first_seen, last_seen)
 
 
 def stated(properties: dict[str, Value]) -> dict[str, Value]:

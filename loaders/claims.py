@@ -42,6 +42,10 @@ def today() -> str:
 # -- what a row becomes ---------------------------------------------------------------------------
 
 
+def _catalog_only(sources: list[str]) -> bool:
+    return len(sources) == 1 and sources[0] == CATALOG_SOURCE
+
+
 class RowOutput:
     """Collects the claims one input record (or one key of a chunk) becomes, as statement rows
     (graph_service/statements.py) with the identifier values they state, each claim checked
@@ -71,7 +75,7 @@ class RowOutput:
         ctx = self._ctx
         cited = list(sources) or [ctx.file_source]
         named = list(aliases)
-        origin = "catalog" if cited == [CATALOG_SOURCE] else ctx.origin
+        origin = "catalog" if _catalog_only(cited) else ctx.origin
         if not ctx.checks.node_ok(node_id, kind, name, named, props, cited, ctx.seen, ctx.seen):
             try:  # the full checks, for the precise error
                 validate_node(ctx.model, Node(node_id, kind, name, named, props, cited,
@@ -102,7 +106,7 @@ class RowOutput:
         ctx = self._ctx
         cited = list(sources) or [ctx.file_source]
         # A rule's guess ranks as inference, below what any source states (schema policy).
-        origin = ("catalog" if cited == [CATALOG_SOURCE] else
+        origin = ("catalog" if _catalog_only(cited) else
                   ctx.origin if status == "reported" else "inference")
         if not ctx.checks.edge_ok(rel_type, source, target, status, props, cited):
             try:

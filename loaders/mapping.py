@@ -76,6 +76,7 @@ class MappedRecords(NodeBuilder):
         self._derivations = {name: (self._bind(d), d.inputs)
                              for name, d in mapping.derived.items()}
         self._cells: dict[str, dict[Any, str | None]] = {}
+        self._longest_blank = max(map(len, mapping.blank_values), default=0)
 
     def title(self) -> str:
         return self.mapping.title or self.path.name
@@ -146,7 +147,9 @@ class MappedRecords(NodeBuilder):
 
     def _clean(self, raw: str) -> str | None:
         value = text(raw.strip())
-        return None if value is None or fold(value) in self.mapping.blank_values else value
+        if value is None or (value.isascii() and len(value) > self._longest_blank):
+            return value  # folding ASCII keeps its length: too long to be a blank
+        return None if fold(value) in self.mapping.blank_values else value
 
     def _bind(self, derived: Derived) -> Callable[..., str | None]:
         """A derived column's function as the chunk calls it: given the file's date order, and
@@ -166,7 +169,11 @@ class MappedRecords(NodeBuilder):
         return pick
 
     def _sources(self, out: RowOutput, used: dict[str, str]) -> list[str]:
-        return [out._ctx.file_source, *(used[d] for d in self._documents if d in used)]
+        sources = [out._ctx.file_source]
+        for document in self._documents:
+            if document in used:
+                sources.append(used[document])
+        return sources
 
     def _record_source(self, link: dict[str, Template]) -> Builder:
         def build(cell: Cell, used: dict[str, str], out: RowOutput) -> Made:
@@ -195,20 +202,29 @@ class MappedRecords(NodeBuilder):
         types = self.model.relationship_properties
         typed = [(prop, template, types[prop].type) for prop, template in edge.properties.items()]
 
+        nodes = self.mapping.nodes
+        rel_type, status, source_key = edge.type, edge.status, edge.source
+        source_spec, cites = nodes[source_key], edge.cite == "record"
+        field_name = f"edge {edge.type}"
+
         def build(cell: Cell, used: dict[str, str], out: RowOutput) -> Made:
-            target = next((t for t in edge.targets if t in used), None)
-            if edge.source not in used or target is None:
+            if source_key not in used:
                 return None  # an optional end was blank in this row
-            nodes = self.mapping.nodes
+            for target in edge.targets:
+                if target in used:
+                    break
+            else:
+                return None
             props: dict[str, Value] = {}
             if basis_key and (basis := used.get(basis_key)):
                 props["basis"] = basis
-            props.update(self._typed(typed, cell))
-            sources = self._sources(out, used) if edge.cite == "record" else []
-            for start in _ids(used[edge.source], nodes[edge.source]):
-                for end in _ids(used[target], nodes[target]):
-                    out.edge(edge.type, start, end, props, edge.status, sources,
-                             field_name=f"edge {edge.type}")
+            if typed:
+                props.update(self._typed(typed, cell))
+            sources = self._sources(out, used) if cites else []
+            target_spec = nodes[target]
+            for start in _ids(used[source_key], source_spec):
+                for end in _ids(used[target], target_spec):
+                    out.edge(rel_type, start, end, props, status, sources, field_name)
             return None
         return build
 
