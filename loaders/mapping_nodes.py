@@ -66,7 +66,8 @@ class NodeBuilder:
         props: dict[str, Value] = {}
         parsed = self._parsed
         for prop, template, kind in typed:
-            raw = template.render(cell)
+            lone = template.lone  # "{column}": the cell itself, without rendering
+            raw = cell(lone) if lone is not None else template.render(cell)
             if raw is None:
                 continue
             if kind not in _PARSED_TYPES:

@@ -27,6 +27,9 @@ class Tag:
     matched: str
 
 
+_ANSWERS = 100_000  # distinct tagging questions remembered
+
+
 def _plain(text: str) -> str:
     """Lower-case, accent-free; same length as the input when the input is plain ASCII."""
     if text.isascii():
@@ -139,7 +142,7 @@ class Tagger:
         found = self._answers.get(whole)
         if found is not None:
             return found
-        if len(self._answers) >= self._cache_size:
+        if len(self._answers) >= _ANSWERS:
             self._answers.clear()
         found = self._answers[whole] = self._tag(description, psc, psc_description, naics,
                                                  naics_description, vendors)
