@@ -351,6 +351,10 @@ class ClaimChecks:
                 if spec.type != "list" or spec.enum is not None or not _names_ok(value):
                     return False
                 continue
+            if type(value) is float and spec.type == "float" and spec.enum is None:
+                if not (math.isfinite(value) and abs(value) < MAX_AMOUNT):
+                    return False
+                continue  # amounts rarely repeat: checked inline, not remembered
             memo = (owner, key, type(value), value)  # the type: True == 1 == 1.0
             if memo in good:
                 continue

@@ -57,10 +57,13 @@ class ChunkOutput:
 
 class Columns:
     """A chunk's cells, one list per column, each distinct text cleaned (and each distinct tuple
-    of a derived column's inputs derived) once: `memo` holds those answers per column, and a
-    file passes the same one to all its chunks (bounded: a column's is emptied when full)."""
+    of a derived column's inputs derived) once. `memo` holds those answers per column, and a
+    file passes the same one to all its chunks, for the columns whose values repeat: a column
+    of mostly distinct values (an award key, an amount) is remembered for one chunk only
+    (`UNIQUE` marks it), so memory and look-ups stay those of a chunk."""
 
     _MEMO = 100_000
+    UNIQUE: dict[Any, str | None] = {}  # the marker of a column not remembered across chunks
 
     def __init__(self, rows: Sequence[Sequence[str]], index: dict[str, int],
                  clean: Callable[[str], str | None],
@@ -75,9 +78,16 @@ class Columns:
 
     def _answers(self, column: str) -> dict[Any, str | None]:
         done = self._memo.setdefault(column, {})
+        if done is Columns.UNIQUE:
+            return {}
         if len(done) > self._MEMO:
             done.clear()
         return done
+
+    def _learn(self, column: str, done: dict[Any, str | None], before: int) -> None:
+        """Stop remembering a column across chunks when most of this chunk's values were new."""
+        if done is not Columns.UNIQUE and len(done) - before > len(self._rows) // 2:
+            self._memo[column] = Columns.UNIQUE
 
     def __getitem__(self, column: str) -> list[str | None]:
         found = self._columns.get(column)
@@ -85,12 +95,14 @@ class Columns:
             # A derived column: its function once per distinct tuple of its inputs.
             function, inputs = self._derived[column]
             done = self._answers(column)
+            before = len(done)
             found = []
             for values in zip(*(self[c] for c in inputs), strict=True):
                 value = done.get(values, _MISSING)
                 if value is _MISSING:
                     value = done[values] = function(*values)
                 found.append(value)
+            self._learn(column, done, before)
             self._columns[column] = found
         elif found is None:
             position = self._index.get(column)
@@ -98,6 +110,7 @@ class Columns:
                 found = [None] * len(self._rows)
             else:
                 seen = self._answers(column)
+                before = len(seen)
                 clean = self._clean
                 found = []
                 for row in self._rows:
@@ -106,6 +119,7 @@ class Columns:
                     if value is _MISSING:
                         value = seen[raw] = clean(raw)
                     found.append(value)
+                self._learn(column, seen, before)
             self._columns[column] = found
         return found
 

@@ -27,9 +27,6 @@ class Tag:
     matched: str
 
 
-_ANSWERS = 100_000  # distinct tagging questions remembered
-
-
 def _plain(text: str) -> str:
     """Lower-case, accent-free; same length as the input when the input is plain ASCII."""
     if text.isascii():
@@ -108,7 +105,6 @@ class Tagger:
         # Descriptions repeat a lot in procurement data ("OFFICE SUPPLIES"): remember answers.
         self._cache: dict[tuple[str | None, ...], list[Tag]] = {}
         self._cache_size = cache_size
-        self._answers: dict[tuple[object, ...], list[Tag]] = {}
 
     def _vendor_products(self, norm: str) -> list[_CompiledProduct]:
         """Products whose vendor list names this vendor or a name it starts with."""
@@ -137,20 +133,6 @@ class Tagger:
         naics_description: str | None = None,
         vendors: tuple[str | None, ...] = (),
     ) -> list[Tag]:
-        # The whole answer is a function of its texts: each distinct set is tagged once.
-        whole = (description, psc, psc_description, naics, naics_description, vendors)
-        found = self._answers.get(whole)
-        if found is not None:
-            return found
-        if len(self._answers) >= _ANSWERS:
-            self._answers.clear()
-        found = self._answers[whole] = self._tag(description, psc, psc_description, naics,
-                                                 naics_description, vendors)
-        return found
-
-    def _tag(self, description: str | None, psc: str | None, psc_description: str | None,
-             naics: str | None, naics_description: str | None, vendors: tuple[str | None, ...],
-             ) -> list[Tag]:
         key = (description, psc, psc_description, naics, naics_description)
         tags = self._cache.get(key)
         if tags is None:
