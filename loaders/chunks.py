@@ -127,6 +127,15 @@ class Columns:
 _MISSING: Any = object()
 
 
+def _all_distinct(values: list[str | None], known: dict[int, bool]) -> bool:
+    """Whether every row has a value of this column (or part) and no two the same; remembered
+    by the list's identity, which the chunk keeps alive."""
+    found = known.get(id(values))
+    if found is None:
+        found = known[id(values)] = None not in values and len(set(values)) == len(values)
+    return found
+
+
 def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: Columns,
                 parts: Sequence[Part]) -> ChunkOutput:
     """Build every part of every row of a chunk, once per distinct key (see the module doc)."""
@@ -136,21 +145,29 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
     made: dict[str, list[str | None]] = {}  # part (or '<part>#basis') -> per row
     groups: list[tuple[RowOutput, list[int]]] = []
     records = [f"{label}:{number}" for number in numbers]
+    unique: dict[int, bool] = {}  # id of a column's list -> each row's value is its own
     for part in parts:
         cells = [columns[c] for c in part.columns] + [made.get(u, blank) for u in part.uses]
-        keys: dict[tuple[Any, ...], list[int]] = {}
-        for i, key in enumerate(zip(*cells, strict=True) if cells else [()] * count):
-            if not failed or i not in failed:
-                found = keys.get(key)
-                if found is None:
-                    keys[key] = [i]
-                else:
-                    found.append(i)
+        keys: dict[tuple[Any, ...], list[int]] | list[tuple[tuple[Any, ...], list[int]]]
+        if any(_all_distinct(c, unique) for c in cells):
+            # A key holding a value no other row has (an award's own id): a key per row,
+            # without grouping.
+            keys = [(key, [i]) for i, key in enumerate(zip(*cells, strict=True))
+                    if not failed or i not in failed]
+        else:
+            keys = {}
+            for i, key in enumerate(zip(*cells, strict=True) if cells else [()] * count):
+                if not failed or i not in failed:
+                    found = keys.get(key)
+                    if found is None:
+                        keys[key] = [i]
+                    else:
+                        found.append(i)
         width = len(part.columns)
         columns_of, uses = part.columns, part.uses
         ids: list[str | None] = [None] * count
         bases: list[str | None] = [None] * count
-        for key, rows in keys.items():
+        for key, rows in keys.items() if isinstance(keys, dict) else keys:
             values = dict(zip(columns_of, key[:width], strict=True))
             used = {u: v for u, v in zip(uses, key[width:], strict=True)
                     if v is not None} if uses else {}
