@@ -15,6 +15,7 @@ with the rows, for everything but what is unique to a row (the award itself).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -96,12 +97,10 @@ class Columns:
             function, inputs = self._derived[column]
             done = self._answers(column)
             before = len(done)
-            found = []
-            for values in zip(*(self[c] for c in inputs), strict=True):
-                value = done.get(values, _MISSING)
-                if value is _MISSING:
-                    value = done[values] = function(*values)
-                found.append(value)
+            given = list(zip(*(self[c] for c in inputs), strict=True))
+            for values in set(given).difference(done):
+                done[values] = function(*values)
+            found = list(map(done.__getitem__, given))
             self._learn(column, done, before)
             self._columns[column] = found
         elif found is None:
@@ -112,19 +111,13 @@ class Columns:
                 seen = self._answers(column)
                 before = len(seen)
                 clean = self._clean
-                found = []
-                for row in self._rows:
-                    raw = row[position]
-                    value = seen.get(raw, _MISSING)
-                    if value is _MISSING:
-                        value = seen[raw] = clean(raw)
-                    found.append(value)
+                raws = list(map(operator.itemgetter(position), self._rows))
+                for raw in set(raws).difference(seen):
+                    seen[raw] = clean(raw)
+                found = list(map(seen.__getitem__, raws))
                 self._learn(column, seen, before)
             self._columns[column] = found
         return found
-
-
-_MISSING: Any = object()
 
 
 def _all_distinct(values: list[str | None], known: dict[int, bool]) -> bool:
@@ -168,7 +161,7 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
         ids: list[str | None] = [None] * count
         bases: list[str | None] = [None] * count
         for key, rows in keys.items() if isinstance(keys, dict) else keys:
-            values = dict(zip(columns_of, key[:width], strict=True))
+            values = dict(zip(columns_of, key, strict=False))  # the key's first `width`
             used = {u: v for u, v in zip(uses, key[width:], strict=True)
                     if v is not None} if uses else {}
             ctx.record = records[rows[0]]
@@ -190,7 +183,7 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
         made[f"{part.name}#basis"] = bases
     result = ChunkOutput()
     for out, rows in groups:
-        accepted = [i for i in rows if i not in failed]
+        accepted = [i for i in rows if i not in failed] if failed else rows
         if not accepted:
             continue
         if accepted[0] != rows[0]:  # the key's first row was rejected: cite the first kept
