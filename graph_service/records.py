@@ -328,13 +328,16 @@ class ClaimChecks:
         self._free = {owner: frozenset(k for k, spec in specs.items()
                                        if spec.type == "string" and spec.enum is None)
                       for owner, specs in owners.items()}
-        self._good: set[tuple[str, str, type, object]] = set()
+        # Per owner and key, the typed values (dates, codes of an enum, counts) already found
+        # good; a value is remembered with its type (True == 1 == 1.0).
+        self._good: dict[str, dict[str, set[object]]] = {owner: {} for owner in owners}
+        self._remembered = 0
         self._days: set[tuple[str | None, str | None]] = set()
 
     def _values_ok(self, owner: str, specs: dict[str, PropertySpec],
                    properties: dict[str, Value]) -> bool:
         free = self._free[owner]
-        good = self._good
+        good = self._good[owner]
         for key, value in properties.items():
             if value is None:
                 if key not in specs:
@@ -355,16 +358,20 @@ class ClaimChecks:
                 if not (math.isfinite(value) and abs(value) < MAX_AMOUNT):
                     return False
                 continue  # amounts rarely repeat: checked inline, not remembered
-            memo = (owner, key, type(value), value)  # the type: True == 1 == 1.0
-            if memo in good:
+            memo = value if type(value) is str else (type(value), value)
+            known = good.get(key)
+            if known is not None and memo in known:
                 continue
             try:
                 _check_value(spec, key, value)
             except ValidationError:
                 return False
-            if len(good) >= self._MEMO:
-                good.clear()
-            good.add(memo)
+            if self._remembered >= self._MEMO:
+                for sets in self._good.values():
+                    sets.clear()
+                self._remembered = 0
+            good.setdefault(key, set()).add(memo)
+            self._remembered += 1
         return True
 
     def _days_ok(self, first_seen: str | None, last_seen: str | None) -> bool:

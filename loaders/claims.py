@@ -42,6 +42,17 @@ def today() -> str:
 # -- what a row becomes ---------------------------------------------------------------------------
 
 
+def _stated(properties: dict[str, Value] | None) -> dict[str, Value]:
+    """The values a claim states (blanks say nothing): the dict itself when it has no blank (it
+    is read, never kept: the statement's body is made from it at once)."""
+    if not properties:
+        return {}
+    values = properties.values()
+    if None in values or "" in values:
+        return {k: v for k, v in properties.items() if v is not None and v != ""}
+    return properties
+
+
 def _catalog_only(sources: list[str]) -> bool:
     return len(sources) == 1 and sources[0] == CATALOG_SOURCE
 
@@ -69,9 +80,7 @@ class RowOutput:
         sources: Sequence[str] = (),
         field_name: str = "",
     ) -> str:
-        props: dict[str, Value] = {
-            k: v for k, v in (properties or {}).items() if v is not None and v != ""
-        } if properties else {}
+        props = _stated(properties)
         ctx = self._ctx
         cited = list(sources) or [ctx.file_source]
         named = list(aliases)
@@ -100,9 +109,7 @@ class RowOutput:
     ) -> None:
         if source == target:
             return  # a company that is its own parent, an agency part of itself: no tie
-        props: dict[str, Value] = {
-            k: v for k, v in properties.items() if v is not None and v != ""
-        } if properties else {}
+        props = _stated(properties)
         ctx = self._ctx
         cited = list(sources) or [ctx.file_source]
         # A rule's guess ranks as inference, below what any source states (schema policy).

@@ -38,7 +38,7 @@ class NodeBuilder:
     mapping: Mapping
     catalogs: Catalogs
     day_first: bool
-    _parsed: dict[tuple[str, str], Any]  # a typed cell, parsed once per distinct text
+    _parsed: dict[str, dict[str, Any]]  # per type, each distinct text parsed once
     # Compiled once per mapping (loaders/mapping.py `_ready`): each node's typed properties and
     # the column a problem with it is named by.
     _node_types: dict[str, list[Typed]]
@@ -73,16 +73,18 @@ class NodeBuilder:
             if kind not in _PARSED_TYPES:
                 props[prop] = raw
                 continue
-            key = (kind, raw)
-            found = parsed.get(key, _UNPARSED)
+            known = parsed.get(kind)
+            if known is None:
+                known = parsed[kind] = {}
+            found = known.get(raw, _UNPARSED)
             if found is _UNPARSED:
-                if len(parsed) > 100_000:
-                    parsed.clear()
+                if len(known) > 100_000:
+                    known.clear()
                 try:
                     found = self._parse(kind, raw, "")
                 except RowError as exc:
                     found = exc
-                parsed[key] = found
+                known[raw] = found
             if isinstance(found, RowError):
                 raise RowError(self._field(template, cell, raw) or prop, found.reason)
             props[prop] = list(found) if type(found) is list else found  # a list is never shared
