@@ -5,8 +5,9 @@ or tie (its `sources[0]` is the source, `record` the place in it, `origin` the k
 the resolution policy ranks). The store keeps claims as statements and derives the graph view
 from them (graph_service/statements.py); read back, a Node or Edge is that view.
 
-Plain slotted dataclasses (not pydantic models) because bulk loads create millions of them; the
-schema checks live in `validate_node` / `validate_edge`, called once per record at the boundary.
+Plain slotted dataclasses (not pydantic models); the schema checks live in `validate_node` /
+`validate_edge`, called once per record at the boundary, and `ClaimChecks` answers the same for
+claims a load builds in bulk.
 """
 
 from __future__ import annotations
@@ -124,16 +125,11 @@ class Edge:
 
 @dataclass(slots=True)
 class Batch:
-    """Claims written together: wholly or not at all.
-
-    `validated` is set only by code that has already run `validate_node` / `validate_edge` on
-    every record (the load pipeline checks each row to reject it alone); stores then skip
-    checking the same records a second time. Anything else leaves it False.
-    """
+    """Claims written together: wholly or not at all. (The load pipeline does not make these:
+    it checks each claim as it is built and appends statement rows, loaders/claims.py.)"""
 
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
-    validated: bool = False
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)
@@ -414,13 +410,12 @@ class ClaimChecks:
 
 
 def prepare_batch(model: DomainModel, batch: Batch) -> tuple[Batch, dict[str, str]]:
-    """What every store does before writing: check each claim against the schema (unless the
-    batch says that was done); returns the batch and its node ids' kinds. Duplicate claims are
-    not merged here: they are statements, and the view's policy decides (statements.py)."""
+    """What every store does before writing: check each claim against the schema; returns the
+    batch and its node ids' kinds. Duplicate claims are not merged here: they are statements,
+    and the view's policy decides (statements.py)."""
     kinds = {n.id: n.kind for n in batch.nodes}
-    if not batch.validated:
-        for node in batch.nodes:
-            validate_node(model, node)
-        for edge in batch.edges:
-            validate_edge(model, edge, kinds)
+    for node in batch.nodes:
+        validate_node(model, node)
+    for edge in batch.edges:
+        validate_edge(model, edge, kinds)
     return batch, kinds

@@ -162,8 +162,11 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
         bases: list[str | None] = [None] * count
         for key, rows in keys.items() if isinstance(keys, dict) else keys:
             values = dict(zip(columns_of, key, strict=False))  # the key's first `width`
-            used = {u: v for u, v in zip(uses, key[width:], strict=True)
-                    if v is not None} if uses else {}
+            used = {}
+            if uses:
+                made_ids = key[width:]
+                used = dict(zip(uses, made_ids, strict=True)) if None not in made_ids else {
+                    u: v for u, v in zip(uses, made_ids, strict=True) if v is not None}
             ctx.record = records[rows[0]]
             out = RowOutput(ctx)
             try:
