@@ -77,6 +77,9 @@ class MappedRecords(NodeBuilder):
                              for name, d in mapping.derived.items()}
         self._cells: dict[str, dict[Any, str | None]] = {}
         self._longest_blank = max(map(len, mapping.blank_values), default=0)
+        # Printable ASCII longer than this, without outer or double spaces, is clean as it is
+        # (text() tests words shorter than 7 for blanks such as 'N/A').
+        self._plain_above = max(self._longest_blank, 6)
 
     def title(self) -> str:
         return self.mapping.title or self.path.name
@@ -146,6 +149,9 @@ class MappedRecords(NodeBuilder):
         return build_chunk(ctx, self.path.name, numbers, columns, self._parts)
 
     def _clean(self, raw: str) -> str | None:
+        if (len(raw) > self._plain_above and raw.isascii() and raw.isprintable()
+                and raw[0] != " " and raw[-1] != " " and "  " not in raw):
+            return raw  # what text() and the blank test give such a cell: itself
         value = text(raw.strip())
         if value is None or (value.isascii() and len(value) > self._longest_blank):
             return value  # folding ASCII keeps its length: too long to be a blank
