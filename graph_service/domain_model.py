@@ -213,6 +213,19 @@ class DomainModel(BaseModel):
     def prefixes(self) -> dict[str, str]:
         return {spec.prefix: name for name, spec in self.kinds.items()}
 
+    @functools.cached_property
+    def identity_props(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        """Per kind, the properties its identity statements hold: (property, 1 for an
+        identifier, 0 for a conflict value)."""
+        return {kind: tuple((prop, int(prop in spec.identifiers))
+                            for prop in dict.fromkeys(spec.identifiers + spec.conflicts))
+                for kind, spec in self.kinds.items()}
+
+    @functools.cached_property
+    def ranks(self) -> dict[str | None, int]:
+        """`resolution.rank` of each origin the policy lists (any other ranks 0)."""
+        return {origin: self.resolution.rank(origin) for origin in self.resolution.precedence}
+
     def node_property(self, kind: str, key: str) -> PropertySpec | None:
         return self.kinds[kind].properties.get(key) or self.node_properties.get(key)
 

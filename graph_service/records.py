@@ -5,8 +5,9 @@ or tie (its `sources[0]` is the source, `record` the place in it, `origin` the k
 the resolution policy ranks). The store keeps claims as statements and derives the graph view
 from them (graph_service/statements.py); read back, a Node or Edge is that view.
 
-Plain slotted dataclasses (not pydantic models) because bulk loads create millions of them; the
-schema checks live in `validate_node` / `validate_edge`, called once per record at the boundary.
+Plain slotted dataclasses (not pydantic models); the schema checks live in `validate_node` /
+`validate_edge`, called once per record at the boundary, and `ClaimChecks` answers the same for
+claims a load builds in bulk.
 """
 
 from __future__ import annotations
@@ -124,16 +125,11 @@ class Edge:
 
 @dataclass(slots=True)
 class Batch:
-    """Claims written together: wholly or not at all.
-
-    `validated` is set only by code that has already run `validate_node` / `validate_edge` on
-    every record (the load pipeline checks each row to reject it alone); stores then skip
-    checking the same records a second time. Anything else leaves it False.
-    """
+    """Claims written together: wholly or not at all. (The load pipeline does not make these:
+    it checks each claim as it is built and appends statement rows, loaders/claims.py.)"""
 
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
-    validated: bool = False
 
     def __len__(self) -> int:
         return len(self.nodes) + len(self.edges)
@@ -290,14 +286,136 @@ def validate_edge(model: DomainModel, edge: Edge, kinds: dict[str, str] | None =
     _check_names("sources", edge.sources)
 
 
+def _text_ok(value: object) -> bool:
+    return type(value) is str and len(value) <= MAX_TEXT and "\x00" not in value
+
+
+def _names_ok(values: object) -> bool:
+    if type(values) is not list:
+        return False
+    for item in values:
+        if type(item) is not str or len(item) > MAX_TEXT or "\x00" in item:
+            return False
+    return True
+
+
+class ClaimChecks:
+    """`validate_node` / `validate_edge` for claims built in bulk, answered from per-kind tables
+    with each distinct typed value checked once (a load states the same amounts, dates and days
+    thousands of times). True only for what the full checks accept; False sends the claim
+    through them, which raise the precise error."""
+
+    _MEMO = 200_000  # distinct values remembered
+
+    def __init__(self, model: DomainModel) -> None:
+        self.model = model
+        self._kinds = {kind: spec.properties for kind, spec in model.kinds.items()}
+        # kind_for_id(id) == kind: the id starts with the prefix that names the kind.
+        self._prefix = {kind: f"{prefix}:" for prefix, kind in model.prefixes.items()
+                        if ":" not in prefix}
+        # Per tie type, the id prefixes of the kinds each end may be.
+        self._ties = {name: (frozenset(p for p, k in model.prefixes.items()
+                                       if k in spec.from_kinds),
+                             frozenset(p for p, k in model.prefixes.items()
+                                       if k in spec.to_kinds))
+                      for name, spec in model.relationships.items()}
+        # Per owner (a kind, "@tie"), the keys whose values are free text: checked inline.
+        owners = {**self._kinds, "@tie": model.relationship_properties}
+        self._free = {owner: frozenset(k for k, spec in specs.items()
+                                       if spec.type == "string" and spec.enum is None)
+                      for owner, specs in owners.items()}
+        # Per owner and key, the typed values (dates, codes of an enum, counts) already found
+        # good; a value is remembered with its type (True == 1 == 1.0).
+        self._good: dict[str, dict[str, set[object]]] = {owner: {} for owner in owners}
+        self._remembered = 0
+        self._days: set[tuple[str | None, str | None]] = set()
+
+    def _values_ok(self, owner: str, specs: dict[str, PropertySpec],
+                   properties: dict[str, Value]) -> bool:
+        free = self._free[owner]
+        good = self._good[owner]
+        for key, value in properties.items():
+            if value is None:
+                if key not in specs:
+                    return False
+                continue
+            if key in free and type(value) is str:
+                if len(value) > MAX_TEXT or "\x00" in value:
+                    return False
+                continue
+            spec = specs.get(key)
+            if spec is None:
+                return False
+            if type(value) is list:
+                if spec.type != "list" or spec.enum is not None or not _names_ok(value):
+                    return False
+                continue
+            if type(value) is float and spec.type == "float" and spec.enum is None:
+                if not (math.isfinite(value) and abs(value) < MAX_AMOUNT):
+                    return False
+                continue  # amounts rarely repeat: checked inline, not remembered
+            memo = value if type(value) is str else (type(value), value)
+            known = good.get(key)
+            if known is not None and memo in known:
+                continue
+            try:
+                _check_value(spec, key, value)
+            except ValidationError:
+                return False
+            if self._remembered >= self._MEMO:
+                for sets in self._good.values():
+                    sets.clear()
+                self._remembered = 0
+            good.setdefault(key, set()).add(memo)
+            self._remembered += 1
+        return True
+
+    def _days_ok(self, first_seen: str | None, last_seen: str | None) -> bool:
+        days = (first_seen, last_seen)
+        if days in self._days:
+            return True
+        specs = self.model.node_properties
+        try:
+            _check_value(specs["first_seen"], "first_seen", first_seen)
+            _check_value(specs["last_seen"], "last_seen", last_seen)
+        except ValidationError:
+            return False
+        self._days.add(days)
+        return True
+
+    def node_ok(self, node_id: str, kind: str, name: str, aliases: object,
+                properties: dict[str, Value], sources: object, first_seen: str | None,
+                last_seen: str | None) -> bool:
+        specs = self._kinds.get(kind)
+        prefix = self._prefix.get(kind)
+        return (specs is not None and prefix is not None and _text_ok(node_id)
+                and node_id.startswith(prefix) and bool(_ID.match(node_id))
+                and _text_ok(name) and bool(name.strip())
+                and self._values_ok(kind, specs, properties)
+                and _names_ok(aliases) and _names_ok(sources)
+                and self._days_ok(first_seen, last_seen))
+
+    def edge_ok(self, rel_type: str, source: str, target: str, status: str,
+                properties: dict[str, Value], sources: object) -> bool:
+        ends = self._ties.get(rel_type)
+        if ends is None:
+            return False
+        start, _, start_rest = source.partition(":")
+        end, _, end_rest = target.partition(":")
+        return (status in ("reported", "inferred")
+                and bool(start_rest) and start in ends[0] and bool(end_rest) and end in ends[1]
+                and _EDGE_FIELDS.isdisjoint(properties)
+                and self._values_ok("@tie", self.model.relationship_properties, properties)
+                and _names_ok(sources))
+
+
 def prepare_batch(model: DomainModel, batch: Batch) -> tuple[Batch, dict[str, str]]:
-    """What every store does before writing: check each claim against the schema (unless the
-    batch says that was done); returns the batch and its node ids' kinds. Duplicate claims are
-    not merged here: they are statements, and the view's policy decides (statements.py)."""
+    """What every store does before writing: check each claim against the schema; returns the
+    batch and its node ids' kinds. Duplicate claims are not merged here: they are statements,
+    and the view's policy decides (statements.py)."""
     kinds = {n.id: n.kind for n in batch.nodes}
-    if not batch.validated:
-        for node in batch.nodes:
-            validate_node(model, node)
-        for edge in batch.edges:
-            validate_edge(model, edge, kinds)
+    for node in batch.nodes:
+        validate_node(model, node)
+    for edge in batch.edges:
+        validate_edge(model, edge, kinds)
     return batch, kinds

@@ -16,8 +16,9 @@ statements: the same UEI, DUNS, agency code or PIID is one entity, unless a conf
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import orjson
@@ -31,7 +32,7 @@ from graph_service.judgements import (
     QUALIFIER,
     base_id,
 )
-from graph_service.records import Edge, Node
+from graph_service.records import Edge, Node, Value
 from graph_service.text import fold
 
 EDGE_KEY_SEPARATOR = "\x1f"  # never in an id (ids have no whitespace or control characters)
@@ -42,9 +43,11 @@ def edge_entity(source: str, rel_type: str, target: str) -> str:
     return f"{source}{EDGE_KEY_SEPARATOR}{rel_type}{EDGE_KEY_SEPARATOR}{target}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Fragment:
-    """One statement row, as both stores keep it."""
+    """One statement row, as both stores keep it. Never changed once made (`replace` makes a
+    changed copy); not frozen only because a load makes one per claim, and a frozen
+    dataclass's constructor costs eight times as much."""
 
     id: str
     entity: str
@@ -77,66 +80,105 @@ def fold_repeats(fragments: Iterable[Fragment]) -> list[Fragment]:
     kept: dict[str, Fragment] = {}
     for frag in fragments:
         old = kept.get(frag.id)
-        if old is not None:
-            firsts = [d for d in (old.first_seen, frag.first_seen) if d]
-            lasts = [d for d in (old.last_seen, frag.last_seen) if d]
-            frag = replace(old, record=min(old.record, frag.record, key=lambda r: (len(r), r)),
-                           first_seen=min(firsts, default=None),
-                           last_seen=max(lasts, default=None))
-        kept[frag.id] = frag
+        if old is None:
+            kept[frag.id] = frag
+            continue
+        record = min(old.record, frag.record, key=lambda r: (len(r), r))
+        first = min((d for d in (old.first_seen, frag.first_seen) if d), default=None)
+        last = max((d for d in (old.last_seen, frag.last_seen) if d), default=None)
+        if (record, first, last) != (old.record, old.first_seen, old.last_seen):
+            kept[frag.id] = replace(old, record=record, first_seen=first, last_seen=last)
     return [kept[key] for key in sorted(kept)]
 
 
+_BLAKE = hashlib.blake2b(digest_size=12)  # copied per statement: cheaper than a new one
+
+
 def _digest(*parts: str) -> str:
-    return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=12).hexdigest()
+    hasher = _BLAKE.copy()
+    hasher.update("\x1e".join(parts).encode("utf-8"))
+    return hasher.hexdigest()
 
 
 def _body(data: dict[str, object]) -> str:
     return orjson.dumps(data, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
+# Names repeat across a load's claims (every award names ICE): each is folded once.
+_fold = functools.lru_cache(maxsize=1 << 16)(fold)
+
+
+def _distinct(items: Sequence[str]) -> list[str]:
+    """sorted(set(items)), without building a set for the usual one or two."""
+    if len(items) < 2:
+        return list(items)
+    if len(items) == 2:
+        first, second = items
+        return [first] if first == second else [first, second] if first < second \
+            else [second, first]
+    return sorted(set(items))
+
+
+
+
+def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
+                   aliases: Sequence[str], properties: dict[str, Value],
+                   sources: Sequence[str], first_seen: str | None, last_seen: str | None,
+                   record: str | None, origin: str | None) -> Fragment:
+    """The statement row of one node claim, from its fields (loaders build no Node for it);
+    `properties` holds only what it states (`stated`)."""
+    source = sources[0] if sources else ""
+    body = _body({"name": name, "aliases": _distinct(aliases), "properties": properties,
+                  "sources": _distinct(sources)})
+    stated = origin or ""
+    folded = _fold(name)
+    terms = tuple(sorted({_fold(t) for t in (name, *aliases) if t})) if aliases else \
+        (folded,) if name else ()
+    return Fragment(  # positional, in field order: made for every claim
+        _digest("n", node_id, kind, source, stated, body), node_id, False, kind, None, None,
+        source, record or "", stated, model.ranks.get(origin, 0), body, first_seen, last_seen,
+        terms, folded)
+
+
+def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status: str,
+                   properties: dict[str, Value], sources: Sequence[str],
+                   first_seen: str | None, last_seen: str | None, record: str | None,
+                   origin: str | None) -> Fragment:
+    """The statement row of one tie claim, from its fields (`properties` as `stated`)."""
+    source = sources[0] if sources else ""
+    body = _body({"status": status, "properties": properties, "sources": _distinct(sources)})
+    # Inferred ties rank below reported ones of the same origin: a rule's guess never outranks
+    # what its own source states.
+    stated = origin or ("inference" if status == "inferred" else "")
+    entity = edge_entity(src, rel_type, dst)
+    return Fragment(  # positional, in field order
+        _digest("e", entity, source, stated, body), entity, True, rel_type, src, dst, source,
+        record or "", stated, model.ranks.get(stated, 0), body, first_seen, last_seen)
+
+
+def stated(properties: dict[str, Value]) -> dict[str, Value]:
+    """The values a claim states: blanks say nothing."""
+    return {k: v for k, v in properties.items() if v is not None and v != ""}
+
+
 def node_fragment(model: DomainModel, node: Node) -> Fragment:
-    source = node.sources[0] if node.sources else ""
-    body = _body({
-        "name": node.name,
-        "aliases": sorted(set(node.aliases)),
-        "properties": {k: v for k, v in node.properties.items() if v is not None and v != ""},
-        "sources": sorted(set(node.sources)),
-    })
-    origin = node.origin or ""
-    return Fragment(
-        id=_digest("n", node.id, node.kind, source, origin, body),
-        entity=node.id, is_edge=False, kind=node.kind, src=None, dst=None, source=source,
-        record=node.record or "", origin=origin, rank=model.resolution.rank(node.origin),
-        body=body, first_seen=node.first_seen, last_seen=node.last_seen,
-    )
+    return node_statement(model, node.id, node.kind, node.name, node.aliases,
+                          stated(node.properties), node.sources, node.first_seen,
+                          node.last_seen, node.record, node.origin)
 
 
 def edge_fragment(model: DomainModel, edge: Edge) -> Fragment:
-    source = edge.sources[0] if edge.sources else ""
-    body = _body({
-        "status": edge.status,
-        "properties": {k: v for k, v in edge.properties.items() if v is not None and v != ""},
-        "sources": sorted(set(edge.sources)),
-    })
-    # Inferred ties rank below reported ones of the same origin: a rule's guess never outranks
-    # what its own source states.
-    origin = edge.origin or ("inference" if edge.status == "inferred" else "")
-    entity = edge_entity(edge.source, edge.type, edge.target)
-    return Fragment(
-        id=_digest("e", entity, source, origin, body),
-        entity=entity, is_edge=True, kind=edge.type, src=edge.source, dst=edge.target,
-        source=source, record=edge.record or "", origin=origin,
-        rank=model.resolution.rank(origin), body=body,
-        first_seen=edge.first_seen, last_seen=edge.last_seen,
-    )
+    return edge_statement(model, edge.type, edge.source, edge.target, edge.status,
+                          stated(edge.properties), edge.sources, edge.first_seen,
+                          edge.last_seen, edge.record, edge.origin)
 
 
 @dataclass(slots=True)
 class StatementBatch:
     """What a load appends to a store in one transaction: statement rows (folded, sorted by
-    id), the identifier values they state and the node entities they name. Loaders produce it
-    set-wise (loaders/columnar/); claims as Node/Edge objects become one by `statements_of`."""
+    id), the identifier values they state and the node entities they name. Loaders produce
+    the rows directly (loaders/claims.py); claims as Node/Edge objects become one by
+    `statements_of`."""
 
     nodes: list[Fragment]
     edges: list[Fragment]
@@ -152,37 +194,38 @@ class StatementBatch:
         return sorted(ends - self.entities.keys())
 
 
+IdentityRow = tuple[str, str, str, str, int]
+
+
+def statement_batch(nodes: Sequence[Fragment], edges: Iterable[Fragment],
+                    identity: Iterable[IdentityRow]) -> StatementBatch:
+    """A batch of statement rows as a store appends them: repeats folded, sorted by id."""
+    return StatementBatch(nodes=fold_repeats(nodes), edges=fold_repeats(edges),
+                          identity=sorted(set(identity)),
+                          entities={f.entity: f.kind for f in nodes})
+
+
 def statements_of(model: DomainModel, nodes: Iterable[Node], edges: Iterable[Edge]
                   ) -> StatementBatch:
     """The statements of claims given as objects (the API, catalogs, seed, judgements)."""
     node_list = list(nodes)
-    stated = [replace(node_fragment(model, n), terms=tuple(sorted(search_terms(n))),
-                      fold_name=fold(n.name)) for n in node_list]
-    return StatementBatch(
-        nodes=fold_repeats(stated),
-        edges=fold_repeats(edge_fragment(model, e) for e in edges),
-        identity=sorted({r for n in node_list for r in identity_rows(model, n)}),
-        entities={n.id: n.kind for n in node_list},
-    )
+    return statement_batch(
+        [node_fragment(model, n) for n in node_list],
+        (edge_fragment(model, e) for e in edges),
+        (r for n in node_list for r in identity_rows(model, n.id, n.kind, n.properties)))
 
 
-def search_terms(node: Node) -> set[str]:
-    """The folded names a node claim can be found by (search is accent- and case-blind)."""
-    return {fold(text) for text in (node.name, *node.aliases) if text}
-
-
-def identity_rows(model: DomainModel, node: Node) -> list[tuple[str, str, str, str, int]]:
+def identity_rows(model: DomainModel, node_id: str, kind: str,
+                  properties: dict[str, Value]) -> list[IdentityRow]:
     """(entity, kind, prop, value, is_key) for the identifier and conflict values a claim states,
     and, for kinds with qualified ids, the base of its id (a weaker key: see `cluster`)."""
-    spec = model.kinds[node.kind]
     rows = []
-    for prop in dict.fromkeys(spec.identifiers + spec.conflicts):
-        value = node.properties.get(prop)
+    for prop, is_key in model.identity_props[kind]:
+        value = properties.get(prop)
         if value not in (None, ""):
-            rows.append((node.id, node.kind, prop, str(value).upper(),
-                         int(prop in spec.identifiers)))
-    if spec.qualified_ids:
-        rows.append((node.id, node.kind, BASE_PROP, base_id(node.id), 1))
+            rows.append((node_id, kind, prop, str(value).upper(), is_key))
+    if model.kinds[kind].qualified_ids:
+        rows.append((node_id, kind, BASE_PROP, base_id(node_id), 1))
     return rows
 
 

@@ -15,8 +15,9 @@ with the rows, for everything but what is unique to a row (the award itself).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from loaders.claims import LoadContext, RowOutput
@@ -56,49 +57,76 @@ class ChunkOutput:
 
 
 class Columns:
-    """A chunk's cells, one list per column, cleaned once per distinct text."""
+    """A chunk's cells, one list per column, each distinct text cleaned (and each distinct tuple
+    of a derived column's inputs derived) once. `memo` holds those answers per column, and a
+    file passes the same one to all its chunks, for the columns whose values repeat: a column
+    of mostly distinct values (an award key, an amount) is remembered for one chunk only
+    (`UNIQUE` marks it), so memory and look-ups stay those of a chunk."""
+
+    _MEMO = 100_000
+    UNIQUE: dict[Any, str | None] = {}  # the marker of a column not remembered across chunks
 
     def __init__(self, rows: Sequence[Sequence[str]], index: dict[str, int],
                  clean: Callable[[str], str | None],
-                 derived: dict[str, Derivation] | None = None) -> None:
+                 derived: dict[str, Derivation] | None = None,
+                 memo: dict[str, dict[Any, str | None]] | None = None) -> None:
         self._rows = rows
         self._index = index
         self._clean = clean
         self._derived = derived or {}
+        self._memo = {} if memo is None else memo
         self._columns: dict[str, list[str | None]] = {}
+
+    def _answers(self, column: str) -> dict[Any, str | None]:
+        done = self._memo.setdefault(column, {})
+        if done is Columns.UNIQUE:
+            return {}
+        if len(done) > self._MEMO:
+            done.clear()
+        return done
+
+    def _learn(self, column: str, done: dict[Any, str | None], before: int) -> None:
+        """Stop remembering a column across chunks when most of this chunk's values were new."""
+        if done is not Columns.UNIQUE and len(done) - before > len(self._rows) // 2:
+            self._memo[column] = Columns.UNIQUE
 
     def __getitem__(self, column: str) -> list[str | None]:
         found = self._columns.get(column)
         if found is None and column in self._derived:
             # A derived column: its function once per distinct tuple of its inputs.
             function, inputs = self._derived[column]
-            done: dict[tuple[str | None, ...], str | None] = {}
-            found = []
-            for values in zip(*(self[c] for c in inputs), strict=True):
-                value = done.get(values, _MISSING)
-                if value is _MISSING:
-                    value = done[values] = function(*values)
-                found.append(value)
+            done = self._answers(column)
+            before = len(done)
+            given = list(zip(*(self[c] for c in inputs), strict=True))
+            for values in set(given).difference(done):
+                done[values] = function(*values)
+            found = list(map(done.__getitem__, given))
+            self._learn(column, done, before)
             self._columns[column] = found
         elif found is None:
             position = self._index.get(column)
             if position is None:
                 found = [None] * len(self._rows)
             else:
-                seen: dict[str, str | None] = {}
+                seen = self._answers(column)
+                before = len(seen)
                 clean = self._clean
-                found = []
-                for row in self._rows:
-                    raw = row[position]
-                    value = seen.get(raw, _MISSING)
-                    if value is _MISSING:
-                        value = seen[raw] = clean(raw)
-                    found.append(value)
+                raws = list(map(operator.itemgetter(position), self._rows))
+                for raw in set(raws).difference(seen):
+                    seen[raw] = clean(raw)
+                found = list(map(seen.__getitem__, raws))
+                self._learn(column, seen, before)
             self._columns[column] = found
         return found
 
 
-_MISSING: Any = object()
+def _all_distinct(values: list[str | None], known: dict[int, bool]) -> bool:
+    """Whether every row has a value of this column (or part) and no two the same; remembered
+    by the list's identity, which the chunk keeps alive."""
+    found = known.get(id(values))
+    if found is None:
+        found = known[id(values)] = None not in values and len(set(values)) == len(values)
+    return found
 
 
 def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: Columns,
@@ -109,19 +137,37 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
     blank: list[str | None] = [None] * count
     made: dict[str, list[str | None]] = {}  # part (or '<part>#basis') -> per row
     groups: list[tuple[RowOutput, list[int]]] = []
+    records = [f"{label}:{number}" for number in numbers]
+    unique: dict[int, bool] = {}  # id of a column's list -> each row's value is its own
     for part in parts:
         cells = [columns[c] for c in part.columns] + [made.get(u, blank) for u in part.uses]
-        keys: dict[tuple[Any, ...], list[int]] = {}
-        for i, key in enumerate(zip(*cells, strict=True) if cells else [()] * count):
-            if i not in failed:
-                keys.setdefault(key, []).append(i)
+        keys: dict[tuple[Any, ...], list[int]] | list[tuple[tuple[Any, ...], list[int]]]
+        if any(_all_distinct(c, unique) for c in cells):
+            # A key holding a value no other row has (an award's own id): a key per row,
+            # without grouping.
+            keys = [(key, [i]) for i, key in enumerate(zip(*cells, strict=True))
+                    if not failed or i not in failed]
+        else:
+            keys = {}
+            for i, key in enumerate(zip(*cells, strict=True) if cells else [()] * count):
+                if not failed or i not in failed:
+                    found = keys.get(key)
+                    if found is None:
+                        keys[key] = [i]
+                    else:
+                        found.append(i)
         width = len(part.columns)
+        columns_of, uses = part.columns, part.uses
         ids: list[str | None] = [None] * count
         bases: list[str | None] = [None] * count
-        for key, rows in keys.items():
-            values = dict(zip(part.columns, key[:width], strict=True))
-            used = {u: v for u, v in zip(part.uses, key[width:], strict=True) if v is not None}
-            ctx.record = f"{label}:{numbers[rows[0]]}"
+        for key, rows in keys.items() if isinstance(keys, dict) else keys:
+            values = dict(zip(columns_of, key, strict=False))  # the key's first `width`
+            used = {}
+            if uses:
+                made_ids = key[width:]
+                used = dict(zip(uses, made_ids, strict=True)) if None not in made_ids else {
+                    u: v for u, v in zip(uses, made_ids, strict=True) if v is not None}
+            ctx.record = records[rows[0]]
             out = RowOutput(ctx)
             try:
                 made_id = part.build(values.get, used, out)
@@ -140,15 +186,13 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
         made[f"{part.name}#basis"] = bases
     result = ChunkOutput()
     for out, rows in groups:
-        accepted = [i for i in rows if i not in failed]
+        accepted = [i for i in rows if i not in failed] if failed else rows
         if not accepted:
             continue
         if accepted[0] != rows[0]:  # the key's first row was rejected: cite the first kept
-            record = f"{label}:{numbers[accepted[0]]}"
-            for node in out.nodes:
-                node.record = record
-            for edge in out.edges:
-                edge.record = record
+            record = records[accepted[0]]
+            out.nodes = [replace(f, record=record) for f in out.nodes]
+            out.edges = [replace(f, record=record) for f in out.edges]
         result.outputs.append(out)
     for i, number in enumerate(numbers):
         if i in failed:

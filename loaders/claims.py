@@ -10,12 +10,22 @@ from datetime import UTC, datetime
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.records import (
+    ClaimChecks,
     Edge,
     Node,
     ValidationError,
     Value,
     validate_edge,
     validate_node,
+)
+from graph_service.statements import (
+    Fragment,
+    IdentityRow,
+    edge_fragment,
+    edge_statement,
+    identity_rows,
+    node_fragment,
+    node_statement,
 )
 from loaders.catalogs import Catalogs, load_catalogs
 from loaders.resolution import AgencyResolver, CompanyResolver, ContractResolver
@@ -32,15 +42,33 @@ def today() -> str:
 # -- what a row becomes ---------------------------------------------------------------------------
 
 
-class RowOutput:
-    """Collects the nodes and ties one input record becomes, checking each against the schema."""
+def _stated(properties: dict[str, Value] | None) -> dict[str, Value]:
+    """The values a claim states (blanks say nothing): the dict itself when it has no blank (it
+    is read, never kept: the statement's body is made from it at once)."""
+    if not properties:
+        return {}
+    values = properties.values()
+    if None in values or "" in values:
+        return {k: v for k, v in properties.items() if v is not None and v != ""}
+    return properties
 
-    __slots__ = ("_ctx", "edges", "nodes")
+
+def _catalog_only(sources: list[str]) -> bool:
+    return len(sources) == 1 and sources[0] == CATALOG_SOURCE
+
+
+class RowOutput:
+    """Collects the claims one input record (or one key of a chunk) becomes, as statement rows
+    (graph_service/statements.py) with the identifier values they state, each claim checked
+    against the schema as it is made so a bad one rejects its row alone."""
+
+    __slots__ = ("_ctx", "edges", "identity", "nodes")
 
     def __init__(self, ctx: LoadContext) -> None:
         self._ctx = ctx
-        self.nodes: list[Node] = []
-        self.edges: list[Edge] = []
+        self.nodes: list[Fragment] = []
+        self.edges: list[Fragment] = []
+        self.identity: list[IdentityRow] = []
 
     def node(
         self,
@@ -52,20 +80,21 @@ class RowOutput:
         sources: Sequence[str] = (),
         field_name: str = "",
     ) -> str:
-        props: dict[str, Value] = {
-            k: v for k, v in (properties or {}).items() if v is not None and v != ""
-        }
+        props = _stated(properties)
         ctx = self._ctx
         cited = list(sources) or [ctx.file_source]
-        node = Node(node_id, kind, name, list(aliases), props, cited, ctx.seen, ctx.seen,
-                    ctx.record, "catalog" if cited == [CATALOG_SOURCE] else ctx.origin)
-        if self._ctx.validate_rows:
-            try:
-                validate_node(self._ctx.model, node)
+        named = list(aliases)
+        origin = "catalog" if _catalog_only(cited) else ctx.origin
+        if not ctx.checks.node_ok(node_id, kind, name, named, props, cited, ctx.seen, ctx.seen):
+            try:  # the full checks, for the precise error
+                validate_node(ctx.model, Node(node_id, kind, name, named, props, cited,
+                                              ctx.seen, ctx.seen))
             except ValidationError as exc:
                 raise RowError(field_name or exc.field or kind,
                                f"{kind} {node_id}: {exc}") from exc
-        self.nodes.append(node)
+        self.nodes.append(node_statement(ctx.model, node_id, kind, name, named, props, cited,
+                                         ctx.seen, ctx.seen, ctx.record, origin))
+        self.identity += identity_rows(ctx.model, node_id, kind, props)
         return node_id
 
     def edge(
@@ -80,23 +109,29 @@ class RowOutput:
     ) -> None:
         if source == target:
             return  # a company that is its own parent, an agency part of itself: no tie
-        props: dict[str, Value] = {
-            k: v for k, v in (properties or {}).items() if v is not None and v != ""
-        }
+        props = _stated(properties)
         ctx = self._ctx
         cited = list(sources) or [ctx.file_source]
         # A rule's guess ranks as inference, below what any source states (schema policy).
-        origin = ("catalog" if cited == [CATALOG_SOURCE] else
+        origin = ("catalog" if _catalog_only(cited) else
                   ctx.origin if status == "reported" else "inference")
-        edge = Edge(rel_type, source, target, status, props, cited, ctx.seen, ctx.seen,
-                    ctx.record, origin)
-        if self._ctx.validate_rows:
+        if not ctx.checks.edge_ok(rel_type, source, target, status, props, cited):
             try:
-                validate_edge(self._ctx.model, edge)
+                validate_edge(ctx.model, Edge(rel_type, source, target, status, props, cited))
             except ValidationError as exc:
                 raise RowError(field_name or exc.field or rel_type,
                                f"{rel_type}: {exc}") from exc
-        self.edges.append(edge)
+        self.edges.append(edge_statement(ctx.model, rel_type, source, target, status, props,
+                                         cited, ctx.seen, ctx.seen, ctx.record, origin))
+
+    def stated(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> None:
+        """Claims a record gives whole (a graph export's lines), already checked by its
+        reader: their own sources, days and origin."""
+        model = self._ctx.model
+        for node in nodes:
+            self.nodes.append(node_fragment(model, node))
+            self.identity += identity_rows(model, node.id, node.kind, node.properties)
+        self.edges += (edge_fragment(model, edge) for edge in edges)
 
     # -- shared entities ----------------------------------------------------------------------
 
@@ -246,7 +281,7 @@ class LoadContext:
         self.file_source = ""
         self.origin: str | None = None  # the policy's class of the current file's source
         self.record: str | None = None  # "<file name>:<row>" of the row being built
-        self.validate_rows = True
+        self.checks = ClaimChecks(self.model)
         # Catalog entities (agencies, domains, technologies, products) shared by the rows of the
         # current batch, and their ids.
         self.static = RowOutput(self)

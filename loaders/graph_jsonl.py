@@ -88,11 +88,11 @@ class GraphJsonl(InputFile):
                 node = Node.from_dict(record)
                 _drop_derived(node)
                 validate_node(model, node)
-                out.nodes.append(node)
+                out.stated([node], [])
             else:
                 edge = Edge.from_dict(record)
                 validate_edge(model, edge)
-                out.edges.append(edge)
+                out.stated([], [edge])
         except ValidationError as exc:
             raise RowError(exc.field or "(record)", str(exc)) from exc
         except (TypeError, AttributeError) as exc:

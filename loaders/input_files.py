@@ -42,11 +42,6 @@ class InputFile(abc.ABC):
     source_kind: str = "dataset"
     # Records cite a Source node for the file (False for re-loading exports, which carry theirs).
     cite_file: bool = True
-    # Built-in formats build schema-valid records by construction (typed parsers, slug ids), so
-    # their rows are checked once, by the store's upsert, with a row-by-row retry pinning any
-    # failure on its row. User-defined mappings are checked row by row as they are built, and so
-    # is everything in a dry run (which never reaches the store).
-    trusted: bool = True
     publisher: str | None = None
 
     def __init__(self, path: Path) -> None:

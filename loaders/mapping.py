@@ -51,7 +51,6 @@ class MappedRecords(NodeBuilder):
 
     path: Path
     columns: dict[str, int]
-    trusted = False  # a user's mapping: every row is checked against the schema as it is built
 
     if TYPE_CHECKING:  # the input file's
         def records(self) -> Iterator[tuple[int, Any]]: ...
@@ -69,8 +68,18 @@ class MappedRecords(NodeBuilder):
         self.catalogs = load_catalogs()
         mapping = self.mapping
         self.day_first = self._detect_dates() if mapping.detect_dates else mapping.day_first
+        self._documents = tuple(f"@record_source{n}" for n in range(len(mapping.record_sources)))
+        self._compile_nodes()
         self._parts = self.parts()
         self._parsed = {}
+        # Cells cleaned and columns derived once per distinct text for the whole file.
+        self._derivations = {name: (self._bind(d), d.inputs)
+                             for name, d in mapping.derived.items()}
+        self._cells: dict[str, dict[Any, str | None]] = {}
+        self._longest_blank = max(map(len, mapping.blank_values), default=0)
+        # Printable ASCII longer than this, without outer or double spaces, is clean as it is
+        # (text() tests words shorter than 7 for blanks such as 'N/A').
+        self._plain_above = max(self._longest_blank, 6)
 
     def title(self) -> str:
         return self.mapping.title or self.path.name
@@ -100,16 +109,20 @@ class MappedRecords(NodeBuilder):
         for number, link in enumerate(self.mapping.record_sources):
             parts.append(Part(f"@record_source{number}", _columns(link.values()),
                               self._record_source(link)))
+        # A part's key holds the row's document Sources only where it cites them: a tie or node
+        # citing the file alone (an agency's PART_OF, an IDV) is then built once per distinct
+        # key, not once per row.
         documents = self._documents
         for spec in self.mapping.nodes.values():
-            cites = spec.kind == "Contract" or spec.cite == "record"
+            cites = (spec.kind == "Contract" and spec.cite != "file") or spec.cite == "record"
             parts.append(Part(spec.key, self._read(spec.templates()), self._node_part(spec),
                               uses=documents if cites else ()))
         for index, edge in enumerate(self.mapping.edges):
             basis = (f"{edge.basis_from}#basis",) if edge.basis_from else ()
+            cited = documents if edge.cite == "record" else ()
             parts.append(Part(f"@edge{index}", self._read(edge.properties.values()),
                               self._edge_part(edge),
-                              uses=(edge.source, *edge.targets, *documents, *basis)))
+                              uses=(edge.source, *edge.targets, *cited, *basis)))
         for spec in self.mapping.nodes.values():
             sets = [TagSpec(spec.tag, tuple(spec.tag_vendors))] if spec.tag else []
             for number, tags in enumerate([*sets, *spec.also_tag]):
@@ -132,15 +145,17 @@ class MappedRecords(NodeBuilder):
 
     def build_chunk(self, ctx: LoadContext, numbers: Sequence[int], records: Sequence[Any]
                     ) -> ChunkOutput:
-        blanks = self.mapping.blank_values
-
-        def clean(raw: str) -> str | None:
-            value = text(raw.strip())
-            return None if value is None or fold(value) in blanks else value
-
-        derived = {name: (self._bind(d), d.inputs) for name, d in self.mapping.derived.items()}
-        columns = Columns(records, self.columns, clean, derived)
+        columns = Columns(records, self.columns, self._clean, self._derivations, self._cells)
         return build_chunk(ctx, self.path.name, numbers, columns, self._parts)
+
+    def _clean(self, raw: str) -> str | None:
+        if (len(raw) > self._plain_above and raw.isascii() and raw.isprintable()
+                and raw[0] != " " and raw[-1] != " " and "  " not in raw):
+            return raw  # what text() and the blank test give such a cell: itself
+        value = text(raw.strip())
+        if value is None or (value.isascii() and len(value) > self._longest_blank):
+            return value  # folding ASCII keeps its length: too long to be a blank
+        return None if fold(value) in self.mapping.blank_values else value
 
     def _bind(self, derived: Derived) -> Callable[..., str | None]:
         """A derived column's function as the chunk calls it: given the file's date order, and
@@ -159,12 +174,12 @@ class MappedRecords(NodeBuilder):
             return found[item - 1] if len(found) >= item else None
         return pick
 
-    @property
-    def _documents(self) -> tuple[str, ...]:
-        return tuple(f"@record_source{n}" for n in range(len(self.mapping.record_sources)))
-
     def _sources(self, out: RowOutput, used: dict[str, str]) -> list[str]:
-        return [out._ctx.file_source, *(used[d] for d in self._documents if d in used)]
+        sources = [out._ctx.file_source]
+        for document in self._documents:
+            if document in used:
+                sources.append(used[document])
+        return sources
 
     def _record_source(self, link: dict[str, Template]) -> Builder:
         def build(cell: Cell, used: dict[str, str], out: RowOutput) -> Made:
@@ -189,26 +204,33 @@ class MappedRecords(NodeBuilder):
         return build
 
     def _edge_part(self, edge: EdgeSpec) -> Builder:
+        basis_key = f"{edge.basis_from}#basis" if edge.basis_from else None
+        types = self.model.relationship_properties
+        typed = [(prop, template, types[prop].type) for prop, template in edge.properties.items()]
+
+        nodes = self.mapping.nodes
+        rel_type, status, source_key = edge.type, edge.status, edge.source
+        source_spec, cites = nodes[source_key], edge.cite == "record"
+        field_name = f"edge {edge.type}"
+
         def build(cell: Cell, used: dict[str, str], out: RowOutput) -> Made:
-            target = next((t for t in edge.targets if t in used), None)
-            if edge.source not in used or target is None:
+            if source_key not in used:
                 return None  # an optional end was blank in this row
-            nodes = self.mapping.nodes
+            for target in edge.targets:
+                if target in used:
+                    break
+            else:
+                return None
             props: dict[str, Value] = {}
-            if edge.basis_from and (basis := used.get(f"{edge.basis_from}#basis")):
+            if basis_key and (basis := used.get(basis_key)):
                 props["basis"] = basis
-            for prop, template in edge.properties.items():
-                raw = template.render(cell)
-                if raw is not None:
-                    spec_props = self.model.relationship_properties
-                    props[prop] = self._convert(
-                        spec_props, prop, raw,
-                        functools.partial(self._where, template, cell, raw, prop))
-            sources = self._sources(out, used) if edge.cite == "record" else []
-            for start in _ids(used[edge.source], nodes[edge.source]):
-                for end in _ids(used[target], nodes[target]):
-                    out.edge(edge.type, start, end, props, edge.status, sources,
-                             field_name=f"edge {edge.type}")
+            if typed:
+                props.update(self._typed(typed, cell))
+            sources = self._sources(out, used) if cites else []
+            target_spec = nodes[target]
+            for start in _ids(used[source_key], source_spec):
+                for end in _ids(used[target], target_spec):
+                    out.edge(rel_type, start, end, props, status, sources, field_name)
             return None
         return build
 

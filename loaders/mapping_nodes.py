@@ -5,9 +5,8 @@ name's slug). A node whose id is made from columns is there when its id is."""
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graph_service.domain_model import DomainModel
@@ -29,6 +28,7 @@ from loaders.values import (
 LIST = "||"  # a list in a cell: how a list property and a node of several ids read it
 _UNPARSED: Any = object()
 _PARSED_TYPES = frozenset(("float", "integer", "date", "boolean", "list"))
+Typed = tuple[str, Template, str]  # a property, its template and its schema type
 
 
 class NodeBuilder:
@@ -38,29 +38,57 @@ class NodeBuilder:
     mapping: Mapping
     catalogs: Catalogs
     day_first: bool
-    _parsed: dict[tuple[str, str], Any]  # a typed cell, parsed once per distinct text
+    _parsed: dict[str, dict[str, Any]]  # per type, each distinct text parsed once
+    # Compiled once per mapping (loaders/mapping.py `_ready`): each node's typed properties and
+    # the column a problem with it is named by.
+    _node_types: dict[str, list[Typed]]
+    _hints: dict[str, str]
+    _tables: dict[str, dict[str, Any]]  # the catalog entries of a kind, by id
 
-    def _convert(self, kind_props: dict[str, Any], prop: str, raw: str,
-                 where: Callable[[], str]) -> Value:
-        """A cell as the property's type. Amounts and dates repeat across rows: each distinct
-        text is parsed once (a bounded cache; a refusal is cached and raised again, naming
-        the column `where` gives: found only then, as it costs a look at the row)."""
-        kind = kind_props[prop].type
-        if kind not in _PARSED_TYPES:
-            return raw
-        key = (kind, raw)
-        found = self._parsed.get(key, _UNPARSED)
-        if found is _UNPARSED:
-            if len(self._parsed) > 100_000:
-                self._parsed.clear()
-            try:
-                found = self._parse(kind, raw, "")
-            except RowError as exc:
-                found = exc
-            self._parsed[key] = found
-        if isinstance(found, RowError):
-            raise RowError(where(), found.reason)
-        return list(found) if isinstance(found, list) else found  # a list is never shared
+    def _compile_nodes(self) -> None:
+        self._tables = {"Agency": self.catalogs.agencies,
+                        "Technology": self.catalogs.technologies,
+                        "Product": self.catalogs.products, "Domain": self.catalogs.domains}
+        self._node_types, self._hints = {}, {}
+        for spec in self.mapping.nodes.values():
+            kind_props = self.model.kinds[spec.kind].properties
+            self._node_types[spec.key] = [(prop, template, kind_props[prop].type)
+                                          for prop, template in spec.properties.items()]
+            columns = (spec.name or spec.id or Template("", ())).columns
+            self._hints[spec.key] = ",".join(
+                c for col in columns for c in self.mapping.file_columns(col)[:1]) or spec.key
+
+    def _typed(self, typed: Sequence[Typed], cell: Cell) -> dict[str, Value]:
+        """The properties `typed` renders from a row's cells, as their schema types. Amounts and
+        dates repeat across rows: each distinct text is parsed once (a bounded cache; a
+        refusal is cached and raised again, naming the column it came from: found only then,
+        as it costs a look at the row)."""
+        props: dict[str, Value] = {}
+        parsed = self._parsed
+        for prop, template, kind in typed:
+            lone = template.lone  # "{column}": the cell itself, without rendering
+            raw = cell(lone) if lone is not None else template.render(cell)
+            if raw is None:
+                continue
+            if kind not in _PARSED_TYPES:
+                props[prop] = raw
+                continue
+            known = parsed.get(kind)
+            if known is None:
+                known = parsed[kind] = {}
+            found = known.get(raw, _UNPARSED)
+            if found is _UNPARSED:
+                if len(known) > 100_000:
+                    known.clear()
+                try:
+                    found = self._parse(kind, raw, "")
+                except RowError as exc:
+                    found = exc
+                known[raw] = found
+            if isinstance(found, RowError):
+                raise RowError(self._field(template, cell, raw) or prop, found.reason)
+            props[prop] = list(found) if type(found) is list else found  # a list is never shared
+        return props
 
     def _parse(self, kind: str, raw: str, column: str) -> Value:
         if kind == "float":
@@ -74,9 +102,6 @@ class NodeBuilder:
         if kind == "list":
             return [part.strip() for part in re.split(r"\|\||;", raw) if part.strip()]
         return raw
-
-    def _where(self, template: Template, cell: Cell, raw: str, prop: str) -> str:
-        return self._field(template, cell, raw) or prop
 
     def _field(self, template: Template, cell: Cell, raw: str) -> str:
         """The column a property's value came from: for a derived one (`first` of several),
@@ -109,17 +134,8 @@ class NodeBuilder:
     def _node(self, spec: NodeSpec, cell: Cell, out: RowOutput, sources: list[str]) -> Made:
         """The node a row names, and for a resolved Company or Agency the basis it was
         resolved on (uei, name...); a node of several ids (`many`) gives them as a list."""
-        columns = (spec.name or spec.id or Template("", ())).columns
-        column_hint = ",".join(c for col in columns
-                               for c in self.mapping.file_columns(col)[:1]) or spec.key
-        props: dict[str, Value] = {}
-        kind_props = self.model.kinds[spec.kind].properties
-        for prop, template in spec.properties.items():
-            raw = template.render(cell)
-            if raw is not None:
-                props[prop] = self._convert(
-                    kind_props, prop, raw,
-                    functools.partial(self._where, template, cell, raw, prop))
+        column_hint = self._hints[spec.key]
+        props = self._typed(self._node_types[spec.key], cell)
         if spec.kind == "ContractAction" and "fiscal_year" not in props:
             day = props.get("action_date")
             props["fiscal_year"] = us_fiscal_year(day if isinstance(day, str) else None)
@@ -210,12 +226,8 @@ class NodeBuilder:
             out.edge("OPERATES_IN", agency, domain, {"rule": "agency-type", "matched": shown},
                      "inferred", [CATALOG_SOURCE])
 
-    def _tables(self) -> dict[str, dict[str, Any]]:
-        return {"Agency": self.catalogs.agencies, "Technology": self.catalogs.technologies,
-                "Product": self.catalogs.products, "Domain": self.catalogs.domains}
-
     def _catalog_kind(self, kind: str, node_id: str) -> bool:
-        return node_id in self._tables().get(kind, {})
+        return node_id in self._tables.get(kind, ())
 
     def _catalog_entity(self, out: RowOutput, kind: str, node_id: str) -> bool:
         if not self._catalog_kind(kind, node_id):
@@ -227,7 +239,7 @@ class NodeBuilder:
         return True
 
     def _catalog_name(self, kind: str, node_id: str) -> str:
-        return str(self._tables()[kind][node_id].name)
+        return str(self._tables[kind][node_id].name)
 
 
 def _text(value: Value) -> str | None:

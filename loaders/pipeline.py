@@ -1,5 +1,6 @@
-"""The load pipeline every format shares: read -> build records -> validate -> reject or batch ->
-upsert, with a Source node per input file, a rejects file, a progress bar and a summary.
+"""The load pipeline every format shares: read -> build claims (checked as built) -> reject or
+batch -> append their statements, with a Source node per input file, a rejects file, a progress
+bar and a summary.
 
 Safety rules:
 - every input file is checked before anything is written; a file of the wrong shape stops the
@@ -22,13 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from graph_service.records import (
-    Batch,
-    Edge,
-    Node,
-    ValidationError,
-)
+from graph_service.records import ValidationError
 from graph_service.safe_csv import SafeWriter
+from graph_service.statements import Fragment, IdentityRow, StatementBatch, statement_batch
 from graph_service.stores.base import GraphStore, WriteResult
 from loaders.chunks import ChunkOutput
 from loaders.claims import CATALOG_SOURCE, LoadContext, RowOutput
@@ -79,19 +76,21 @@ class LoadSummary:
 
 
 class _BatchBuffer:
-    """The claims of one batch (the store keeps each as a statement; identical claims of many
-    rows are one statement there)."""
+    """The claims of one batch, as statement rows (identical claims of many rows are folded into
+    one statement as the batch is made)."""
 
     def __init__(self) -> None:
-        self.nodes: list[Node] = []
-        self.edges: list[Edge] = []
+        self.nodes: list[Fragment] = []
+        self.edges: list[Fragment] = []
+        self.identity: list[IdentityRow] = []
 
     def add(self, out: RowOutput) -> None:
         self.nodes += out.nodes
         self.edges += out.edges
+        self.identity += out.identity
 
-    def batch(self, validated: bool = False) -> Batch:
-        return Batch(self.nodes, self.edges, validated)
+    def batch(self) -> StatementBatch:
+        return statement_batch(self.nodes, self.edges, self.identity)
 
 
 ProgressHook = Callable[[str, int, int], None]  # (file label, bytes done, bytes total)
@@ -138,12 +137,12 @@ class Pipeline:
 
     # -- writing ---------------------------------------------------------------------------------
 
-    def _write(self, batch: Batch) -> None:
-        self.summary.nodes += len(batch.nodes)
-        self.summary.edges += len(batch.edges)
+    def _write(self, buffer: _BatchBuffer) -> None:
+        self.summary.nodes += len(buffer.nodes)
+        self.summary.edges += len(buffer.edges)
         if self.dry_run:
             return
-        self.summary.written.add(self.store.upsert(batch))
+        self.summary.written.add(self.store.append(buffer.batch()))
 
     def _flush(self, label: str, chunk: ChunkOutput, head: list[RowOutput],
                summary: FileSummary, per_row: bool) -> None:
@@ -153,11 +152,10 @@ class Pipeline:
         buffer = _BatchBuffer()
         for out in (*chunk.outputs, *head):
             buffer.add(out)
-        # Claims built with validation on were each checked as built (so one could be rejected
-        # alone); the store need not check them again.
-        validated = self.ctx.validate_rows
+        # Each claim was checked against the schema as it was built (so one could be rejected
+        # alone): the statements go to the store as they are.
         try:
-            self._write(buffer.batch(validated))
+            self._write(buffer)
         except (ValueError, ValidationError) as exc:
             if not per_row:
                 for number in chunk.loaded:
@@ -169,7 +167,7 @@ class Pipeline:
                 for extra in (*head, out):
                     single.add(extra)
                 try:
-                    self._write(single.batch(validated))
+                    self._write(single)
                 except (ValueError, ValidationError) as row_exc:
                     self._reject_row(summary, label, number, getattr(row_exc, "field", None)
                                      or "(row)", str(row_exc) or str(exc))
@@ -231,8 +229,6 @@ class Pipeline:
         label = str(item.path)
         file_summary = FileSummary(label, item.format_name)
         self.summary.files.append(file_summary)
-        ctx = self.ctx
-        ctx.validate_rows = self.dry_run or not item.trusted
         source = self._file_source(item)
         per_row = type(item).build_chunk is InputFile.build_chunk
         numbers: list[int] = []

@@ -21,6 +21,9 @@ from loaders.names import LEGAL_SUFFIXES, entity_slug, normalize_name
 __all__ = ["LEGAL_SUFFIXES", "entity_slug", "normalize_name"]
 
 
+_ANSWERS = 100_000  # distinct mentions a resolver remembers
+
+
 @dataclass(frozen=True, slots=True)
 class Resolved:
     id: str
@@ -29,13 +32,29 @@ class Resolved:
     duns: str | None = None
 
 
+_UNRESOLVED = Resolved("", "")  # a marker: not resolved yet
+
+
 class CompanyResolver:
     """A company mention's source id (its normalized name, qualified by the UEI or else the DUNS
     it states) and basis (UEI, then DUNS, then the name). Mentions that share a UEI or DUNS, or
     a name with no conflicting identifier, are joined by the store's resolver
     (graph_service/statements.cluster), from the identity statements alone."""
 
+    def __init__(self) -> None:
+        self._answers: dict[tuple[str, str | None, str | None], Resolved] = {}
+
     def resolve(self, name: str, uei: str | None = None, duns: str | None = None) -> Resolved:
+        """The answer depends on the mention alone: each distinct one is resolved once."""
+        key = (name, uei, duns)
+        found = self._answers.get(key)
+        if found is None:
+            if len(self._answers) >= _ANSWERS:
+                self._answers.clear()
+            found = self._answers[key] = self._resolve(name, uei, duns)
+        return found
+
+    def _resolve(self, name: str, uei: str | None, duns: str | None) -> Resolved:
         uei = uei.upper() if uei else None
         norm = normalize_name(name)
         basis = f"uei:{uei}" if uei else f"duns:{duns}" if duns else f"name:{norm}"
@@ -60,8 +79,21 @@ class AgencyResolver:
                        agency_key(entry.name, entry.state)
                        for entry in catalogs.local_agencies for alias in entry.aliases}
 
+        self._answers: dict[tuple[str | None, ...], Resolved | None] = {}
+
     def resolve(self, name: str | None, code: str | None = None,
                 state: str | None = None) -> Resolved | None:
+        """The answer depends on the mention alone: each distinct one is resolved once."""
+        key = (name, code, state)
+        found = self._answers.get(key, _UNRESOLVED)
+        if found is _UNRESOLVED:
+            if len(self._answers) >= _ANSWERS:
+                self._answers.clear()
+            found = self._answers[key] = self._resolve(name, code, state)
+        return found
+
+    def _resolve(self, name: str | None, code: str | None, state: str | None
+                 ) -> Resolved | None:
         if code:
             hit = self._catalogs.agency_by_code.get(code)
             if hit:

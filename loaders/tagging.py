@@ -27,6 +27,9 @@ class Tag:
     matched: str
 
 
+_ANSWERS = 100_000  # distinct tagging questions remembered
+
+
 def _plain(text: str) -> str:
     """Lower-case, accent-free; same length as the input when the input is plain ASCII."""
     if text.isascii():
@@ -105,6 +108,7 @@ class Tagger:
         # Descriptions repeat a lot in procurement data ("OFFICE SUPPLIES"): remember answers.
         self._cache: dict[tuple[str | None, ...], list[Tag]] = {}
         self._cache_size = cache_size
+        self._answers: dict[tuple[object, ...], list[Tag]] = {}
 
     def _vendor_products(self, norm: str) -> list[_CompiledProduct]:
         """Products whose vendor list names this vendor or a name it starts with."""
@@ -133,6 +137,21 @@ class Tagger:
         naics_description: str | None = None,
         vendors: tuple[str | None, ...] = (),
     ) -> list[Tag]:
+        # The answer depends on the texts and on each vendor's normalized name only (the vendor
+        # rule and the product lists match those): each distinct question is answered once.
+        question = (description, psc, psc_description, naics, naics_description,
+                    tuple(normalize_name(v) if v else None for v in vendors))
+        found = self._answers.get(question)
+        if found is None:
+            if len(self._answers) >= _ANSWERS:
+                self._answers.clear()
+            found = self._answers[question] = self._tag(
+                description, psc, psc_description, naics, naics_description, vendors)
+        return found
+
+    def _tag(self, description: str | None, psc: str | None, psc_description: str | None,
+             naics: str | None, naics_description: str | None, vendors: tuple[str | None, ...],
+             ) -> list[Tag]:
         key = (description, psc, psc_description, naics, naics_description)
         tags = self._cache.get(key)
         if tags is None:

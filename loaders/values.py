@@ -36,7 +36,13 @@ def text(value: object) -> str | None:
     raw = value if isinstance(value, str) else str(value)
     if len(raw) < 7 and raw.strip().casefold() in _BLANKS:
         return None
-    if _MESSY_SPACE.search(raw):
+    # Printable ASCII holds no white space but ' ': the same test as _MESSY_SPACE, without
+    # running the pattern over every cell of a file.
+    if raw.isascii() and raw.isprintable():
+        messy = raw[:1] == " " or raw[-1:] == " " or "  " in raw
+    else:
+        messy = _MESSY_SPACE.search(raw) is not None
+    if messy:
         raw = " ".join(raw.split())
     return raw or None
 

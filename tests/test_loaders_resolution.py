@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from loaders.catalogs import load_catalogs
 from loaders.resolution import LEGAL_SUFFIXES, AgencyResolver, CompanyResolver, normalize_name
 from loaders.tagging import Tagger
-from loaders.values import RowError, parse_amount, parse_date
+from loaders.values import _MESSY_SPACE, RowError, parse_amount, parse_date, text
 
 
 @pytest.mark.parametrize(("raw", "normal"), [
@@ -34,6 +34,17 @@ def test_normalize_name_examples(raw: str, normal: str) -> None:
 def test_normalize_name_is_idempotent(name: str) -> None:
     once = normalize_name(name)
     assert normalize_name(once) == once
+
+
+@given(st.text(alphabet=" \t\n\x0b\x1c\xa0\u2003aZ.-éNAn/\x00", max_size=12))
+def test_text_collapses_white_space_as_its_pattern_says(value: str) -> None:
+    # text() skips the pattern for printable ASCII: the answers must be the pattern's.
+    expected = " ".join(value.split()) if _MESSY_SPACE.search(value) else value
+    if text(value) is not None:
+        assert text(value) == expected
+    else:
+        assert not expected.strip() or expected.strip().casefold() in (
+            "na", "n/a", "null", "none", "-none-", "nan")
 
 
 _WORD = st.from_regex(r"[A-Za-zéü]{2,9}", fullmatch=True).filter(

@@ -264,7 +264,7 @@ def _fragments(db: sqlite3.Connection, w: _Writer) -> int:
                   rank, first_seen, last_seen, data.get("name"), data.get("aliases"),
                   data["sources"], data.get("status")]
         if not is_edge:
-            # neo4j_view.append_and_refresh: sorted(search_terms(node)), fold(node.name)
+            # statements.node_statement: terms and fold_name, from the name and aliases
             name, aliases = data["name"], data.get("aliases", [])
             key = (name, tuple(aliases))
             found = terms_of.get(key)
