@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from graph_service.domain_model import DomainModel
-from graph_service.statements import StatementBatch, cluster
+from graph_service.statements import Fragment, StatementBatch, cluster
 from graph_service.stores import embedded_view_sql as sql
 from graph_service.stores.action_sums import refresh_action_sums
 from graph_service.stores.base import WriteResult
+from graph_service.stores.embedded_fresh import FreshView, derive, fresh_ids
 from graph_service.stores.embedded_view_sql import STATEMENT_DDL, STATEMENT_TABLES
 
 __all__ = ["STATEMENT_DDL", "STATEMENT_TABLES", "append_and_refresh", "append_statements",
@@ -60,11 +62,17 @@ def _temp(db: sqlite3.Connection, name: str, columns: str, rows: Sequence[tuple[
         db.executemany(f"INSERT OR IGNORE INTO {name} VALUES ({marks})", rows)  # noqa: S608
 
 
-def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
-             ) -> tuple[set[str], set[str]]:
-    """Recompute canonical ids for the identity components of `entities` (id -> kind). Returns
-    the canonical ids to recompute, and among them those whose members changed (their ties
-    must be re-derived under the new ids)."""
+@dataclass(slots=True)
+class _Resolved:
+    touched: set[str]  # the canonical ids to recompute
+    moved: set[str]  # among them those whose members changed (their ties are re-derived)
+    members: dict[str, str]  # every entity of the components -> its canonical id
+    old: dict[str, str]  # their canonical ids before (those that had one)
+    kinds: dict[str, str]
+
+
+def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]) -> _Resolved:
+    """Recompute canonical ids for the identity components of `entities` (id -> kind)."""
     _temp(db, "seed", "entity TEXT PRIMARY KEY", [(e,) for e in entities])
     component = db.execute("""
         WITH RECURSIVE comp(entity) AS (
@@ -91,7 +99,8 @@ def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str
     db.executemany("INSERT OR REPLACE INTO canon VALUES (?,?,?)",
                    sorted((e, new[e], kinds[e]) for e in changed))
     moved = {new[e] for e in changed if e in old} | {old[e] for e in changed if e in old}
-    return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
+    touched = {new[e] for e in entities} | {new[e] for e in changed} | moved
+    return _Resolved(touched, moved, new, old, kinds)
 
 
 def append_statements(db: sqlite3.Connection, statements: StatementBatch) -> None:
@@ -106,17 +115,27 @@ def append_and_refresh(db: sqlite3.Connection, model: DomainModel,
                        statements: StatementBatch) -> WriteResult:
     """Append a batch's statements and recompute the view where they land."""
     append_statements(db, statements)
-    return refresh(db, model, statements.entities, [f.id for f in statements.edges])
+    return refresh(db, model, statements.entities, statements.edges, statements.nodes)
 
 
 def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str],
-            edge_ids: Sequence[str] = ()) -> WriteResult:
+            edges: Sequence[Fragment] = (), nodes: Sequence[Fragment] | None = None
+            ) -> WriteResult:
     """Re-resolve the identity components of `entities` (id -> kind) and recompute the view
-    where canonical ids changed, and the ties of the tie statements `edge_ids` (a batch's, or
-    none). Refreshing the union of several batches' entities and tie statements once derives
-    the view their refreshes one by one would (the view is a function of the statements)."""
-    touched, moved = _resolve(db, model, entities)
+    where canonical ids changed, and the ties of the tie statements `edges` (a batch's, or
+    none). Refreshing the union of several batches' entities and statements once derives the
+    view their refreshes one by one would (the view is a function of the statements). `nodes`,
+    every node statement appended since the view was last derived, lets the view of ids new to
+    the store be written straight from them (embedded_fresh); without it SQL derives it all."""
+    resolved = _resolve(db, model, entities)
+    touched, moved = resolved.touched, resolved.moved
+    fresh = FreshView()
+    if nodes is not None:
+        new = fresh_ids(resolved.members, resolved.old, moved, entities)
+        fresh = derive(db, new, resolved.members, resolved.kinds, nodes, edges, moved)
     _temp(db, "touched_nodes", "id TEXT PRIMARY KEY", [(i,) for i in touched])
+    _temp(db, "slow_nodes", "id TEXT PRIMARY KEY",
+          [(i,) for i in touched if i not in fresh.node_ids])
     # Ties move with their ends only when an end's canonical id changed; otherwise only the
     # batch's own tie statements need their ties recomputed.
     _temp(db, "moved", "id TEXT PRIMARY KEY", [(i,) for i in moved])
@@ -124,17 +143,18 @@ def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
     db.execute("CREATE TEMP TABLE touched_members AS SELECT c.entity FROM moved AS t "
                "JOIN canon AS c ON c.canonical = t.id")
     _index(db, "touched_members", "entity")
-    _temp(db, "batch_edges", "id TEXT PRIMARY KEY", [(i,) for i in edge_ids])
+    _temp(db, "batch_edges", "id TEXT PRIMARY KEY",
+          [(f.id,) for f in edges if f.id not in fresh.edge_ids])
     result = WriteResult()
-    _refresh_nodes(db)
-    _refresh_edges(db, result)
+    _refresh_nodes(db, fresh)
+    _refresh_edges(db, result, fresh)
     # Derived money goes in before nodes are compared, so a re-load counts no update.
     refresh_action_sums(db)
     _count_nodes(db, result)
     return result
 
 
-def _refresh_nodes(db: sqlite3.Connection) -> None:
+def _refresh_nodes(db: sqlite3.Connection, fresh: FreshView) -> None:
     db.execute("DROP TABLE IF EXISTS temp.old_nodes")
     db.execute("CREATE TEMP TABLE old_nodes AS SELECT n.id, n.name, n.body FROM touched_nodes "
                "AS t CROSS JOIN nodes AS n ON n.id = t.id")
@@ -150,15 +170,22 @@ def _refresh_nodes(db: sqlite3.Connection) -> None:
     db.execute("CREATE TEMP TABLE node_winners AS " + sql.WINNERS.format(scope="node_scope"))
     _index(db, "node_winners", "id, key")
     db.execute(sql.NODE_INSERT)
+    db.executemany("INSERT INTO nodes (id, kind, name, body) VALUES (?,?,?,?)", fresh.nodes)
+    db.executemany("INSERT OR IGNORE INTO terms (term, id) VALUES (?,?)", fresh.terms)
+    db.executemany("INSERT OR IGNORE INTO lookup (kind, prop, value, id) VALUES (?,?,?,?)",
+                   fresh.lookup)
+    # Ids the shortcut derived whose indexed values are not text: SQL prints those values.
+    db.executemany("INSERT OR IGNORE INTO slow_nodes VALUES (?)",
+                   [(i,) for i in fresh.lookup_in_sql])
     db.execute("""
         INSERT OR IGNORE INTO terms (term, id)
-        SELECT DISTINCT e.term, c.canonical FROM touched_nodes AS t
+        SELECT DISTINCT e.term, c.canonical FROM slow_nodes AS t
         CROSS JOIN canon AS c ON c.canonical = t.id
         CROSS JOIN entity_terms AS e ON e.entity = c.entity ORDER BY 1, 2""")
     db.execute("""
         INSERT OR IGNORE INTO lookup (kind, prop, value, id)
         SELECT n.kind, i.prop, CAST(json_extract(n.body, '$.properties.' || i.prop) AS TEXT), n.id
-        FROM touched_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id
+        FROM slow_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id
         JOIN indexed_props AS i ON i.kind = n.kind
         WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL ORDER BY 1, 2, 3, 4""")
 
@@ -181,7 +208,7 @@ def _count_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
     result.nodes_updated += updated or 0
 
 
-def _refresh_edges(db: sqlite3.Connection, result: WriteResult) -> None:
+def _refresh_edges(db: sqlite3.Connection, result: WriteResult, fresh: FreshView) -> None:
     for name in ("edge_keys", "edge_scope", "edge_winners", "old_edges"):
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
     db.execute(sql.EDGE_KEYS)
@@ -205,6 +232,8 @@ def _refresh_edges(db: sqlite3.Connection, result: WriteResult) -> None:
     db.execute("CREATE TEMP TABLE edge_winners AS " + sql.WINNERS.format(scope="edge_scope"))
     _index(db, "edge_winners", "id, key")
     db.execute(sql.EDGE_INSERT)
+    db.executemany("INSERT INTO edges (src, type, dst, body) VALUES (?,?,?,?)", fresh.edges)
+    result.edges_created += len(fresh.edges)
     created, updated = db.execute("""
         SELECT SUM(o.src IS NULL), SUM(o.src IS NOT NULL AND o.body != e.body)
         FROM edge_keys AS k

@@ -86,12 +86,13 @@ JSON_VALUE = ("CASE w.type WHEN 'true' THEN json('true') WHEN 'false' THEN json(
                "WHEN 'real' THEN json(w.raw) "
                "WHEN 'array' THEN json(w.value) ELSE w.value END")
 
-# Node statements of the touched canonical ids, with the canonical id and kind.
+# Node statements of the touched canonical ids the shortcut of embedded_fresh did not derive,
+# with the canonical id and kind.
 NODE_SCOPE = """
 CREATE TEMP TABLE node_scope AS
 SELECT c.canonical AS id, c.kind AS kind, f.rank AS rank, f.body AS body,
        f.first_seen AS first_seen, f.last_seen AS last_seen
-FROM touched_nodes AS t CROSS JOIN canon AS c ON c.canonical = t.id
+FROM slow_nodes AS t CROSS JOIN canon AS c ON c.canonical = t.id
 CROSS JOIN fragments AS f ON f.entity = c.entity AND f.is_edge = 0
 """
 

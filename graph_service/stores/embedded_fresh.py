@@ -1,0 +1,149 @@
+"""The view of ids that are new to the store, derived from a group's statements in memory.
+
+Most ids a big load touches are new: their members were first named in the open group, so every
+statement of them (and of every tie at them) is among the group's, and no view row of them
+exists yet. Those with one statement (an award named by one row, the ties of one row) need no
+policy window: their view is that statement's values as they are, written here in one pass,
+without copying bodies into temp tables and re-reading them with json_each. The rest (several
+statements, list properties, ends whose canonical id moved) are left to the set-wise SQL of
+embedded_view, which derives the same rows: this is a shortcut, not a second policy.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import orjson
+
+from graph_service.statements import Fragment
+
+_CHUNK = 500
+
+
+@dataclass(slots=True)
+class FreshView:
+    """What the shortcut derived: view rows, and what the SQL path must still do."""
+
+    nodes: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, kind, name, body
+    terms: list[tuple[str, str]] = field(default_factory=list)  # term, id
+    lookup: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, prop, value, id
+    lookup_in_sql: list[str] = field(default_factory=list)  # ids of values SQL must print
+    edges: list[tuple[str, str, str, str]] = field(default_factory=list)  # src, type, dst, body
+    node_ids: set[str] = field(default_factory=set)  # canonical ids derived here
+    edge_ids: set[str] = field(default_factory=set)  # tie statements derived here
+
+
+def _folded(fragments: Iterable[Fragment]) -> dict[str, tuple[Fragment, str | None, str | None]]:
+    """Distinct statements by id with their days widened (a statement appended twice in a group
+    is one row of the store: APPEND keeps the earliest and latest days)."""
+    kept: dict[str, tuple[Fragment, str | None, str | None]] = {}
+    for frag in fragments:
+        old = kept.get(frag.id)
+        first, last = frag.first_seen, frag.last_seen
+        if old is not None:
+            first = min((d for d in (old[1], first) if d), default=None)
+            last = max((d for d in (old[2], last) if d), default=None)
+        kept[frag.id] = (frag, first, last)
+    return kept
+
+
+def _plain(properties: dict[str, object]) -> bool:
+    """No list property: a list's union rule sorts it, which only the SQL path does."""
+    return not any(isinstance(value, list) for value in properties.values())
+
+
+def _dumps(value: object) -> str:
+    return orjson.dumps(value).decode("utf-8")
+
+
+def fresh_ids(members: dict[str, str], old: dict[str, str], moved: set[str],
+              entities: Iterable[str]) -> set[str]:
+    """Canonical ids all of whose members (`members`: entity -> canonical id, whole identity
+    components) are new to the store and named by the group (`entities`), and that were no
+    entity's canonical id before (`moved`)."""
+    named = set(entities)
+    stale = {c for e, c in members.items() if e in old or e not in named} | moved
+    return {c for c in members.values() if c not in stale}
+
+
+def derive(db: sqlite3.Connection, fresh: set[str], members: dict[str, str],
+           kinds: dict[str, str], nodes: Sequence[Fragment], edges: Sequence[Fragment],
+           moved: set[str]) -> FreshView:
+    """The view rows of the single-statement ids among `fresh` and of the single-statement ties
+    at them (see the module docstring); `nodes` and `edges` are the group's statements."""
+    view = FreshView()
+    if not fresh:
+        return view
+    by_canonical: dict[str, list[Fragment]] = {}
+    for frag in nodes:
+        canonical = members.get(frag.entity)
+        if canonical in fresh:
+            by_canonical.setdefault(canonical, []).append(frag)
+    indexed: dict[str, list[str]] = {}
+    for kind, prop in db.execute("SELECT kind, prop FROM indexed_props ORDER BY kind, prop"):
+        indexed.setdefault(kind, []).append(prop)
+    for canonical, frags in by_canonical.items():
+        folded = _folded(frags)
+        if len(folded) != 1:
+            continue
+        ((frag, first, last),) = folded.values()
+        data = orjson.loads(frag.body)
+        properties = data["properties"]
+        if not _plain(properties):
+            continue
+        name, kind = data["name"], kinds[frag.entity]
+        body = _dumps({"aliases": [a for a in data["aliases"] if a != name],
+                       "properties": properties, "sources": data["sources"],
+                       "first_seen": first, "last_seen": last})
+        view.nodes.append((canonical, kind, name, body))
+        view.terms += [(term, canonical) for term in frag.terms]
+        for prop in indexed.get(kind, ()):
+            value = properties.get(prop)
+            if isinstance(value, str):
+                view.lookup.append((kind, prop, value, canonical))
+            elif value is not None:  # a number or flag: SQL prints it as the SQL path does
+                view.lookup_in_sql.append(canonical)
+        view.node_ids.add(canonical)
+    _derive_edges(db, view, fresh, members, edges, moved)
+    return view
+
+
+def _canonical_ends(db: sqlite3.Connection, members: dict[str, str], edges: Sequence[Fragment]
+                    ) -> dict[str, str]:
+    """Canonical ids of the group's tie ends: the components' from `members`, others from
+    `canon` (ends stated before the group, not restated in it)."""
+    ends = dict(members)
+    missing = sorted({e for f in edges for e in (f.src, f.dst) if e is not None} - ends.keys())
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT entity, canonical FROM canon WHERE entity IN ({marks})"  # noqa: S608
+        ends.update(db.execute(sql, chunk).fetchall())
+    return ends
+
+
+def _derive_edges(db: sqlite3.Connection, view: FreshView, fresh: set[str],
+                  members: dict[str, str], edges: Sequence[Fragment], moved: set[str]) -> None:
+    ends = _canonical_ends(db, members, edges)
+    by_key: dict[tuple[str, str, str], list[Fragment]] = {}
+    for frag in edges:
+        src, dst = ends.get(frag.src or ""), ends.get(frag.dst or "")
+        if src is None or dst is None or src == dst or not (src in fresh or dst in fresh):
+            continue
+        if src in moved or dst in moved:
+            continue  # the SQL path re-derives every tie at a moved id
+        by_key.setdefault((src, frag.kind, dst), []).append(frag)
+    for (src, kind, dst), frags in by_key.items():
+        folded = _folded(frags)
+        if len(folded) != 1:
+            continue
+        ((frag, first, last),) = folded.values()
+        data = orjson.loads(frag.body)
+        if not _plain(data["properties"]):
+            continue
+        body = _dumps({"status": data.get("status"), "properties": data["properties"],
+                       "sources": data["sources"], "first_seen": first, "last_seen": last})
+        view.edges.append((src, kind, dst, body))
+        view.edge_ids.update(f.id for f in frags)
