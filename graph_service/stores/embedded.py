@@ -116,6 +116,9 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             try:
                 db = sqlite3.connect(self.path, timeout=60, isolation_level=None,
                                      check_same_thread=False)
+                # A new file only (an existing one keeps its page size): 16 kB pages hold
+                # several statement and view rows each, where 4 kB ones spilled big ones.
+                db.execute("PRAGMA page_size=16384")
                 db.execute("PRAGMA journal_mode=WAL")
                 # NORMAL in WAL mode: a crash of the process loses nothing committed; the file
                 # always opens consistent.

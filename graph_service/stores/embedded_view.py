@@ -170,10 +170,11 @@ def _refresh_nodes(db: sqlite3.Connection, fresh: FreshView) -> None:
     db.execute("CREATE TEMP TABLE node_winners AS " + sql.WINNERS.format(scope="node_scope"))
     _index(db, "node_winners", "id, key")
     db.execute(sql.NODE_INSERT)
-    db.executemany("INSERT INTO nodes (id, kind, name, body) VALUES (?,?,?,?)", fresh.nodes)
-    db.executemany("INSERT OR IGNORE INTO terms (term, id) VALUES (?,?)", fresh.terms)
+    db.executemany("INSERT INTO nodes (id, kind, name, body) VALUES (?,?,?,?)", sorted(fresh.nodes))
+    # In key order: each B-tree page is written once, not once per row landing in it.
+    db.executemany("INSERT OR IGNORE INTO terms (term, id) VALUES (?,?)", sorted(fresh.terms))
     db.executemany("INSERT OR IGNORE INTO lookup (kind, prop, value, id) VALUES (?,?,?,?)",
-                   fresh.lookup)
+                   sorted(fresh.lookup))
     # Ids the shortcut derived whose indexed values are not text: SQL prints those values.
     db.executemany("INSERT OR IGNORE INTO slow_nodes VALUES (?)",
                    [(i,) for i in fresh.lookup_in_sql])
@@ -232,7 +233,8 @@ def _refresh_edges(db: sqlite3.Connection, result: WriteResult, fresh: FreshView
     db.execute("CREATE TEMP TABLE edge_winners AS " + sql.WINNERS.format(scope="edge_scope"))
     _index(db, "edge_winners", "id, key")
     db.execute(sql.EDGE_INSERT)
-    db.executemany("INSERT INTO edges (src, type, dst, body) VALUES (?,?,?,?)", fresh.edges)
+    db.executemany("INSERT INTO edges (src, type, dst, body) VALUES (?,?,?,?)",
+                   sorted(fresh.edges))
     result.edges_created += len(fresh.edges)
     created, updated = db.execute("""
         SELECT SUM(o.src IS NULL), SUM(o.src IS NOT NULL AND o.body != e.body)

@@ -3,12 +3,17 @@ runs them): the statement tables, and the set-wise derivation of the view rows o
 
 from __future__ import annotations
 
+# `fragments` is a rowid table (an index on `id` beside it): its rows (~600 bytes) go in the order
+# they come, onto full pages, where a WITHOUT ROWID table keyed by the random id split pages all
+# over the file and kept whole rows in its interior pages too (49.5 MB against 37 MB, with the id
+# index, for 10k award rows). A store made before keeps its WITHOUT ROWID table, which serves the
+# same reads and writes.
 STATEMENT_DDL = """
 CREATE TABLE IF NOT EXISTS fragments (
     id TEXT PRIMARY KEY, entity TEXT NOT NULL, is_edge INTEGER NOT NULL, kind TEXT NOT NULL,
     src TEXT, dst TEXT, source TEXT NOT NULL, record TEXT NOT NULL, origin TEXT NOT NULL,
     rank INTEGER NOT NULL, body TEXT NOT NULL, first_seen TEXT, last_seen TEXT
-) WITHOUT ROWID;
+);
 -- Node statements only (tie statements are found by their ends); a store made before keeps
 -- its index of every statement, which serves the same reads.
 CREATE INDEX IF NOT EXISTS fragments_by_entity ON fragments(entity) WHERE is_edge = 0;
