@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import orjson
 
 from graph_service.statements import Fragment
+from graph_service.stores.embedded_policy import Row, Rules, edge_view, node_view
 
 _CHUNK = 500
 
@@ -49,15 +50,6 @@ def _folded(fragments: Iterable[Fragment]) -> dict[str, tuple[Fragment, str | No
     return kept
 
 
-def _plain(properties: dict[str, object]) -> bool:
-    """No list property: a list's union rule sorts it, which only the SQL path does."""
-    return not any(isinstance(value, list) for value in properties.values())
-
-
-def _dumps(value: object) -> str:
-    return orjson.dumps(value).decode("utf-8")
-
-
 def fresh_ids(members: dict[str, str], old: dict[str, str], moved: set[str],
               entities: Iterable[str]) -> set[str]:
     """Canonical ids all of whose members (`members`: entity -> canonical id, whole identity
@@ -68,11 +60,16 @@ def fresh_ids(members: dict[str, str], old: dict[str, str], moved: set[str],
     return {c for c in members.values() if c not in stale}
 
 
+def _rows(fragments: Iterable[Fragment]) -> list[Row]:
+    return [(frag.rank, orjson.loads(frag.body), first, last)
+            for frag, first, last in _folded(fragments).values()]
+
+
 def derive(db: sqlite3.Connection, fresh: set[str], members: dict[str, str],
            kinds: dict[str, str], nodes: Sequence[Fragment], edges: Sequence[Fragment],
-           moved: set[str]) -> FreshView:
-    """The view rows of the single-statement ids among `fresh` and of the single-statement ties
-    at them (see the module docstring); `nodes` and `edges` are the group's statements."""
+           moved: set[str], rules: Rules) -> FreshView:
+    """The view rows of the ids among `fresh` and of the ties at them (see the module
+    docstring); `nodes` and `edges` are the group's statements."""
     view = FreshView()
     if not fresh:
         return view
@@ -85,20 +82,13 @@ def derive(db: sqlite3.Connection, fresh: set[str], members: dict[str, str],
     for kind, prop in db.execute("SELECT kind, prop FROM indexed_props ORDER BY kind, prop"):
         indexed.setdefault(kind, []).append(prop)
     for canonical, frags in by_canonical.items():
-        folded = _folded(frags)
-        if len(folded) != 1:
-            continue
-        ((frag, first, last),) = folded.values()
-        data = orjson.loads(frag.body)
-        properties = data["properties"]
-        if not _plain(properties):
-            continue
-        name, kind = data["name"], kinds[frag.entity]
-        body = _dumps({"aliases": [a for a in data["aliases"] if a != name],
-                       "properties": properties, "sources": data["sources"],
-                       "first_seen": first, "last_seen": last})
+        kind = kinds[frags[0].entity]
+        rows = _rows(frags)
+        name, body = node_view(kind, rows, rules)
         view.nodes.append((canonical, kind, name, body))
-        view.terms += [(term, canonical) for term in frag.terms]
+        view.terms += [(term, canonical) for frag in frags for term in frag.terms]
+        properties = orjson.loads(body)["properties"] if len(rows) > 1 else rows[0][1][
+            "properties"]
         for prop in indexed.get(kind, ()):
             value = properties.get(prop)
             if isinstance(value, str):
@@ -106,7 +96,7 @@ def derive(db: sqlite3.Connection, fresh: set[str], members: dict[str, str],
             elif value is not None:  # a number or flag: SQL prints it as the SQL path does
                 view.lookup_in_sql.append(canonical)
         view.node_ids.add(canonical)
-    _derive_edges(db, view, fresh, members, edges, moved)
+    _derive_edges(db, view, fresh, members, edges, moved, rules)
     return view
 
 
@@ -125,7 +115,8 @@ def _canonical_ends(db: sqlite3.Connection, members: dict[str, str], edges: Sequ
 
 
 def _derive_edges(db: sqlite3.Connection, view: FreshView, fresh: set[str],
-                  members: dict[str, str], edges: Sequence[Fragment], moved: set[str]) -> None:
+                  members: dict[str, str], edges: Sequence[Fragment], moved: set[str],
+                  rules: Rules) -> None:
     ends = _canonical_ends(db, members, edges)
     by_key: dict[tuple[str, str, str], list[Fragment]] = {}
     for frag in edges:
@@ -136,14 +127,5 @@ def _derive_edges(db: sqlite3.Connection, view: FreshView, fresh: set[str],
             continue  # the SQL path re-derives every tie at a moved id
         by_key.setdefault((src, frag.kind, dst), []).append(frag)
     for (src, kind, dst), frags in by_key.items():
-        folded = _folded(frags)
-        if len(folded) != 1:
-            continue
-        ((frag, first, last),) = folded.values()
-        data = orjson.loads(frag.body)
-        if not _plain(data["properties"]):
-            continue
-        body = _dumps({"status": data.get("status"), "properties": data["properties"],
-                       "sources": data["sources"], "first_seen": first, "last_seen": last})
-        view.edges.append((src, kind, dst, body))
+        view.edges.append((src, kind, dst, edge_view(kind, _rows(frags), rules)))
         view.edge_ids.update(f.id for f in frags)

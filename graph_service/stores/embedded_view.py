@@ -15,12 +15,15 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import orjson
+
 from graph_service.domain_model import DomainModel
 from graph_service.statements import Fragment, StatementBatch, cluster
 from graph_service.stores import embedded_view_sql as sql
 from graph_service.stores.action_sums import refresh_action_sums
 from graph_service.stores.base import WriteResult
 from graph_service.stores.embedded_fresh import FreshView, derive, fresh_ids
+from graph_service.stores.embedded_policy import Row, Rules, edge_view, node_view, read_rules
 from graph_service.stores.embedded_view_sql import STATEMENT_DDL, STATEMENT_TABLES
 
 __all__ = ["STATEMENT_DDL", "STATEMENT_TABLES", "append_and_refresh", "append_statements",
@@ -129,10 +132,11 @@ def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
     the store be written straight from them (embedded_fresh); without it SQL derives it all."""
     resolved = _resolve(db, model, entities)
     touched, moved = resolved.touched, resolved.moved
+    rules = read_rules(db)
     fresh = FreshView()
     if nodes is not None:
         new = fresh_ids(resolved.members, resolved.old, moved, entities)
-        fresh = derive(db, new, resolved.members, resolved.kinds, nodes, edges, moved)
+        fresh = derive(db, new, resolved.members, resolved.kinds, nodes, edges, moved, rules)
     _temp(db, "touched_nodes", "id TEXT PRIMARY KEY", [(i,) for i in touched])
     _temp(db, "slow_nodes", "id TEXT PRIMARY KEY",
           [(i,) for i in touched if i not in fresh.node_ids])
@@ -146,32 +150,28 @@ def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
     _temp(db, "batch_edges", "id TEXT PRIMARY KEY",
           [(f.id,) for f in edges if f.id not in fresh.edge_ids])
     result = WriteResult()
-    _refresh_nodes(db, fresh)
-    _refresh_edges(db, result, fresh)
+    _refresh_nodes(db, fresh, rules)
+    _refresh_edges(db, result, fresh, rules)
     # Derived money goes in before nodes are compared, so a re-load counts no update.
     refresh_action_sums(db)
     _count_nodes(db, result)
     return result
 
 
-def _refresh_nodes(db: sqlite3.Connection, fresh: FreshView) -> None:
+def _refresh_nodes(db: sqlite3.Connection, fresh: FreshView, rules: Rules) -> None:
     db.execute("DROP TABLE IF EXISTS temp.old_nodes")
     db.execute("CREATE TEMP TABLE old_nodes AS SELECT n.id, n.name, n.body FROM touched_nodes "
                "AS t CROSS JOIN nodes AS n ON n.id = t.id")
     for table in ("nodes", "terms", "lookup"):
         db.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM touched_nodes)")  # noqa: S608
-    for name in ("node_scope", "node_single", "node_names", "node_winners"):
-        db.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    db.execute(sql.NODE_SCOPE)
-    _index(db, "node_scope", "id")
-    _insert_singles(db, "node", sql.NODE_SINGLE_INSERT)
-    db.execute(sql.NODE_NAMES)
-    _index(db, "node_names", "id")
-    db.execute("CREATE TEMP TABLE node_winners AS " + sql.WINNERS.format(scope="node_scope"))
-    _index(db, "node_winners", "id, key")
-    db.execute(sql.NODE_INSERT)
-    db.executemany("INSERT INTO nodes (id, kind, name, body) VALUES (?,?,?,?)", sorted(fresh.nodes))
+    scope: dict[str, tuple[str, list[Row]]] = {}
+    for canonical, kind, rank, body, first, last in db.execute(sql.NODE_SCOPE):
+        scope.setdefault(canonical, (kind, []))[1].append((rank, orjson.loads(body), first, last))
+    derived = [(canonical, kind, *node_view(kind, rows, rules))
+               for canonical, (kind, rows) in scope.items()]
     # In key order: each B-tree page is written once, not once per row landing in it.
+    db.executemany("INSERT INTO nodes (id, kind, name, body) VALUES (?,?,?,?)",
+                   sorted(fresh.nodes + derived))
     db.executemany("INSERT OR IGNORE INTO terms (term, id) VALUES (?,?)", sorted(fresh.terms))
     db.executemany("INSERT OR IGNORE INTO lookup (kind, prop, value, id) VALUES (?,?,?,?)",
                    sorted(fresh.lookup))
@@ -191,15 +191,6 @@ def _refresh_nodes(db: sqlite3.Connection, fresh: FreshView) -> None:
         WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL ORDER BY 1, 2, 3, 4""")
 
 
-def _insert_singles(db: sqlite3.Connection, name: str, insert: str) -> None:
-    """Write the view of the ids with one statement straight from it, and leave only the ids
-    of several statements in `<name>_scope` for the policy's windows."""
-    db.execute(sql.SINGLES.format(name=name))
-    _index(db, f"{name}_single", "id")
-    db.execute(insert)
-    db.execute(f"DELETE FROM {name}_scope WHERE id IN (SELECT id FROM {name}_single)")  # noqa: S608
-
-
 def _count_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
     created, updated = db.execute("""
         SELECT SUM(o.id IS NULL), SUM(o.id IS NOT NULL AND (o.body != n.body OR o.name != n.name))
@@ -209,13 +200,12 @@ def _count_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
     result.nodes_updated += updated or 0
 
 
-def _refresh_edges(db: sqlite3.Connection, result: WriteResult, fresh: FreshView) -> None:
-    for name in ("edge_keys", "edge_scope", "edge_winners", "old_edges"):
+def _refresh_edges(db: sqlite3.Connection, result: WriteResult, fresh: FreshView,
+                   rules: Rules) -> None:
+    for name in ("edge_keys", "old_edges"):
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
     db.execute(sql.EDGE_KEYS)
     _index(db, "edge_keys", "src, kind, dst")
-    db.execute(sql.EDGE_SCOPE)
-    _index(db, "edge_scope", "id")
     # Ties of ends whose canonical id changed are dropped and re-derived under the new ids.
     db.execute("""
         CREATE TEMP TABLE old_edges AS SELECT e.src, e.type, e.dst, e.body FROM moved AS m
@@ -228,13 +218,12 @@ def _refresh_edges(db: sqlite3.Connection, result: WriteResult, fresh: FreshView
     # The src IN (...) prefix lets SQLite use the primary key instead of scanning every tie.
     db.execute("DELETE FROM edges WHERE src IN (SELECT src FROM old_edges) "
                "AND (src, type, dst) IN (SELECT src, type, dst FROM old_edges)")
-    db.execute("DROP TABLE IF EXISTS temp.edge_single")
-    _insert_singles(db, "edge", sql.EDGE_SINGLE_INSERT)
-    db.execute("CREATE TEMP TABLE edge_winners AS " + sql.WINNERS.format(scope="edge_scope"))
-    _index(db, "edge_winners", "id, key")
-    db.execute(sql.EDGE_INSERT)
+    scope: dict[tuple[str, str, str], list[Row]] = {}
+    for src, kind, dst, rank, body, first, last in db.execute(sql.EDGE_SCOPE):
+        scope.setdefault((src, kind, dst), []).append((rank, orjson.loads(body), first, last))
+    derived = [(*key, edge_view(key[1], rows, rules)) for key, rows in scope.items()]
     db.executemany("INSERT INTO edges (src, type, dst, body) VALUES (?,?,?,?)",
-                   sorted(fresh.edges))
+                   sorted(fresh.edges + derived))
     result.edges_created += len(fresh.edges)
     created, updated = db.execute("""
         SELECT SUM(o.src IS NULL), SUM(o.src IS NOT NULL AND o.body != e.body)
