@@ -44,8 +44,8 @@ def _folded(fragments: Iterable[Fragment]) -> dict[str, tuple[Fragment, str | No
         old = kept.get(frag.id)
         first, last = frag.first_seen, frag.last_seen
         if old is not None:
-            first = min((d for d in (old[1], first) if d), default=None)
-            last = max((d for d in (old[2], last) if d), default=None)
+            first = min((d for d in (old[1], first) if d is not None), default=None)
+            last = max((d for d in (old[2], last) if d is not None), default=None)
         kept[frag.id] = (frag, first, last)
     return kept
 
@@ -60,7 +60,10 @@ def fresh_ids(members: dict[str, str], old: dict[str, str], moved: set[str],
     return {c for c in members.values() if c not in stale}
 
 
-def _rows(fragments: Iterable[Fragment]) -> list[Row]:
+def _rows(fragments: Sequence[Fragment]) -> list[Row]:
+    if len(fragments) == 1:  # most ids: nothing to fold
+        frag = fragments[0]
+        return [(frag.rank, orjson.loads(frag.body), frag.first_seen, frag.last_seen)]
     return [(frag.rank, orjson.loads(frag.body), first, last)
             for frag, first, last in _folded(fragments).values()]
 

@@ -72,8 +72,7 @@ def _view_value(value: Any) -> Any:
 
 
 def _plain(rows: Sequence[Row]) -> bool:
-    return len(rows) == 1 and not any(
-        isinstance(v, list) for v in rows[0][1]["properties"].values())
+    return len(rows) == 1 and list not in map(type, rows[0][1]["properties"].values())
 
 
 def _properties(kind: str, rows: Sequence[Row], rules: Rules) -> dict[str, Any]:
@@ -93,6 +92,8 @@ def _properties(kind: str, rows: Sequence[Row], rules: Rules) -> dict[str, Any]:
 
 
 def _days(rows: Sequence[Row]) -> tuple[str | None, str | None]:
+    if len(rows) == 1:
+        return rows[0][2], rows[0][3]
     firsts = [r[2] for r in rows if r[2] is not None]
     lasts = [r[3] for r in rows if r[3] is not None]
     return min(firsts, default=None), max(lasts, default=None)
