@@ -25,13 +25,15 @@ from graph_service.stores.action_sums import refresh_action_sums
 from graph_service.stores.base import WriteResult
 from graph_service.stores.embedded_fresh import FreshView, derive, fresh_ids
 from graph_service.stores.embedded_policy import Row, Rules, edge_view, node_view, read_rules
-from graph_service.stores.embedded_view_sql import STATEMENT_DDL, STATEMENT_TABLES
+from graph_service.stores.embedded_view_sql import STATEMENT_DDL, STATEMENT_TABLES, VIEW_DDL
 
+_TIE_ROW = attrgetter("kind", "src", "dst", "source", "record", "origin", "rank", "body",
+                      "first_seen", "last_seen")
 _ROW = attrgetter("id", "entity", "is_edge", "kind", "src", "dst", "source", "record", "origin",
                   "rank", "body", "first_seen", "last_seen")
 
-__all__ = ["STATEMENT_DDL", "STATEMENT_TABLES", "append_and_refresh", "append_statements",
-           "install_policy", "refresh"]
+__all__ = ["STATEMENT_DDL", "STATEMENT_TABLES", "VIEW_DDL", "append_and_refresh",
+           "append_statements", "install_policy", "refresh"]
 
 
 def install_policy(db: sqlite3.Connection, model: DomainModel) -> None:
@@ -112,8 +114,10 @@ def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str
 
 def append_statements(db: sqlite3.Connection, statements: StatementBatch) -> None:
     """Append a batch's statements (the view is not touched: `refresh` derives it)."""
-    # Fragment.as_row's columns, read in C (a bool binds as the integer 0 or 1).
-    db.executemany(sql.APPEND, map(_ROW, (*statements.nodes, *statements.edges)))
+    # Fragment.as_row's columns, read in C (a bool binds as the integer 0 or 1); a tie
+    # statement's entity is its ends and type, kept once (embedded_rows.read_statements).
+    db.executemany(sql.APPEND, map(_ROW, statements.nodes))
+    db.executemany(sql.APPEND, [(f.id, "", 1, *_TIE_ROW(f)) for f in statements.edges])
     db.executemany("INSERT OR IGNORE INTO identity VALUES (?,?,?,?,?)", statements.identity)
     db.executemany("INSERT OR IGNORE INTO entity_terms VALUES (?,?)",
                    sorted({(f.entity, t) for f in statements.nodes for t in f.terms}))

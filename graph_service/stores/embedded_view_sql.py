@@ -3,11 +3,36 @@ runs them): the statement tables, and the set-wise derivation of the view rows o
 
 from __future__ import annotations
 
+# The view: nodes, ties, and the search terms and indexed values of nodes.
+VIEW_DDL = """
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS nodes_by_kind ON nodes(kind, id);
+-- Keyed by id (search scans every term: LIKE '%x%' uses no index); a store made before keeps
+-- its (term, id) key and an index on id.
+CREATE TABLE IF NOT EXISTS terms (
+    term TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (id, term)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lookup (
+    kind TEXT NOT NULL, prop TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
+    PRIMARY KEY (kind, prop, value, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS edges (
+    src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL, body BLOB NOT NULL,
+    PRIMARY KEY (src, type, dst)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS edges_by_dst ON edges(dst, type, src);
+CREATE INDEX IF NOT EXISTS edges_by_type ON edges(type);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
 # `fragments` is a rowid table (an index on `id` beside it): its rows (~600 bytes) go in the order
 # they come, onto full pages, where a WITHOUT ROWID table keyed by the random id split pages all
 # over the file and kept whole rows in its interior pages too (49.5 MB against 37 MB, with the id
 # index, for 10k award rows). A store made before keeps its WITHOUT ROWID table, which serves the
-# same reads and writes.
+# same reads and writes. A tie statement's `entity` is '' (it is src, kind and dst: statements.
+# edge_entity); rows of a store made before keep it written out.
 STATEMENT_DDL = """
 CREATE TABLE IF NOT EXISTS fragments (
     id TEXT PRIMARY KEY, entity TEXT NOT NULL, is_edge INTEGER NOT NULL, kind TEXT NOT NULL,
