@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from functools import cmp_to_key
 from typing import Any
 
 import orjson
@@ -48,22 +47,16 @@ def _sql_order(value: Any) -> tuple[int, Any]:
     return (2, _dumps(value))
 
 
-def _compare(a: tuple[Any, ...], b: tuple[Any, ...]) -> int:
-    return (a > b) - (a < b)
-
-
 def _winner(rule: str | None, stated: list[tuple[Any, int]]) -> Any:
     """The winning value of (value, rank) pairs: the rule's order, then rank, then value."""
-    def order(x: tuple[Any, int], y: tuple[Any, int]) -> int:
-        vx, vy = _sql_order(x[0]), _sql_order(y[0])
-        if rule == "min" and vx != vy:
-            return _compare(vx, vy)
-        if rule == "max" and vx != vy:
-            return _compare(vy, vx)
-        if x[1] != y[1]:
-            return y[1] - x[1]
-        return _compare(vx, vy)
-    return min(stated, key=cmp_to_key(order))[0]
+    if len(stated) == 1:
+        return stated[0][0]
+    if rule in ("min", "max"):
+        pick = min if rule == "min" else max
+        best = pick(_sql_order(value) for value, _rank in stated)
+        # Values SQL holds equal (1 and 1.0) go by rank, as the window orders them.
+        stated = [(value, rank) for value, rank in stated if _sql_order(value) == best]
+    return min(stated, key=lambda pair: (-pair[1], _sql_order(pair[0])))[0]
 
 
 def _view_value(value: Any) -> Any:
