@@ -1,12 +1,12 @@
-"""The embedded store's statements and the view derived from them, in SQL.
+"""The embedded store's statements and the view derived from them.
 
 Tables: `fragments` (the statements, graph_service/statements.py), `identity` (their identifier
 values), `entity_terms` (their folded names), `canon` (source id -> canonical id), `rules` (the
 policy, from schema/model.yaml). The view tables `nodes`, `edges`, `terms` and `lookup` are
-recomputed for the ids a batch touched, set-wise in SQL: the winning value of every property is a
-window over the statements (policy rank, then the rule's order, then the value), names and
-sources are unions. Python only clusters identifier values (statements.cluster), which is work
-per distinct entity, not per record.
+recomputed for the ids a batch touched: SQL finds what to recompute and the statements behind it
+(temp tables of ids, joins driven from them), the policy (embedded_policy) derives each view row
+from the statements read once. Ids new to the store, most of a bulk load, take their statements
+from the group in memory instead (embedded_fresh), with no read back.
 """
 
 from __future__ import annotations
