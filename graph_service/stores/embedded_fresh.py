@@ -2,11 +2,10 @@
 
 Most ids a big load touches are new: their members were first named in the open group, so every
 statement of them (and of every tie at them) is among the group's, and no view row of them
-exists yet. Those with one statement (an award named by one row, the ties of one row) need no
-policy window: their view is that statement's values as they are, written here in one pass,
-without copying bodies into temp tables and re-reading them with json_each. The rest (several
-statements, list properties, ends whose canonical id moved) are left to the set-wise SQL of
-embedded_view, which derives the same rows: this is a shortcut, not a second policy.
+exists yet. Their view is derived here by the same policy (embedded_policy) from the statements
+as the group holds them, with nothing read back from the file. Ties at an end whose canonical
+id moved, and everything of ids the store held before, are left to embedded_view, which reads
+their statements from the store: the rows are the same whichever path an id takes.
 """
 
 from __future__ import annotations
