@@ -46,6 +46,7 @@ from graph_service.stores.embedded_rows import (
 from graph_service.stores.embedded_view import (
     STATEMENT_DDL,
     STATEMENT_TABLES,
+    VIEW_DDL,
     append_and_refresh,
     install_policy,
 )
@@ -54,28 +55,6 @@ from graph_service.text import fold
 
 # SQLite allows 32766 host parameters; stay far below it and keep statements small.
 _CHUNK = 500
-
-_DDL = """
-CREATE TABLE IF NOT EXISTS nodes (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS nodes_by_kind ON nodes(kind, id);
-CREATE TABLE IF NOT EXISTS terms (
-    term TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (term, id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS terms_by_id ON terms(id);
-CREATE TABLE IF NOT EXISTS lookup (
-    kind TEXT NOT NULL, prop TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,
-    PRIMARY KEY (kind, prop, value, id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS edges (
-    src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL, body BLOB NOT NULL,
-    PRIMARY KEY (src, type, dst)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS edges_by_dst ON edges(dst, type, src);
-CREATE INDEX IF NOT EXISTS edges_by_type ON edges(type);
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
 
 
 def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
@@ -102,7 +81,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             for kind, ks in self.model.kinds.items()
         }
         # executescript manages its own transaction; every statement is IF NOT EXISTS.
-        self._db.executescript(_DDL + STATEMENT_DDL)
+        self._db.executescript(VIEW_DDL + STATEMENT_DDL)
         with self._write() as db:
             install_policy(db, self.model)
         self._convert_merged_store()
@@ -116,6 +95,8 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             try:
                 db = sqlite3.connect(self.path, timeout=60, isolation_level=None,
                                      check_same_thread=False)
+                # New files only: 16 kB pages hold more big rows, and fewer interior pages.
+                db.execute("PRAGMA page_size=16384")
                 db.execute("PRAGMA journal_mode=WAL")
                 # NORMAL in WAL mode: a crash of the process loses nothing committed; the file
                 # always opens consistent.

@@ -14,6 +14,7 @@ from graph_service.statements import (
     EDGE_KEY_SEPARATOR,
     Statement,
     StatementBatch,
+    edge_entity,
     statement_order,
     statements_of,
 )
@@ -67,8 +68,10 @@ def read_statements(db: sqlite3.Connection, ids: Sequence[str]) -> list[Statemen
             continue
         for row in rows:
             body = orjson.loads(row[11])
+            # A tie statement's entity is stored empty: it is its ends and type.
+            entity = row[2] or edge_entity(row[5], row[4], row[6])
             found.append(Statement(
-                entity=row[2], canonical=row[0], kind=row[4], source=row[7], record=row[8],
+                entity=entity, canonical=row[0], kind=row[4], source=row[7], record=row[8],
                 origin=row[9], rank=row[10], name=body.get("name"),
                 aliases=body.get("aliases", []), properties=body["properties"],
                 sources=body["sources"], status=body.get("status"),

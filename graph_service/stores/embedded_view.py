@@ -1,28 +1,39 @@
-"""The embedded store's statements and the view derived from them, in SQL.
+"""The embedded store's statements and the view derived from them.
 
 Tables: `fragments` (the statements, graph_service/statements.py), `identity` (their identifier
 values), `entity_terms` (their folded names), `canon` (source id -> canonical id), `rules` (the
 policy, from schema/model.yaml). The view tables `nodes`, `edges`, `terms` and `lookup` are
-recomputed for the ids a batch touched, set-wise in SQL: the winning value of every property is a
-window over the statements (policy rank, then the rule's order, then the value), names and
-sources are unions. Python only clusters identifier values (statements.cluster), which is work
-per distinct entity, not per record.
+recomputed for the ids a batch touched: SQL finds what to recompute and the statements behind it
+(temp tables of ids, joins driven from them), the policy (embedded_policy) derives each view row
+from the statements read once. Ids new to the store, most of a bulk load, take their statements
+from the group in memory instead (embedded_fresh), with no read back.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
+from operator import attrgetter
+
+import orjson
 
 from graph_service.domain_model import DomainModel
-from graph_service.statements import StatementBatch, cluster
+from graph_service.statements import Fragment, StatementBatch, cluster
 from graph_service.stores import embedded_view_sql as sql
 from graph_service.stores.action_sums import refresh_action_sums
 from graph_service.stores.base import WriteResult
-from graph_service.stores.embedded_view_sql import STATEMENT_DDL, STATEMENT_TABLES
+from graph_service.stores.embedded_fresh import FreshView, derive, fresh_ids
+from graph_service.stores.embedded_policy import Row, Rules, edge_view, node_view, read_rules
+from graph_service.stores.embedded_view_sql import STATEMENT_DDL, STATEMENT_TABLES, VIEW_DDL
 
-__all__ = ["STATEMENT_DDL", "STATEMENT_TABLES", "append_and_refresh", "append_statements",
-           "install_policy", "refresh"]
+_TIE_ROW = attrgetter("kind", "src", "dst", "source", "record", "origin", "rank", "body",
+                      "first_seen", "last_seen")
+_ROW = attrgetter("id", "entity", "is_edge", "kind", "src", "dst", "source", "record", "origin",
+                  "rank", "body", "first_seen", "last_seen")
+
+__all__ = ["STATEMENT_DDL", "STATEMENT_TABLES", "VIEW_DDL", "append_and_refresh",
+           "append_statements", "install_policy", "refresh"]
 
 
 def install_policy(db: sqlite3.Connection, model: DomainModel) -> None:
@@ -57,14 +68,22 @@ def _temp(db: sqlite3.Connection, name: str, columns: str, rows: Sequence[tuple[
     db.execute(f"CREATE TEMP TABLE {name} ({columns})")
     if rows:
         marks = ",".join("?" * len(rows[0]))
-        db.executemany(f"INSERT OR IGNORE INTO {name} VALUES ({marks})", rows)  # noqa: S608
+        # In key order, as every bulk insert here: each B-tree page is written once.
+        db.executemany(f"INSERT OR IGNORE INTO {name} VALUES ({marks})",  # noqa: S608
+                       sorted(rows))
 
 
-def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
-             ) -> tuple[set[str], set[str]]:
-    """Recompute canonical ids for the identity components of `entities` (id -> kind). Returns
-    the canonical ids to recompute, and among them those whose members changed (their ties
-    must be re-derived under the new ids)."""
+@dataclass(slots=True)
+class _Resolved:
+    touched: set[str]  # the canonical ids to recompute
+    moved: set[str]  # among them those whose members changed (their ties are re-derived)
+    members: dict[str, str]  # every entity of the components -> its canonical id
+    old: dict[str, str]  # their canonical ids before (those that had one)
+    kinds: dict[str, str]
+
+
+def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]) -> _Resolved:
+    """Recompute canonical ids for the identity components of `entities` (id -> kind)."""
     _temp(db, "seed", "entity TEXT PRIMARY KEY", [(e,) for e in entities])
     component = db.execute("""
         WITH RECURSIVE comp(entity) AS (
@@ -91,12 +110,16 @@ def _resolve(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str
     db.executemany("INSERT OR REPLACE INTO canon VALUES (?,?,?)",
                    sorted((e, new[e], kinds[e]) for e in changed))
     moved = {new[e] for e in changed if e in old} | {old[e] for e in changed if e in old}
-    return {new[e] for e in entities} | {new[e] for e in changed} | moved, moved
+    touched = {new[e] for e in entities} | {new[e] for e in changed} | moved
+    return _Resolved(touched, moved, new, old, kinds)
 
 
 def append_statements(db: sqlite3.Connection, statements: StatementBatch) -> None:
     """Append a batch's statements (the view is not touched: `refresh` derives it)."""
-    db.executemany(sql.APPEND, [f.as_row() for f in (*statements.nodes, *statements.edges)])
+    # Fragment.as_row's columns, read in C (a bool binds as the integer 0 or 1); a tie
+    # statement's entity is its ends and type, kept once (embedded_rows.read_statements).
+    db.executemany(sql.APPEND, map(_ROW, statements.nodes))
+    db.executemany(sql.APPEND, [(f.id, "", 1, *_TIE_ROW(f)) for f in statements.edges])
     db.executemany("INSERT OR IGNORE INTO identity VALUES (?,?,?,?,?)", statements.identity)
     db.executemany("INSERT OR IGNORE INTO entity_terms VALUES (?,?)",
                    sorted({(f.entity, t) for f in statements.nodes for t in f.terms}))
@@ -106,17 +129,28 @@ def append_and_refresh(db: sqlite3.Connection, model: DomainModel,
                        statements: StatementBatch) -> WriteResult:
     """Append a batch's statements and recompute the view where they land."""
     append_statements(db, statements)
-    return refresh(db, model, statements.entities, [f.id for f in statements.edges])
+    return refresh(db, model, statements.entities, statements.edges, statements.nodes)
 
 
 def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str],
-            edge_ids: Sequence[str] = ()) -> WriteResult:
+            edges: Sequence[Fragment] = (), nodes: Sequence[Fragment] | None = None
+            ) -> WriteResult:
     """Re-resolve the identity components of `entities` (id -> kind) and recompute the view
-    where canonical ids changed, and the ties of the tie statements `edge_ids` (a batch's, or
-    none). Refreshing the union of several batches' entities and tie statements once derives
-    the view their refreshes one by one would (the view is a function of the statements)."""
-    touched, moved = _resolve(db, model, entities)
+    where canonical ids changed, and the ties of the tie statements `edges` (a batch's, or
+    none). Refreshing the union of several batches' entities and statements once derives the
+    view their refreshes one by one would (the view is a function of the statements). `nodes`,
+    every node statement appended since the view was last derived, lets the view of ids new to
+    the store be written straight from them (embedded_fresh); without it SQL derives it all."""
+    resolved = _resolve(db, model, entities)
+    touched, moved = resolved.touched, resolved.moved
+    rules = read_rules(db)
+    fresh = FreshView()
+    if nodes is not None:
+        new = fresh_ids(resolved.members, resolved.old, moved, entities)
+        fresh = derive(db, new, resolved.members, resolved.kinds, nodes, edges, moved, rules)
     _temp(db, "touched_nodes", "id TEXT PRIMARY KEY", [(i,) for i in touched])
+    _temp(db, "slow_nodes", "id TEXT PRIMARY KEY",
+          [(i,) for i in touched if i not in fresh.node_ids])
     # Ties move with their ends only when an end's canonical id changed; otherwise only the
     # batch's own tie statements need their ties recomputed.
     _temp(db, "moved", "id TEXT PRIMARY KEY", [(i,) for i in moved])
@@ -124,52 +158,48 @@ def refresh(db: sqlite3.Connection, model: DomainModel, entities: dict[str, str]
     db.execute("CREATE TEMP TABLE touched_members AS SELECT c.entity FROM moved AS t "
                "JOIN canon AS c ON c.canonical = t.id")
     _index(db, "touched_members", "entity")
-    _temp(db, "batch_edges", "id TEXT PRIMARY KEY", [(i,) for i in edge_ids])
+    _temp(db, "batch_edges", "id TEXT PRIMARY KEY",
+          [(f.id,) for f in edges if f.id not in fresh.edge_ids])
     result = WriteResult()
-    _refresh_nodes(db)
-    _refresh_edges(db, result)
+    _refresh_nodes(db, fresh, rules)
+    _refresh_edges(db, result, fresh, rules)
     # Derived money goes in before nodes are compared, so a re-load counts no update.
     refresh_action_sums(db)
     _count_nodes(db, result)
     return result
 
 
-def _refresh_nodes(db: sqlite3.Connection) -> None:
+def _refresh_nodes(db: sqlite3.Connection, fresh: FreshView, rules: Rules) -> None:
     db.execute("DROP TABLE IF EXISTS temp.old_nodes")
     db.execute("CREATE TEMP TABLE old_nodes AS SELECT n.id, n.name, n.body FROM touched_nodes "
                "AS t CROSS JOIN nodes AS n ON n.id = t.id")
     for table in ("nodes", "terms", "lookup"):
         db.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM touched_nodes)")  # noqa: S608
-    for name in ("node_scope", "node_single", "node_names", "node_winners"):
-        db.execute(f"DROP TABLE IF EXISTS temp.{name}")
-    db.execute(sql.NODE_SCOPE)
-    _index(db, "node_scope", "id")
-    _insert_singles(db, "node", sql.NODE_SINGLE_INSERT)
-    db.execute(sql.NODE_NAMES)
-    _index(db, "node_names", "id")
-    db.execute("CREATE TEMP TABLE node_winners AS " + sql.WINNERS.format(scope="node_scope"))
-    _index(db, "node_winners", "id, key")
-    db.execute(sql.NODE_INSERT)
+    scope: dict[str, tuple[str, list[Row]]] = {}
+    for canonical, kind, rank, body, first, last in db.execute(sql.NODE_SCOPE):
+        scope.setdefault(canonical, (kind, []))[1].append((rank, orjson.loads(body), first, last))
+    derived = [(canonical, kind, *node_view(kind, rows, rules))
+               for canonical, (kind, rows) in scope.items()]
+    # In key order: each B-tree page is written once, not once per row landing in it.
+    db.executemany("INSERT INTO nodes (id, kind, name, body) VALUES (?,?,?,?)",
+                   sorted(fresh.nodes + derived))
+    db.executemany("INSERT OR IGNORE INTO terms (term, id) VALUES (?,?)", sorted(fresh.terms))
+    db.executemany("INSERT OR IGNORE INTO lookup (kind, prop, value, id) VALUES (?,?,?,?)",
+                   sorted(fresh.lookup))
+    # Ids the shortcut derived whose indexed values are not text: SQL prints those values.
+    db.executemany("INSERT OR IGNORE INTO slow_nodes VALUES (?)",
+                   [(i,) for i in fresh.lookup_in_sql])
     db.execute("""
         INSERT OR IGNORE INTO terms (term, id)
-        SELECT DISTINCT e.term, c.canonical FROM touched_nodes AS t
+        SELECT DISTINCT e.term, c.canonical FROM slow_nodes AS t
         CROSS JOIN canon AS c ON c.canonical = t.id
         CROSS JOIN entity_terms AS e ON e.entity = c.entity ORDER BY 1, 2""")
     db.execute("""
         INSERT OR IGNORE INTO lookup (kind, prop, value, id)
         SELECT n.kind, i.prop, CAST(json_extract(n.body, '$.properties.' || i.prop) AS TEXT), n.id
-        FROM touched_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id
+        FROM slow_nodes AS t CROSS JOIN nodes AS n ON n.id = t.id
         JOIN indexed_props AS i ON i.kind = n.kind
         WHERE json_extract(n.body, '$.properties.' || i.prop) IS NOT NULL ORDER BY 1, 2, 3, 4""")
-
-
-def _insert_singles(db: sqlite3.Connection, name: str, insert: str) -> None:
-    """Write the view of the ids with one statement straight from it, and leave only the ids
-    of several statements in `<name>_scope` for the policy's windows."""
-    db.execute(sql.SINGLES.format(name=name))
-    _index(db, f"{name}_single", "id")
-    db.execute(insert)
-    db.execute(f"DELETE FROM {name}_scope WHERE id IN (SELECT id FROM {name}_single)")  # noqa: S608
 
 
 def _count_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
@@ -181,13 +211,12 @@ def _count_nodes(db: sqlite3.Connection, result: WriteResult) -> None:
     result.nodes_updated += updated or 0
 
 
-def _refresh_edges(db: sqlite3.Connection, result: WriteResult) -> None:
-    for name in ("edge_keys", "edge_scope", "edge_winners", "old_edges"):
+def _refresh_edges(db: sqlite3.Connection, result: WriteResult, fresh: FreshView,
+                   rules: Rules) -> None:
+    for name in ("edge_keys", "old_edges"):
         db.execute(f"DROP TABLE IF EXISTS temp.{name}")
     db.execute(sql.EDGE_KEYS)
     _index(db, "edge_keys", "src, kind, dst")
-    db.execute(sql.EDGE_SCOPE)
-    _index(db, "edge_scope", "id")
     # Ties of ends whose canonical id changed are dropped and re-derived under the new ids.
     db.execute("""
         CREATE TEMP TABLE old_edges AS SELECT e.src, e.type, e.dst, e.body FROM moved AS m
@@ -200,11 +229,13 @@ def _refresh_edges(db: sqlite3.Connection, result: WriteResult) -> None:
     # The src IN (...) prefix lets SQLite use the primary key instead of scanning every tie.
     db.execute("DELETE FROM edges WHERE src IN (SELECT src FROM old_edges) "
                "AND (src, type, dst) IN (SELECT src, type, dst FROM old_edges)")
-    db.execute("DROP TABLE IF EXISTS temp.edge_single")
-    _insert_singles(db, "edge", sql.EDGE_SINGLE_INSERT)
-    db.execute("CREATE TEMP TABLE edge_winners AS " + sql.WINNERS.format(scope="edge_scope"))
-    _index(db, "edge_winners", "id, key")
-    db.execute(sql.EDGE_INSERT)
+    scope: dict[tuple[str, str, str], list[Row]] = {}
+    for src, kind, dst, rank, body, first, last in db.execute(sql.EDGE_SCOPE):
+        scope.setdefault((src, kind, dst), []).append((rank, orjson.loads(body), first, last))
+    derived = [(*key, edge_view(key[1], rows, rules)) for key, rows in scope.items()]
+    db.executemany("INSERT INTO edges (src, type, dst, body) VALUES (?,?,?,?)",
+                   sorted(fresh.edges + derived))
+    result.edges_created += len(fresh.edges)
     created, updated = db.execute("""
         SELECT SUM(o.src IS NULL), SUM(o.src IS NOT NULL AND o.body != e.body)
         FROM edge_keys AS k
