@@ -53,7 +53,7 @@ CALL () {{
   UNWIND $keys AS key
   WITH key WHERE EXISTS {{
     MATCH (j:{IDENT} {{kind: key[2], prop: key[3], value: key[4]}})
-    USING INDEX j:{IDENT}(kind, prop, value)
+    USING INDEX j:{IDENT}(value, prop, kind)
     WHERE j.is_key = 1 AND j.entity <> key[1] }}
   RETURN collect(key[0]) AS linked
 }}

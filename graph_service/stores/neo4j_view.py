@@ -59,7 +59,7 @@ MATCH (i:{IDENT} {{entity: e}}) USING INDEX i:{IDENT}(entity)
 WHERE i.is_key = 1
 CALL (i) {{
   MATCH (j:{IDENT} {{kind: i.kind, prop: i.prop, value: i.value}})
-  USING INDEX j:{IDENT}(kind, prop, value)
+  USING INDEX j:{IDENT}(value, prop, kind)
   WHERE j.is_key = 1 AND j.entity <> i.entity
   RETURN j.entity AS other
 }}
@@ -92,7 +92,8 @@ EDGE_KEYS_MOVED = f"""
 UNWIND $moved AS mid
 MATCH (m:{CANON} {{canonical: mid}})
 CALL (m) {{
-  MATCH (f:{FRAGMENT} {{src: m.entity}}) RETURN f
+  MATCH (f:{FRAGMENT} {{src: m.entity}}) USING INDEX f:{FRAGMENT}(src, kind)
+  WHERE f.kind IS NOT NULL RETURN f
   UNION
   MATCH (f:{FRAGMENT} {{dst: m.entity}}) RETURN f
 }}

@@ -1,5 +1,5 @@
 // Generated from schema/model.yaml by `survgraph schema generate`: do not edit.
-// Neo4jStore runs these statements on connect (each is IF NOT EXISTS).
+// Neo4jStore runs these statements on connect (each is IF [NOT] EXISTS).
 CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT agency_id IF NOT EXISTS FOR (n:Agency) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT community_id IF NOT EXISTS FOR (n:Community) REQUIRE n.id IS UNIQUE;
@@ -21,13 +21,14 @@ CREATE INDEX contract_action_transaction_key IF NOT EXISTS FOR (n:ContractAction
 CREATE TEXT INDEX entity_search IF NOT EXISTS FOR (n:Entity) ON (n._search);
 CREATE CONSTRAINT fragment_id IF NOT EXISTS FOR (f:Fragment) REQUIRE f.id IS UNIQUE;
 CREATE INDEX fragment_entity IF NOT EXISTS FOR (f:Fragment) ON (f.entity);
-CREATE INDEX fragment_src IF NOT EXISTS FOR (f:Fragment) ON (f.src);
 CREATE INDEX fragment_dst IF NOT EXISTS FOR (f:Fragment) ON (f.dst);
 CREATE INDEX fragment_src_kind IF NOT EXISTS FOR (f:Fragment) ON (f.src, f.kind);
 CREATE CONSTRAINT canon_entity IF NOT EXISTS FOR (c:Canon) REQUIRE c.entity IS UNIQUE;
 CREATE INDEX canon_canonical IF NOT EXISTS FOR (c:Canon) ON (c.canonical);
 CREATE CONSTRAINT ident_claim IF NOT EXISTS FOR (i:Ident) REQUIRE (i.entity, i.prop, i.value) IS UNIQUE;
 CREATE INDEX ident_entity IF NOT EXISTS FOR (i:Ident) ON (i.entity);
-CREATE INDEX ident_value IF NOT EXISTS FOR (i:Ident) ON (i.kind, i.prop, i.value);
+CREATE INDEX ident_key IF NOT EXISTS FOR (i:Ident) ON (i.value, i.prop, i.kind);
 CREATE CONSTRAINT judgement_id IF NOT EXISTS FOR (j:Judgement) REQUIRE j.id IS UNIQUE;
 CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (g:SurvgraphMeta) REQUIRE g.key IS UNIQUE;
+DROP INDEX fragment_src IF EXISTS;
+DROP INDEX ident_value IF EXISTS;
