@@ -17,8 +17,8 @@ EDGE_KEY = "[startNode(r).id, type(r), endNode(r).id]"
 PATH_KEY = "[x IN nodes(q) | x.id] + [y IN relationships(q) | type(y)]"
 
 
-# traversal.edge_in_force / node_in_force: a tie in force on `$as_of` by its validity, a tie of
-# `$dated` types (traversal.DATED_TIES) without dates only with `$include_undated`; a contract
+# in_force.edge_in_force / node_in_force: a tie in force on `$as_of` by its validity, a tie of
+# `$dated` types (in_force.DATED_TIES) without dates only with `$include_undated`; a contract
 # by its period widened by its actions' dates, an undated one only with `$include_undated`.
 _IN_FORCE = """
   AND ($as_of IS NULL OR (

@@ -12,7 +12,8 @@ from graph_service.neo4j_schema import READ_GENERATION
 from graph_service.records import Edge, Node
 from graph_service.stores import neo4j_cypher, traversal
 from graph_service.stores.base import Direction, Path, ReachAnswer
-from graph_service.stores.traversal import DATED_TIES, _finish, gc_paused
+from graph_service.stores.in_force import DATED_TIES
+from graph_service.stores.traversal import finish_answer, gc_paused
 
 
 class Neo4jReach:
@@ -80,7 +81,7 @@ class Neo4jReach:
                 for node_id, labels, props in found:
                     contracts[node_id] = self._node(node_id, labels, props)
         for subject, answer in answers.items():
-            _finish(answer, list(chains[subject].values()), contracts, paths_per_subject)
+            finish_answer(answer, list(chains[subject].values()), contracts, paths_per_subject)
         return [answers[s] for s in sorted(answers)]
 
     def reach_dated(

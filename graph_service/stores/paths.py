@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from graph_service.records import Edge
 from graph_service.stores.base import Path
-from graph_service.stores.traversal import Expander
+from graph_service.stores.rule_search import Expander
 
 MAX_HOPS = 6
 MAX_PATHS = 50
