@@ -18,10 +18,14 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from graph_service.statements import Fragment, IdentityRow
 from loaders.claims import LoadContext, RowOutput
 from loaders.values import RowError
+
+if TYPE_CHECKING:
+    from loaders.mapping_spec import Template
 
 Cell = Callable[[str], str | None]
 # What a part made: an id, or an id and the basis it was resolved on (read by later parts as
@@ -44,6 +48,9 @@ class Part:
     columns: tuple[str, ...]
     build: Builder
     uses: tuple[str, ...] = ()
+    # The part column-wise, for chunks where its key is unique to each row (loaders/
+    # mapping_columns.py); None: built once per key by `build` whatever the key.
+    columnar: Callable[[ColumnRows], None] | None = None
 
 
 @dataclass
@@ -129,38 +136,98 @@ def _all_distinct(values: list[str | None], known: dict[int, bool]) -> bool:
     return found
 
 
+class ColumnRows:
+    """A part whose key is unique to each row, built column-wise (loaders/mapping_columns.py):
+    its cells and the earlier parts' ids as whole columns, the ids it makes per row, and the
+    statement rows it states with the row each belongs to. A row a column check refuses is
+    built by the part's row builder (`fallback`), so its error is the one it always was."""
+
+    __slots__ = ("bases", "count", "ctx", "edge_rows", "edges", "fallback", "identity",
+                 "identity_rows", "ids", "made", "node_rows", "nodes", "records", "rows",
+                 "_columns", "_rendered")
+
+    def __init__(self, ctx: LoadContext, rows: list[int], columns: Columns,
+                 made: dict[str, list[str | None]], records: list[str], count: int,
+                 fallback: Callable[[int, ColumnRows], None]) -> None:
+        self.ctx, self.rows, self._columns, self.made = ctx, rows, columns, made
+        self.records, self.count, self.fallback = records, count, fallback
+        self.ids: list[str | None] = [None] * count
+        self.bases: list[str | None] = [None] * count
+        self.nodes: list[Fragment] = []
+        self.node_rows: list[int] = []
+        self.edges: list[Fragment] = []
+        self.edge_rows: list[int] = []
+        self.identity: list[IdentityRow] = []
+        self.identity_rows: list[int] = []
+        self._rendered: dict[Any, list[str | None]] = {}
+
+    def column(self, name: str) -> list[str | None]:
+        return self._columns[name]
+
+    def used(self, part: str) -> list[str | None]:
+        """An earlier part's ids (or '<part>#basis'), per row."""
+        return self.made.get(part) or [None] * self.count
+
+    def render(self, template: Template) -> list[str | None]:
+        """A template's text per row: a lone column is the column itself; otherwise rendered
+        once per distinct tuple of its cells."""
+        if template.lone is not None:
+            return self._columns[template.lone]
+        found = self._rendered.get(template)
+        if found is None:
+            if template.constant:
+                found = [template.render(_nothing)] * self.count
+            else:
+                names = template.columns
+                given = list(zip(*(self._columns[c] for c in names), strict=True))
+                done = {values: template.render(dict(zip(names, values, strict=True)).get)
+                        for values in set(given)}
+                found = list(map(done.__getitem__, given))
+            self._rendered[template] = found
+        return found
+
+    def output(self, failed: dict[int, tuple[str, str]]) -> RowOutput:
+        """The statements of the rows no part refused."""
+        out = RowOutput(self.ctx)
+        if failed:
+            out.nodes = [f for f, i in zip(self.nodes, self.node_rows, strict=True)
+                         if i not in failed]
+            out.edges = [f for f, i in zip(self.edges, self.edge_rows, strict=True)
+                         if i not in failed]
+            out.identity = [r for r, i in zip(self.identity, self.identity_rows, strict=True)
+                            if i not in failed]
+        else:
+            out.nodes, out.edges, out.identity = self.nodes, self.edges, self.identity
+        return out
+
+
+def _nothing(column: str) -> None:
+    return None
+
+
 def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: Columns,
                 parts: Sequence[Part]) -> ChunkOutput:
-    """Build every part of every row of a chunk, once per distinct key (see the module doc)."""
+    """Build every part of every row of a chunk, once per distinct key (see the module doc); a
+    part whose key is unique to each row and that has a column builder, column-wise."""
     count = len(numbers)
     failed: dict[int, tuple[str, str]] = {}
     blank: list[str | None] = [None] * count
     made: dict[str, list[str | None]] = {}  # part (or '<part>#basis') -> per row
-    groups: list[tuple[RowOutput, list[int]]] = []
+    groups: list[tuple[RowOutput, list[int]] | ColumnRows] = []
     records = [f"{label}:{number}" for number in numbers]
     unique: dict[int, bool] = {}  # id of a column's list -> each row's value is its own
     for part in parts:
         cells = [columns[c] for c in part.columns] + [made.get(u, blank) for u in part.uses]
-        keys: dict[tuple[Any, ...], list[int]] | list[tuple[tuple[Any, ...], list[int]]]
-        if any(_all_distinct(c, unique) for c in cells):
-            # A key holding a value no other row has (an award's own id): a key per row,
-            # without grouping.
-            keys = [(key, [i]) for i, key in enumerate(zip(*cells, strict=True))
-                    if not failed or i not in failed]
-        else:
-            keys = {}
-            for i, key in enumerate(zip(*cells, strict=True) if cells else [()] * count):
-                if not failed or i not in failed:
-                    found = keys.get(key)
-                    if found is None:
-                        keys[key] = [i]
-                    else:
-                        found.append(i)
         width = len(part.columns)
         columns_of, uses = part.columns, part.uses
-        ids: list[str | None] = [None] * count
-        bases: list[str | None] = [None] * count
-        for key, rows in keys.items() if isinstance(keys, dict) else keys:
+        ids: list[str | None]
+        bases: list[str | None]
+
+        def build_key(key: tuple[Any, ...], rows: list[int], ids: list[str | None],
+                      bases: list[str | None], part: Part = part, width: int = width,
+                      columns_of: tuple[str, ...] = columns_of,
+                      uses: tuple[str, ...] = uses) -> RowOutput | None:
+            """The part built once for a key (its rows): the claims, or None if it failed."""
             values = dict(zip(columns_of, key, strict=False))  # the key's first `width`
             used = {}
             if uses:
@@ -174,18 +241,61 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
             except RowError as exc:
                 for i in rows:
                     failed[i] = (exc.field, exc.reason)
-                continue
+                return None
             if made_id is not None:
                 made_id, basis = made_id if isinstance(made_id, tuple) else (made_id, None)
                 for i in rows:
                     ids[i] = made_id
                     bases[i] = basis
-            if out.nodes or out.edges:
-                groups.append((out, rows))
+            return out
+
+        if part.columnar is not None and any(_all_distinct(c, unique) for c in cells):
+            # A key holding a value no other row has (an award's own id), and a column
+            # builder: the part column-wise, its refused rows by the row builder.
+            def fallback(i: int, col: ColumnRows, cells: list[list[Any]] = cells,
+                         build_key: Callable[..., RowOutput | None] = build_key) -> None:
+                out = build_key(tuple(c[i] for c in cells), [i], col.ids, col.bases)
+                if out is not None:
+                    col.nodes += out.nodes
+                    col.node_rows += [i] * len(out.nodes)
+                    col.edges += out.edges
+                    col.edge_rows += [i] * len(out.edges)
+                    col.identity += out.identity
+                    col.identity_rows += [i] * len(out.identity)
+
+            rows = [i for i in range(count) if i not in failed] if failed else list(range(count))
+            col = ColumnRows(ctx, rows, columns, made, records, count, fallback)
+            part.columnar(col)
+            groups.append(col)
+            ids, bases = col.ids, col.bases
+        else:
+            keys: dict[tuple[Any, ...], list[int]] | list[tuple[tuple[Any, ...], list[int]]]
+            if any(_all_distinct(c, unique) for c in cells):
+                # A key holding a value no other row has: a key per row, without grouping.
+                keys = [(key, [i]) for i, key in enumerate(zip(*cells, strict=True))
+                        if not failed or i not in failed]
+            else:
+                keys = {}
+                for i, key in enumerate(zip(*cells, strict=True) if cells else [()] * count):
+                    if not failed or i not in failed:
+                        found = keys.get(key)
+                        if found is None:
+                            keys[key] = [i]
+                        else:
+                            found.append(i)
+            ids, bases = [None] * count, [None] * count
+            for key, rows in keys.items() if isinstance(keys, dict) else keys:
+                out = build_key(key, rows, ids, bases)
+                if out is not None and (out.nodes or out.edges):
+                    groups.append((out, rows))
         made[part.name] = ids
         made[f"{part.name}#basis"] = bases
     result = ChunkOutput()
-    for out, rows in groups:
+    for group in groups:
+        if isinstance(group, ColumnRows):
+            result.outputs.append(group.output(failed))
+            continue
+        out, rows = group
         accepted = [i for i in rows if i not in failed] if failed else rows
         if not accepted:
             continue

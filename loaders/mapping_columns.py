@@ -1,0 +1,322 @@
+"""Column builders: a mapping's parts built column-wise where their key is unique to each row
+(each award's Contract, its permalink Source, its ties and tags), for loaders/chunks.py.
+
+Each column is typed and checked in one pass over its distinct values (amounts, dates, ids);
+the statement rows are then made row by row from those columns, without a dict of cells, a
+RowOutput or a full claim check per row. A row a column check refuses (a bad amount, a blank
+required id, a catalog entity, anything the column path does not state itself) is built by
+the part's row builder, which raises the error it always raised; so the statements and the
+rejects are those of the row builders, row for row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from graph_service.records import _EDGE_FIELDS, Value
+from graph_service.statements import edge_statement, identity_rows, node_statement
+from loaders.chunks import ColumnRows
+from loaders.claims import CATALOG_SOURCE
+from loaders.mapping_spec import EdgeSpec, NodeSpec, TagSpec, Template
+from loaders.resolution import entity_slug
+from loaders.values import RowError, parse_date
+
+if TYPE_CHECKING:
+    from loaders.mapping_nodes import NodeBuilder
+
+    _Base = NodeBuilder
+else:
+    _Base = object
+
+ColumnBuilder = Callable[[ColumnRows], None]
+_UNPARSED: Any = object()
+_PARSED_TYPES = frozenset(("float", "integer", "date", "boolean", "list"))
+Typed = tuple[str, Template, str]
+
+
+class ColumnBuilders(_Base):
+    """The column-wise builders of MappedRecords' parts (it compiles them in `parts`)."""
+
+    _documents: tuple[str, ...]
+
+    # -- typed, checked columns ---------------------------------------------------------------
+
+    def _typed_columns(self, typed: Sequence[Typed], col: ColumnRows, owner: str,
+                       refused: set[int]) -> list[tuple[str, list[Value]]]:
+        """Each property's values per row, typed by the schema and checked as the claim checks
+        check them, each distinct text once; a row holding a value either refuses joins
+        `refused` (its row builder then names the column and the reason)."""
+        checks = col.ctx.checks
+        specs = (self.model.relationship_properties if owner == "@tie"
+                 else self.model.kinds[owner].properties)
+        parsed = self._parsed
+        found: list[tuple[str, list[Value]]] = []
+        for prop, template, kind in typed:
+            raws = col.render(template)
+            known: dict[Any, Any] | None = None
+            if kind in _PARSED_TYPES:
+                known = parsed.get(kind)
+                if known is None:
+                    known = parsed[kind] = {}
+            answers: dict[str | None, Any] = {None: None}
+            for raw in set(raws):
+                if raw is None:
+                    continue
+                value: Any = raw
+                if known is not None:
+                    value = known.get(raw, _UNPARSED)
+                    if value is _UNPARSED:
+                        if len(known) > 100_000:
+                            known.clear()
+                        try:
+                            value = self._parse(kind, raw, "")
+                        except RowError as exc:
+                            value = exc
+                        known[raw] = value
+                answers[raw] = value if not isinstance(value, RowError) and \
+                    checks._values_ok(owner, specs, {prop: value}) else _UNPARSED
+            if len(answers) > 1 and _UNPARSED in answers.values():
+                bad = {raw for raw, value in answers.items() if value is _UNPARSED}
+                refused.update(i for i in col.rows if raws[i] in bad)
+            values: list[Value] = list(map(answers.__getitem__, raws))
+            if kind == "list":  # a list is never shared between claims
+                values = [list(v) if type(v) is list else v for v in values]
+            found.append((prop, values))
+        return found
+
+    def _document_columns(self, col: ColumnRows) -> list[list[str | None]]:
+        return [col.used(document) for document in self._documents]
+
+    def _cited(self, file_source: str, documents: list[list[str | None]], i: int) -> list[str]:
+        """A row's sources: the file, then the row's documents (what `_sources` gives)."""
+        sources = [file_source]
+        for column in documents:
+            document = column[i]
+            if document is not None:
+                sources.append(document)
+        return sources
+
+    # -- the parts ----------------------------------------------------------------------------
+
+    def _record_source_columns(self, link: dict[str, Template]) -> ColumnBuilder:
+        """A row's document Source (record_source in loaders/claims.py), column-wise."""
+        def build(col: ColumnRows) -> None:
+            ctx, model, records = col.ctx, self.model, col.records
+            checks, seen, file_source = ctx.checks, ctx.seen, ctx.file_source
+            cited = [file_source]
+            origin = "catalog" if file_source == CATALOG_SOURCE else ctx.origin
+            urls = col.render(link["url"])
+            values = {k: col.render(t) for k, t in link.items()}
+            names, keys = values.get("name"), values.get("key")
+            publishers = values["publisher"] if "publisher" in link else None
+            kinds = values["source_kind"] if "source_kind" in link else None
+            published = values.get("published")
+            dates: dict[str | None, str | None] = {}
+            for i in col.rows:
+                url = urls[i]
+                if not url or not url.lower().startswith(("http://", "https://")):
+                    continue
+                day = None
+                if published is not None:
+                    raw = published[i]
+                    day = dates.get(raw, _UNPARSED)
+                    if day is _UNPARSED:
+                        try:
+                            day = parse_date(raw, "published")
+                        except RowError:
+                            day = None  # a loose date on a link does not make the row wrong
+                        dates[raw] = day
+                key = keys[i] if keys is not None else None
+                node_id = "source:" + (key or "url-" + hashlib.sha1(url.encode()).hexdigest()[:16])
+                name = (names[i] if names is not None else None) or url
+                props: dict[str, Value] = {"url": url}
+                publisher = publishers[i] if publishers is not None else self.mapping.publisher
+                if publisher:
+                    props["publisher"] = publisher
+                kind = kinds[i] if kinds is not None else self.mapping.source_kind
+                if kind:
+                    props["source_kind"] = kind
+                if day:
+                    props["published"] = day
+                if not checks.node_ok(node_id, "Source", name, [], props, cited, seen, seen):
+                    col.fallback(i, col)
+                    continue
+                col.ids[i] = node_id
+                col.nodes.append(node_statement(model, node_id, "Source", name, [], props,
+                                                cited, seen, seen, records[i], origin))
+                col.node_rows.append(i)
+                for row in identity_rows(model, node_id, "Source", props):
+                    col.identity.append(row)
+                    col.identity_rows.append(i)
+        return build
+
+    def _node_columns(self, spec: NodeSpec) -> ColumnBuilder | None:
+        """A node of an id made from columns (an award's Contract), column-wise; None for the
+        nodes the row builder alone states (resolved, catalog-typed, several ids, domains)."""
+        if (spec.id is None or spec.id.constant or spec.many or spec.resolve_by
+                or spec.domains_from is not None or spec.kind == "ContractAction"):
+            return None
+        id_template, name_template, kind = spec.id, spec.name, spec.kind
+        typed = self._node_types[spec.key]
+        prefix = f"{self.model.kinds[kind].prefix}:"
+        catalog = self._tables.get(kind, {})
+        record_cites = spec.cite == "record"
+
+        def build(col: ColumnRows) -> None:
+            ctx, model, records = col.ctx, self.model, col.records
+            checks, seen, file_source = ctx.checks, ctx.seen, ctx.file_source
+            refused: set[int] = set()
+            given = col.render(id_template)
+            names = col.render(name_template) if name_template is not None else None
+            aliases = [col.render(t) for t in spec.aliases]
+            props = self._typed_columns(typed, col, kind, refused)
+            documents = self._document_columns(col) if record_cites else []
+            made: dict[str, str] = {}
+            for i in col.rows:
+                explicit = given[i]
+                if i in refused or explicit is None:
+                    if i in refused or spec.required:
+                        col.fallback(i, col)  # the row builder names the bad or blank cell
+                    continue
+                node_id = made.get(explicit)
+                if node_id is None:
+                    node_id = explicit.strip()
+                    if ":" not in node_id:
+                        node_id = f"{prefix}{entity_slug(node_id)}"
+                    made[explicit] = node_id
+                if node_id in catalog:
+                    col.fallback(i, col)  # a catalog entry brings itself
+                    continue
+                name = (names[i] if names is not None else None) or node_id.partition(":")[2]
+                named = [a for a in (c[i] for c in aliases) if a]
+                stated = {prop: values[i] for prop, values in props
+                          if values[i] is not None and values[i] != ""}
+                cited = self._cited(file_source, documents, i) if record_cites else [file_source]
+                # The typed values were checked column-wise: the rest of the claim here.
+                if not checks.node_ok(node_id, kind, name, named, {}, cited, seen, seen):
+                    col.fallback(i, col)
+                    continue
+                origin = "catalog" if len(cited) == 1 and cited[0] == CATALOG_SOURCE \
+                    else ctx.origin
+                col.ids[i] = node_id
+                col.nodes.append(node_statement(model, node_id, kind, name, named, stated,
+                                                cited, seen, seen, records[i], origin))
+                col.node_rows.append(i)
+                for row in identity_rows(model, node_id, kind, stated):
+                    col.identity.append(row)
+                    col.identity_rows.append(i)
+        return build
+
+    def _edge_columns(self, edge: EdgeSpec) -> ColumnBuilder | None:
+        """A tie of a row's own node (an award's AWARDED_TO...), column-wise; None for ties
+        between nodes of several ids (the row builder makes one per pair)."""
+        nodes = self.mapping.nodes
+        if (nodes[edge.source].many or any(nodes[t].many for t in edge.targets)
+                or not _EDGE_FIELDS.isdisjoint(edge.properties)):
+            return None
+        types = self.model.relationship_properties
+        typed = [(prop, template, types[prop].type) for prop, template in edge.properties.items()]
+        basis_key = f"{edge.basis_from}#basis" if edge.basis_from else None
+        rel_type, status, cites = edge.type, edge.status, edge.cite == "record"
+
+        def build(col: ColumnRows) -> None:
+            ctx, model, records = col.ctx, self.model, col.records
+            checks, seen, file_source = ctx.checks, ctx.seen, ctx.file_source
+            refused: set[int] = set()
+            starts = col.used(edge.source)
+            ends = [col.used(t) for t in edge.targets]
+            bases = col.used(basis_key) if basis_key else None
+            props = self._typed_columns(typed, col, "@tie", refused)
+            documents = self._document_columns(col) if cites else []
+            for i in col.rows:
+                start = starts[i]
+                if start is None:
+                    continue
+                for column in ends:
+                    end = column[i]
+                    if end is not None:
+                        break
+                else:
+                    continue
+                if i in refused:
+                    col.fallback(i, col)
+                    continue
+                if start == end:
+                    continue  # a company that is its own parent: no tie
+                stated: dict[str, Value] = {}
+                basis = bases[i] if bases is not None else None
+                if basis:
+                    stated["basis"] = basis
+                for prop, values in props:
+                    value = values[i]
+                    if value is not None and value != "":
+                        stated[prop] = value
+                cited = self._cited(file_source, documents, i) if cites else [file_source]
+                # The typed values were checked column-wise: the rest of the claim here.
+                if not checks.edge_ok(rel_type, start, end, status,
+                                      {"basis": basis} if basis else {}, cited):
+                    col.fallback(i, col)
+                    continue
+                origin = ("catalog" if len(cited) == 1 and cited[0] == CATALOG_SOURCE else
+                          ctx.origin if status == "reported" else "inference")
+                col.edges.append(edge_statement(model, rel_type, start, end, status, stated,
+                                                cited, seen, seen, records[i], origin))
+                col.edge_rows.append(i)
+        return build
+
+    def _tag_columns(self, spec: NodeSpec, tags: TagSpec, always: bool) -> ColumnBuilder:
+        """A row's technology and product tags, column-wise: the tagger asked once per distinct
+        question (texts and vendor names), its ties stated per row."""
+        names = [self.mapping.nodes[ref].name for ref in tags.vendors
+                 if ref in self.mapping.nodes]
+        vendor_templates = [t for t in names if t is not None]
+        fields = ("description", "psc", "psc_description", "naics", "naics_description")
+
+        def build(col: ColumnRows) -> None:
+            ctx, model, records = col.ctx, self.model, col.records
+            checks, seen, file_source = ctx.checks, ctx.seen, ctx.file_source
+            static = ctx.static
+            owners = col.used(spec.key)
+            texts = {k: col.render(t) for k, t in tags.templates.items()}
+            given = [texts[k] if k in texts else None for k in fields]
+            vendors = [col.render(t) for t in vendor_templates]
+            documents = self._document_columns(col)
+            answers: dict[tuple[Any, ...], list[Any]] = {}
+            for i in col.rows:
+                contract = owners[i]
+                if contract is None:
+                    continue
+                values = tuple(c[i] if c is not None else None for c in given)
+                if not always and not any(c[i] for c in texts.values()):
+                    continue  # an extra tag set without text says nothing
+                question = (*values, tuple(v[i] for v in vendors))
+                found = answers.get(question)
+                if found is None:
+                    found = answers[question] = ctx.tagger.tag(*values, question[-1])
+                if not found:
+                    continue
+                cited = self._cited(file_source, documents, i)
+                ties = [("OF_TECHNOLOGY" if tag.target.startswith("technology:") else "COVERS",
+                         tag, {"rule": tag.rule, "matched": tag.matched[:300]})
+                        for tag in found]
+                if not all(checks.edge_ok(rel_type, contract, tag.target, "inferred", props,
+                                          cited) for rel_type, tag, props in ties):
+                    col.fallback(i, col)  # the row builder names the tie refused
+                    continue
+                ctx.record = records[i]  # catalog entities a tag brings cite the first row
+                origin = "catalog" if len(cited) == 1 and cited[0] == CATALOG_SOURCE \
+                    else "inference"
+                for rel_type, tag, props in ties:
+                    if rel_type == "OF_TECHNOLOGY":
+                        static.technology(tag.target)
+                    else:
+                        static.product(tag.target)
+                    if contract == tag.target:
+                        continue
+                    col.edges.append(edge_statement(model, rel_type, contract, tag.target,
+                                                    "inferred", props, cited, seen, seen,
+                                                    records[i], origin))
+                    col.edge_rows.append(i)
+        return build
