@@ -73,6 +73,7 @@ class MappedRecords(ColumnBuilders, NodeBuilder):
         self._compile_nodes()
         self._parts = self.parts()
         self._parsed = {}
+        self._answers = {}
         # Cells cleaned and columns derived once per distinct text for the whole file.
         self._derivations = {name: (self._bind(d), d.inputs)
                              for name, d in mapping.derived.items()}
@@ -109,7 +110,8 @@ class MappedRecords(ColumnBuilders, NodeBuilder):
         parts: list[Part] = []
         for number, link in enumerate(self.mapping.record_sources):
             parts.append(Part(f"@record_source{number}", _columns(link.values()),
-                              self._record_source(link), columnar=self._record_source_columns(link)))
+                              self._record_source(link),
+                              columnar=self._record_source_columns(link)))
         # A part's key holds the row's document Sources only where it cites them: a tie or node
         # citing the file alone (an agency's PART_OF, an IDV) is then built once per distinct
         # key, not once per row.

@@ -12,10 +12,20 @@ rejects are those of the row builders, row for row.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from graph_service.records import _EDGE_FIELDS, Value
+# The claim checks' own parts (graph_service/records.py), applied here to whole columns.
+from graph_service.records import (
+    _EDGE_FIELDS,
+    _ID,
+    MAX_AMOUNT,
+    MAX_TEXT,
+    Value,
+    _names_ok,
+    _text_ok,
+)
 from graph_service.statements import edge_statement, identity_rows, node_statement
 from loaders.chunks import ColumnRows
 from loaders.claims import CATALOG_SOURCE
@@ -40,6 +50,7 @@ class ColumnBuilders(_Base):
     """The column-wise builders of MappedRecords' parts (it compiles them in `parts`)."""
 
     _documents: tuple[str, ...]
+    _answers: dict[tuple[str, str], dict[str | None, Any]]  # typed, checked values (or refusals)
 
     # -- typed, checked columns ---------------------------------------------------------------
 
@@ -52,6 +63,7 @@ class ColumnBuilders(_Base):
         specs = (self.model.relationship_properties if owner == "@tie"
                  else self.model.kinds[owner].properties)
         parsed = self._parsed
+        free = checks._free[owner]  # keys of free text, checked inline by the claim checks
         found: list[tuple[str, list[Value]]] = []
         for prop, template, kind in typed:
             raws = col.render(template)
@@ -60,10 +72,20 @@ class ColumnBuilders(_Base):
                 known = parsed.get(kind)
                 if known is None:
                     known = parsed[kind] = {}
-            answers: dict[str | None, Any] = {None: None}
-            for raw in set(raws):
-                if raw is None:
-                    continue
+            spec = specs.get(prop)
+            free_text = prop in free
+            float_ok = spec is not None and spec.type == "float" and spec.enum is None
+            # Dates, counts and codes repeat across chunks: their answers are kept for the
+            # file (bounded); free text and amounts, mostly distinct, for this chunk only.
+            answers: dict[str | None, Any]
+            if free_text or float_ok:
+                answers = {None: None}
+            else:
+                answers = self._answers.setdefault((owner, prop), {None: None})
+                if len(answers) > 100_000:
+                    answers.clear()
+                    answers[None] = None
+            for raw in set(raws).difference(answers):
                 value: Any = raw
                 if known is not None:
                     value = known.get(raw, _UNPARSED)
@@ -75,8 +97,18 @@ class ColumnBuilders(_Base):
                         except RowError as exc:
                             value = exc
                         known[raw] = value
-                answers[raw] = value if not isinstance(value, RowError) and \
-                    checks._values_ok(owner, specs, {prop: value}) else _UNPARSED
+                if isinstance(value, RowError):
+                    value = _UNPARSED
+                elif free_text or float_ok:  # the claim checks' inline cases, inline
+                    if type(value) is str if free_text else type(value) is float:
+                        if not (len(value) <= MAX_TEXT and "\x00" not in value if free_text
+                                else math.isfinite(value) and abs(value) < MAX_AMOUNT):
+                            value = _UNPARSED
+                    elif not checks._values_ok(owner, specs, {prop: value}):
+                        value = _UNPARSED
+                elif not checks._values_ok(owner, specs, {prop: value}):
+                    value = _UNPARSED
+                answers[raw] = value
             if len(answers) > 1 and _UNPARSED in answers.values():
                 bad = {raw for raw, value in answers.items() if value is _UNPARSED}
                 refused.update(i for i in col.rows if raws[i] in bad)
@@ -168,6 +200,7 @@ class ColumnBuilders(_Base):
             ctx, model, records = col.ctx, self.model, col.records
             checks, seen, file_source = ctx.checks, ctx.seen, ctx.file_source
             refused: set[int] = set()
+            days_ok = checks._days_ok(seen, seen) and prefix == checks._prefix.get(kind)
             given = col.render(id_template)
             names = col.render(name_template) if name_template is not None else None
             aliases = [col.render(t) for t in spec.aliases]
@@ -194,8 +227,10 @@ class ColumnBuilders(_Base):
                 stated = {prop: values[i] for prop, values in props
                           if values[i] is not None and values[i] != ""}
                 cited = self._cited(file_source, documents, i) if record_cites else [file_source]
-                # The typed values were checked column-wise: the rest of the claim here.
-                if not checks.node_ok(node_id, kind, name, named, {}, cited, seen, seen):
+                # The typed values were checked column-wise: the rest of node_ok here.
+                if not (days_ok and _text_ok(node_id) and node_id.startswith(prefix)
+                        and _ID.match(node_id) and _text_ok(name) and name.strip()
+                        and (not named or _names_ok(named)) and _names_ok(cited)):
                     col.fallback(i, col)
                     continue
                 origin = "catalog" if len(cited) == 1 and cited[0] == CATALOG_SOURCE \
@@ -225,6 +260,8 @@ class ColumnBuilders(_Base):
             ctx, model, records = col.ctx, self.model, col.records
             checks, seen, file_source = ctx.checks, ctx.seen, ctx.file_source
             refused: set[int] = set()
+            ends_ok = checks._ties.get(rel_type) or (frozenset(), frozenset())
+            known = rel_type in checks._ties and status in ("reported", "inferred")
             starts = col.used(edge.source)
             ends = [col.used(t) for t in edge.targets]
             bases = col.used(basis_key) if basis_key else None
@@ -254,9 +291,12 @@ class ColumnBuilders(_Base):
                     if value is not None and value != "":
                         stated[prop] = value
                 cited = self._cited(file_source, documents, i) if cites else [file_source]
-                # The typed values were checked column-wise: the rest of the claim here.
-                if not checks.edge_ok(rel_type, start, end, status,
-                                      {"basis": basis} if basis else {}, cited):
+                # The typed values were checked column-wise: the rest of edge_ok here.
+                first, _, first_rest = start.partition(":")
+                last, _, last_rest = end.partition(":")
+                if not (known and first_rest and first in ends_ok[0] and last_rest
+                        and last in ends_ok[1] and _names_ok(cited)
+                        and (not basis or _text_ok(basis))):
                     col.fallback(i, col)
                     continue
                 origin = ("catalog" if len(cited) == 1 and cited[0] == CATALOG_SOURCE else
