@@ -143,14 +143,18 @@ class ColumnRows:
     built by the part's row builder (`fallback`), so its error is the one it always was."""
 
     __slots__ = ("bases", "count", "ctx", "edge_rows", "edges", "fallback", "identity",
-                 "identity_rows", "ids", "made", "node_rows", "nodes", "records", "rows",
-                 "_columns", "_rendered")
+                 "identity_rows", "ids", "made", "members", "node_rows", "nodes", "records",
+                 "rows", "_columns", "_rendered")
 
     def __init__(self, ctx: LoadContext, rows: list[int], columns: Columns,
                  made: dict[str, list[str | None]], records: list[str], count: int,
-                 fallback: Callable[[int, ColumnRows], None]) -> None:
+                 fallback: Callable[[int, ColumnRows], None],
+                 members: dict[int, list[int]]) -> None:
+        # `rows`: the first row of each distinct key, which the builder reads and states its
+        # claims at; `members`: the rows of a key that has several (the chunk copies the ids).
         self.ctx, self.rows, self._columns, self.made = ctx, rows, columns, made
         self.records, self.count, self.fallback = records, count, fallback
+        self.members = members
         self.ids: list[str | None] = [None] * count
         self.bases: list[str | None] = [None] * count
         self.nodes: list[Fragment] = []
@@ -187,19 +191,25 @@ class ColumnRows:
         return found
 
     def output(self, failed: dict[int, tuple[str, str]]) -> RowOutput:
-        """The statements of the rows no part refused."""
+        """The statements of the keys no part refused, each citing the key's first row kept."""
         out = RowOutput(self.ctx)
-        if failed:
-            out.nodes = [f for f, i in zip(self.nodes, self.node_rows, strict=True)
-                         if i not in failed]
-            out.edges = [f for f, i in zip(self.edges, self.edge_rows, strict=True)
-                         if i not in failed]
-            out.identity = [r for r, i in zip(self.identity, self.identity_rows, strict=True)
-                            if i not in failed]
-        else:
+        if not failed:
             out.nodes, out.edges, out.identity = self.nodes, self.edges, self.identity
+            return out
+        cite: dict[int, str | None] = {}  # a key's first row refused -> the first kept, or None
+        for first in set(self.node_rows + self.edge_rows + self.identity_rows) & failed.keys():
+            kept = [i for i in self.members.get(first, ()) if i not in failed]
+            cite[first] = self.records[kept[0]] if kept else None
+        for claims, rows, into in ((self.nodes, self.node_rows, out.nodes),
+                                   (self.edges, self.edge_rows, out.edges)):
+            for frag, i in zip(claims, rows, strict=True):
+                if i not in cite:
+                    into.append(frag)
+                elif (record := cite[i]) is not None:
+                    into.append(replace(frag, record=record))
+        out.identity = [r for r, i in zip(self.identity, self.identity_rows, strict=True)
+                        if i not in cite or cite[i] is not None]
         return out
-
 
 def _nothing(column: str) -> None:
     return None
@@ -249,12 +259,31 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
                     bases[i] = basis
             return out
 
-        if part.columnar is not None and any(_all_distinct(c, unique) for c in cells):
-            # A key holding a value no other row has (an award's own id), and a column
-            # builder: the part column-wise, its refused rows by the row builder.
+        if part.columnar is not None:
+            # Column-wise: each distinct key once (its first row stands for the rest), or
+            # every row where the key holds a value no other row has; a refused key is built
+            # by the row builder.
+            members: dict[int, list[int]] = {}
+            if any(_all_distinct(c, unique) for c in cells):
+                firsts = [i for i in range(count) if i not in failed] if failed \
+                    else list(range(count))
+            else:
+                grouped: dict[tuple[Any, ...], list[int]] = {}
+                for i, key in enumerate(zip(*cells, strict=True) if cells else [()] * count):
+                    if not failed or i not in failed:
+                        found = grouped.get(key)
+                        if found is None:
+                            grouped[key] = [i]
+                        else:
+                            found.append(i)
+                firsts = [rows[0] for rows in grouped.values()]
+                members = {rows[0]: rows for rows in grouped.values() if len(rows) > 1}
+
             def fallback(i: int, col: ColumnRows, cells: list[list[Any]] = cells,
-                         build_key: Callable[..., RowOutput | None] = build_key) -> None:
-                out = build_key(tuple(c[i] for c in cells), [i], col.ids, col.bases)
+                         build_key: Callable[..., RowOutput | None] = build_key,
+                         members: dict[int, list[int]] = members) -> None:
+                out = build_key(tuple(c[i] for c in cells), members.get(i) or [i], col.ids,
+                                col.bases)
                 if out is not None:
                     col.nodes += out.nodes
                     col.node_rows += [i] * len(out.nodes)
@@ -263,11 +292,15 @@ def build_chunk(ctx: LoadContext, label: str, numbers: Sequence[int], columns: C
                     col.identity += out.identity
                     col.identity_rows += [i] * len(out.identity)
 
-            rows = [i for i in range(count) if i not in failed] if failed else list(range(count))
-            col = ColumnRows(ctx, rows, columns, made, records, count, fallback)
+            col = ColumnRows(ctx, firsts, columns, made, records, count, fallback, members)
             part.columnar(col)
             groups.append(col)
             ids, bases = col.ids, col.bases
+            for first, rows in members.items():
+                made_id, basis = ids[first], bases[first]
+                for i in rows:
+                    ids[i] = made_id
+                    bases[i] = basis
         else:
             keys: dict[tuple[Any, ...], list[int]] | list[tuple[tuple[Any, ...], list[int]]]
             if any(_all_distinct(c, unique) for c in cells):

@@ -20,7 +20,7 @@ from loaders.catalogs import load_catalogs
 from loaders.chunks import Builder, Cell, ChunkOutput, Columns, Made, Part, build_chunk
 from loaders.claims import LoadContext, RowOutput, record_source
 from loaders.input_files import CsvFile
-from loaders.mapping_columns import ColumnBuilders
+from loaders.mapping_resolved import ResolvedColumns
 from loaders.mapping_doc import MappingError
 from loaders.mapping_nodes import LIST, NodeBuilder
 from loaders.mapping_spec import (
@@ -46,7 +46,7 @@ __all__ = ["MappedCsv", "MappedRecords", "Mapping", "MappingError", "compile_tem
            "read_mapping"]
 
 
-class MappedRecords(ColumnBuilders, NodeBuilder):
+class MappedRecords(ResolvedColumns, NodeBuilder):
     """The mapping executor, over any records of cells: a CSV's rows, flattened JSON
     (loaders/mapped_json.py). The input file gives `path`, `columns` and `records()`."""
 
@@ -120,7 +120,8 @@ class MappedRecords(ColumnBuilders, NodeBuilder):
             cites = (spec.kind == "Contract" and spec.cite != "file") or spec.cite == "record"
             parts.append(Part(spec.key, self._read(spec.templates()), self._node_part(spec),
                               uses=documents if cites else (),
-                              columnar=self._node_columns(spec)))
+                              columnar=self._node_columns(spec)
+                              or self._company_columns(spec)))
         for index, edge in enumerate(self.mapping.edges):
             basis = (f"{edge.basis_from}#basis",) if edge.basis_from else ()
             cited = documents if edge.cite == "record" else ()
