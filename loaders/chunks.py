@@ -83,6 +83,9 @@ class Columns:
         self._derived = derived or {}
         self._memo = {} if memo is None else memo
         self._columns: dict[str, list[str | None]] = {}
+        # What column builders made of this chunk's columns (templates rendered, properties
+        # typed), shared by the parts reading the same ones (an award's dates: five parts).
+        self.made: dict[Any, Any] = {}
 
     def _answers(self, column: str) -> dict[Any, str | None]:
         done = self._memo.setdefault(column, {})
@@ -144,7 +147,7 @@ class ColumnRows:
 
     __slots__ = ("bases", "count", "ctx", "edge_rows", "edges", "fallback", "identity",
                  "identity_rows", "ids", "made", "members", "node_rows", "nodes", "records",
-                 "rows", "_columns", "_rendered")
+                 "rows", "shared", "_columns")
 
     def __init__(self, ctx: LoadContext, rows: list[int], columns: Columns,
                  made: dict[str, list[str | None]], records: list[str], count: int,
@@ -163,7 +166,7 @@ class ColumnRows:
         self.edge_rows: list[int] = []
         self.identity: list[IdentityRow] = []
         self.identity_rows: list[int] = []
-        self._rendered: dict[Any, list[str | None]] = {}
+        self.shared: dict[Any, Any] = columns.made  # per chunk (Columns.made)
 
     def column(self, name: str) -> list[str | None]:
         return self._columns[name]
@@ -177,7 +180,7 @@ class ColumnRows:
         once per distinct tuple of its cells."""
         if template.lone is not None:
             return self._columns[template.lone]
-        found = self._rendered.get(template)
+        found = self.shared.get(template)
         if found is None:
             if template.constant:
                 found = [template.render(_nothing)] * self.count
@@ -187,7 +190,7 @@ class ColumnRows:
                 done = {values: template.render(dict(zip(names, values, strict=True)).get)
                         for values in set(given)}
                 found = list(map(done.__getitem__, given))
-            self._rendered[template] = found
+            self.shared[template] = found
         return found
 
     def output(self, failed: dict[int, tuple[str, str]]) -> RowOutput:

@@ -65,7 +65,15 @@ class ColumnBuilders(_Base):
         parsed = self._parsed
         free = checks._free[owner]  # keys of free text, checked inline by the claim checks
         found: list[tuple[str, list[Value]]] = []
+        shared = col.shared
         for prop, template, kind in typed:
+            done = shared.get((owner, prop, template))
+            if done is not None:  # another part of this chunk typed the same column
+                values, bad_rows = done
+                refused.update(bad_rows)
+                found.append((prop, values if kind != "list" else
+                              [list(v) if type(v) is list else v for v in values]))
+                continue
             raws = col.render(template)
             known: dict[Any, Any] | None = None
             if kind in _PARSED_TYPES:
@@ -109,10 +117,13 @@ class ColumnBuilders(_Base):
                 elif not checks._values_ok(owner, specs, {prop: value}):
                     value = _UNPARSED
                 answers[raw] = value
+            bad_rows: list[int] = []
             if len(answers) > 1 and _UNPARSED in answers.values():
                 bad = {raw for raw, value in answers.items() if value is _UNPARSED}
-                refused.update(i for i in col.rows if raws[i] in bad)
+                bad_rows = [i for i, raw in enumerate(raws) if raw in bad]
+                refused.update(bad_rows)
             values: list[Value] = list(map(answers.__getitem__, raws))
+            shared[(owner, prop, template)] = (values, bad_rows)
             if kind == "list":  # a list is never shared between claims
                 values = [list(v) if type(v) is list else v for v in values]
             found.append((prop, values))
