@@ -211,7 +211,9 @@ class ColumnBuilders(_Base):
             ctx, model, records = col.ctx, self.model, col.records
             checks, seen, file_source = ctx.checks, ctx.seen, ctx.file_source
             refused: set[int] = set()
-            days_ok = checks._days_ok(seen, seen) and prefix == checks._prefix.get(kind)
+            # Sources are the file's and ids parts made (each checked as its node's id).
+            days_ok = (checks._days_ok(seen, seen) and prefix == checks._prefix.get(kind)
+                       and _text_ok(file_source))
             given = col.render(id_template)
             names = col.render(name_template) if name_template is not None else None
             aliases = [col.render(t) for t in spec.aliases]
@@ -241,7 +243,7 @@ class ColumnBuilders(_Base):
                 # The typed values were checked column-wise: the rest of node_ok here.
                 if not (days_ok and _text_ok(node_id) and node_id.startswith(prefix)
                         and _ID.match(node_id) and _text_ok(name) and name.strip()
-                        and (not named or _names_ok(named)) and _names_ok(cited)):
+                        and (not named or _names_ok(named))):
                     col.fallback(i, col)
                     continue
                 origin = "catalog" if len(cited) == 1 and cited[0] == CATALOG_SOURCE \
@@ -272,7 +274,9 @@ class ColumnBuilders(_Base):
             checks, seen, file_source = ctx.checks, ctx.seen, ctx.file_source
             refused: set[int] = set()
             ends_ok = checks._ties.get(rel_type) or (frozenset(), frozenset())
-            known = rel_type in checks._ties and status in ("reported", "inferred")
+            # Sources are the file's and ids parts made (each checked as its node's id).
+            known = (rel_type in checks._ties and status in ("reported", "inferred")
+                     and _text_ok(file_source))
             starts = col.used(edge.source)
             ends = [col.used(t) for t in edge.targets]
             bases = col.used(basis_key) if basis_key else None
@@ -306,7 +310,7 @@ class ColumnBuilders(_Base):
                 first, _, first_rest = start.partition(":")
                 last, _, last_rest = end.partition(":")
                 if not (known and first_rest and first in ends_ok[0] and last_rest
-                        and last in ends_ok[1] and _names_ok(cited)
+                        and last in ends_ok[1]
                         and (not basis or _text_ok(basis))):
                     col.fallback(i, col)
                     continue
@@ -335,6 +339,7 @@ class ColumnBuilders(_Base):
             vendors = [col.render(t) for t in vendor_templates]
             documents = self._document_columns(col)
             answers: dict[tuple[Any, ...], list[Any]] = {}
+            tied: dict[tuple[Any, ...], Any] = {}
             for i in col.rows:
                 contract = owners[i]
                 if contract is None:
@@ -349,11 +354,19 @@ class ColumnBuilders(_Base):
                 if not found:
                     continue
                 cited = self._cited(file_source, documents, i)
-                ties = [("OF_TECHNOLOGY" if tag.target.startswith("technology:") else "COVERS",
-                         tag, {"rule": tag.rule, "matched": tag.matched[:300]})
-                        for tag in found]
-                if not all(checks.edge_ok(rel_type, contract, tag.target, "inferred", props,
-                                          cited) for rel_type, tag, props in ties):
+                # The ties of an answer, checked once per answer and kind of contract id (the
+                # sources are the file's and ids parts made, each checked as its node's id).
+                checked = (question, contract.partition(":")[0])
+                ties = tied.get(checked, _UNPARSED)
+                if ties is _UNPARSED:
+                    ties = [("OF_TECHNOLOGY" if tag.target.startswith("technology:")
+                             else "COVERS", tag, {"rule": tag.rule, "matched": tag.matched[:300]})
+                            for tag in found]
+                    if not all(checks.edge_ok(rel_type, contract, tag.target, "inferred", props,
+                                              cited) for rel_type, tag, props in ties):
+                        ties = None
+                    tied[checked] = ties
+                if ties is None:
                     col.fallback(i, col)  # the row builder names the tie refused
                     continue
                 ctx.record = records[i]  # catalog entities a tag brings cite the first row
