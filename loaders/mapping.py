@@ -20,9 +20,9 @@ from loaders.catalogs import load_catalogs
 from loaders.chunks import Builder, Cell, ChunkOutput, Columns, Made, Part, build_chunk
 from loaders.claims import LoadContext, RowOutput, record_source
 from loaders.input_files import CsvFile
-from loaders.mapping_resolved import ResolvedColumns
 from loaders.mapping_doc import MappingError
 from loaders.mapping_nodes import LIST, NodeBuilder
+from loaders.mapping_resolved import ResolvedColumns
 from loaders.mapping_spec import (
     Derived,
     EdgeSpec,

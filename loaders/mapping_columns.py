@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +44,9 @@ else:
 ColumnBuilder = Callable[[ColumnRows], None]
 _UNPARSED: Any = object()
 _PARSED_TYPES = frozenset(("float", "integer", "date", "boolean", "list"))
+# An amount parse_amount reads as float() does: digits (at most 14 before the point, so always
+# below the 1e15 bound), an optional sign and decimals; anything else takes parse_amount.
+_PLAIN_AMOUNT = re.compile(r"-?\d{1,14}(?:\.\d+)?")
 Typed = tuple[str, Template, str]
 
 
@@ -75,27 +79,40 @@ class ColumnBuilders(_Base):
                               [list(v) if type(v) is list else v for v in values]))
                 continue
             raws = col.render(template)
+            spec = specs.get(prop)
+            answers: dict[str | None, Any]
+            if prop in free:
+                # Free text is its cell: only a huge or NUL-holding value is refused.
+                bad = {raw for raw in set(raws)
+                       if raw is not None and (len(raw) > MAX_TEXT or "\x00" in raw)}
+                bad_rows = [i for i, raw in enumerate(raws) if raw in bad] if bad else []
+                refused.update(bad_rows)
+                shared[(owner, prop, template)] = (raws, bad_rows)
+                found.append((prop, raws))
+                continue
             known: dict[Any, Any] | None = None
             if kind in _PARSED_TYPES:
                 known = parsed.get(kind)
                 if known is None:
                     known = parsed[kind] = {}
-            spec = specs.get(prop)
-            free_text = prop in free
             float_ok = spec is not None and spec.type == "float" and spec.enum is None
             # Dates, counts and codes repeat across chunks: their answers are kept for the
-            # file (bounded); free text and amounts, mostly distinct, for this chunk only.
-            answers: dict[str | None, Any]
-            if free_text or float_ok:
+            # file (bounded), by type where the schema has no codes for them (a date is good
+            # or not whatever property holds it); amounts, mostly distinct, for this chunk.
+            if float_ok:
                 answers = {None: None}
             else:
-                answers = self._answers.setdefault((owner, prop), {None: None})
+                answers = self._answers.setdefault(
+                    ("@type", kind) if spec is not None and spec.enum is None else (owner, prop),
+                    {None: None})
                 if len(answers) > 100_000:
                     answers.clear()
                     answers[None] = None
             for raw in set(raws).difference(answers):
                 value: Any = raw
-                if known is not None:
+                if float_ok and _PLAIN_AMOUNT.fullmatch(raw):  # what parse_amount gives it
+                    value = float(raw)
+                elif known is not None:
                     value = known.get(raw, _UNPARSED)
                     if value is _UNPARSED:
                         if len(known) > 100_000:
@@ -107,17 +124,13 @@ class ColumnBuilders(_Base):
                         known[raw] = value
                 if isinstance(value, RowError):
                     value = _UNPARSED
-                elif free_text or float_ok:  # the claim checks' inline cases, inline
-                    if type(value) is str if free_text else type(value) is float:
-                        if not (len(value) <= MAX_TEXT and "\x00" not in value if free_text
-                                else math.isfinite(value) and abs(value) < MAX_AMOUNT):
-                            value = _UNPARSED
-                    elif not checks._values_ok(owner, specs, {prop: value}):
+                elif float_ok and type(value) is float:  # the claim checks' inline case
+                    if not (math.isfinite(value) and abs(value) < MAX_AMOUNT):
                         value = _UNPARSED
                 elif not checks._values_ok(owner, specs, {prop: value}):
                     value = _UNPARSED
                 answers[raw] = value
-            bad_rows: list[int] = []
+            bad_rows = []
             if len(answers) > 1 and _UNPARSED in answers.values():
                 bad = {raw for raw, value in answers.items() if value is _UNPARSED}
                 bad_rows = [i for i, raw in enumerate(raws) if raw in bad]
