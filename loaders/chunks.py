@@ -184,6 +184,11 @@ class ColumnRows:
         if found is None:
             if template.constant:
                 found = [template.render(_nothing)] * self.count
+            elif len(set(template.columns)) == 1:  # one column: its distinct values
+                name = template.columns[0]
+                cells = self._columns[name]
+                one = {value: template.render({name: value}.get) for value in set(cells)}
+                found = list(map(one.__getitem__, cells))
             else:
                 names = template.columns
                 given = list(zip(*(self._columns[c] for c in names), strict=True))

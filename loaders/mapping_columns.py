@@ -295,6 +295,9 @@ class ColumnBuilders(_Base):
             bases = col.used(basis_key) if basis_key else None
             props = self._typed_columns(typed, col, "@tie", refused)
             documents = self._document_columns(col) if cites else []
+            one_document = documents[0] if len(documents) == 1 else None
+            # A rule's guess ranks as inference, below what any source states.
+            stated_origin = ctx.origin if status == "reported" else "inference"
             for i in col.rows:
                 start = starts[i]
                 if start is None:
@@ -318,7 +321,11 @@ class ColumnBuilders(_Base):
                     value = values[i]
                     if value is not None and value != "":
                         stated[prop] = value
-                cited = self._cited(file_source, documents, i) if cites else [file_source]
+                if one_document is not None:
+                    document = one_document[i]
+                    cited = [file_source] if document is None else [file_source, document]
+                else:
+                    cited = self._cited(file_source, documents, i) if cites else [file_source]
                 # The typed values were checked column-wise: the rest of edge_ok here.
                 first, _, first_rest = start.partition(":")
                 last, _, last_rest = end.partition(":")
@@ -327,8 +334,8 @@ class ColumnBuilders(_Base):
                         and (not basis or _text_ok(basis))):
                     col.fallback(i, col)
                     continue
-                origin = ("catalog" if len(cited) == 1 and cited[0] == CATALOG_SOURCE else
-                          ctx.origin if status == "reported" else "inference")
+                origin = "catalog" if len(cited) == 1 and cited[0] == CATALOG_SOURCE \
+                    else stated_origin
                 col.edges.append(edge_statement(model, rel_type, start, end, status, stated,
                                                 cited, seen, seen, records[i], origin))
                 col.edge_rows.append(i)
