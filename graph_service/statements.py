@@ -110,7 +110,7 @@ def _distinct(items: Sequence[str]) -> list[str]:
     """sorted(set(items)), without building a set for the usual one or two."""
     if len(items) < 2:
         return list(items)
-    if len(items) == 2:
+    if len(items) == 2:  # a claim's file and its row's document, most often
         first, second = items
         return [first] if first == second else [first, second] if first < second \
             else [second, first]

@@ -163,6 +163,8 @@ class ColumnBuilders(_Base):
             checks, seen, file_source = ctx.checks, ctx.seen, ctx.file_source
             cited = [file_source]
             origin = "catalog" if file_source == CATALOG_SOURCE else ctx.origin
+            identified = bool(model.identity_props["Source"]) or \
+                model.kinds["Source"].qualified_ids
             urls = col.render(link["url"])
             values = {k: col.render(t) for k, t in link.items()}
             names, keys = values.get("name"), values.get("key")
@@ -203,9 +205,10 @@ class ColumnBuilders(_Base):
                 col.nodes.append(node_statement(model, node_id, "Source", name, [], props,
                                                 cited, seen, seen, records[i], origin))
                 col.node_rows.append(i)
-                for row in identity_rows(model, node_id, "Source", props):
-                    col.identity.append(row)
-                    col.identity_rows.append(i)
+                if identified:
+                    for row in identity_rows(model, node_id, "Source", props):
+                        col.identity.append(row)
+                        col.identity_rows.append(i)
         return build
 
     def _node_columns(self, spec: NodeSpec) -> ColumnBuilder | None:
