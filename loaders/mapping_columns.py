@@ -15,7 +15,7 @@ import hashlib
 import math
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 # The claim checks' own parts (graph_service/records.py), applied here to whole columns.
 from graph_service.records import (
@@ -59,7 +59,7 @@ class ColumnBuilders(_Base):
     # -- typed, checked columns ---------------------------------------------------------------
 
     def _typed_columns(self, typed: Sequence[Typed], col: ColumnRows, owner: str,
-                       refused: set[int]) -> list[tuple[str, list[Value]]]:
+                       refused: set[int]) -> list[tuple[str, list[Any]]]:
         """Each property's values per row, typed by the schema and checked as the claim checks
         check them, each distinct text once; a row holding a value either refuses joins
         `refused` (its row builder then names the column and the reason)."""
@@ -68,22 +68,22 @@ class ColumnBuilders(_Base):
                  else self.model.kinds[owner].properties)
         parsed = self._parsed
         free = checks._free[owner]  # keys of free text, checked inline by the claim checks
-        found: list[tuple[str, list[Value]]] = []
+        found: list[tuple[str, list[Any]]] = []
         shared = col.shared
         for prop, template, kind in typed:
             done = shared.get((owner, prop, template))
             if done is not None:  # another part of this chunk typed the same column
-                values, bad_rows = done
+                cached, bad_rows = done
                 refused.update(bad_rows)
-                found.append((prop, values if kind != "list" else
-                              [list(v) if type(v) is list else v for v in values]))
+                found.append((prop, cached if kind != "list" else
+                              [list(v) if type(v) is list else v for v in cached]))
                 continue
             raws = col.render(template)
             spec = specs.get(prop)
             answers: dict[str | None, Any]
             if prop in free:
                 # Free text is its cell: only a huge or NUL-holding value is refused.
-                bad = {raw for raw in set(raws)
+                bad: set[str | None] = {raw for raw in set(raws)
                        if raw is not None and (len(raw) > MAX_TEXT or "\x00" in raw)}
                 bad_rows = [i for i, raw in enumerate(raws) if raw in bad] if bad else []
                 refused.update(bad_rows)
@@ -108,7 +108,7 @@ class ColumnBuilders(_Base):
                 if len(answers) > 100_000:
                     answers.clear()
                     answers[None] = None
-            for raw in set(raws).difference(answers):
+            for raw in cast("set[str]", set(raws).difference(answers)):  # None is answered
                 value: Any = raw
                 if float_ok and _PLAIN_AMOUNT.fullmatch(raw):  # what parse_amount gives it
                     value = float(raw)
@@ -135,7 +135,7 @@ class ColumnBuilders(_Base):
                 bad = {raw for raw, value in answers.items() if value is _UNPARSED}
                 bad_rows = [i for i, raw in enumerate(raws) if raw in bad]
                 refused.update(bad_rows)
-            values: list[Value] = list(map(answers.__getitem__, raws))
+            values: list[Any] = list(map(answers.__getitem__, raws))
             shared[(owner, prop, template)] = (values, bad_rows)
             if kind == "list":  # a list is never shared between claims
                 values = [list(v) if type(v) is list else v for v in values]
@@ -370,10 +370,12 @@ class ColumnBuilders(_Base):
                 values = tuple(c[i] if c is not None else None for c in given)
                 if not always and not any(c[i] for c in texts.values()):
                     continue  # an extra tag set without text says nothing
-                question = (*values, tuple(v[i] for v in vendors))
+                named = tuple(v[i] for v in vendors)
+                question = (*values, named)
                 found = answers.get(question)
                 if found is None:
-                    found = answers[question] = ctx.tagger.tag(*values, question[-1])
+                    found = answers[question] = ctx.tagger.tag(
+                        values[0], values[1], values[2], values[3], values[4], named)
                 if not found:
                     continue
                 cited = self._cited(file_source, documents, i)

@@ -30,9 +30,8 @@ class ResolvedColumns(ColumnBuilders):
             resolve = ctx.companies.resolve
             cited = [file_source]
             origin = "catalog" if file_source == CATALOG_SOURCE else ctx.origin
-            prefix = checks._prefix.get("Company")
-            days_ok = checks._days_ok(seen, seen) and prefix is not None and _text_ok(
-                file_source)
+            prefix = checks._prefix.get("Company") or ""
+            days_ok = checks._days_ok(seen, seen) and bool(prefix) and _text_ok(file_source)
             refused: set[int] = set()
             names = col.render(name_template)
             ueis = col.render(by_uei) if by_uei is not None else None
