@@ -76,13 +76,17 @@ class Columns:
     def __init__(self, rows: Sequence[Sequence[str]], index: dict[str, int],
                  clean: Callable[[str], str | None],
                  derived: dict[str, Derivation] | None = None,
-                 memo: dict[str, dict[Any, str | None]] | None = None) -> None:
+                 memo: dict[str, dict[Any, str | None]] | None = None,
+                 plain_above: int | None = None) -> None:
         self._rows = rows
         self._index = index
         self._clean = clean
         self._derived = derived or {}
         self._memo = {} if memo is None else memo
         self._columns: dict[str, list[str | None]] = {}
+        # Printable ASCII longer than this, without outer or double spaces, is clean as it is
+        # (`clean` says so too): a column of distinct values is cleaned without a call a cell.
+        self._plain_above = plain_above
         # What column builders made of this chunk's columns (templates rendered, properties
         # typed), shared by the parts reading the same ones (an award's dates: five parts).
         self.made: dict[Any, Any] = {}
@@ -118,14 +122,20 @@ class Columns:
             if position is None:
                 found = [None] * len(self._rows)
             else:
-                seen = self._answers(column)
-                before = len(seen)
                 clean = self._clean
                 raws = list(map(operator.itemgetter(position), self._rows))
-                for raw in set(raws).difference(seen):
-                    seen[raw] = clean(raw)
-                found = list(map(seen.__getitem__, raws))
-                self._learn(column, seen, before)
+                above = self._plain_above
+                if above is not None and self._memo.get(column) is Columns.UNIQUE:
+                    found = [raw if (len(raw) > above and raw.isascii() and raw.isprintable()
+                                     and raw[0] != " " and raw[-1] != " " and "  " not in raw)
+                             else clean(raw) for raw in raws]
+                else:
+                    seen = self._answers(column)
+                    before = len(seen)
+                    for raw in set(raws).difference(seen):
+                        seen[raw] = clean(raw)
+                    found = list(map(seen.__getitem__, raws))
+                    self._learn(column, seen, before)
             self._columns[column] = found
         return found
 

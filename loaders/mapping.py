@@ -153,7 +153,8 @@ class MappedRecords(ResolvedColumns, NodeBuilder):
 
     def build_chunk(self, ctx: LoadContext, numbers: Sequence[int], records: Sequence[Any]
                     ) -> ChunkOutput:
-        columns = Columns(records, self.columns, self._clean, self._derivations, self._cells)
+        columns = Columns(records, self.columns, self._clean, self._derivations, self._cells,
+                          self._plain_above)
         return build_chunk(ctx, self.path.name, numbers, columns, self._parts)
 
     def _clean(self, raw: str) -> str | None:
