@@ -126,10 +126,16 @@ def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
     """The statement row of one node claim, from its fields (loaders build no Node for it);
     `properties` holds only what it states (`stated`)."""
     source = sources[0] if sources else ""
+    # _distinct(sources), inline for the usual one (the file) or two (and the row's document).
+    count = len(sources)
+    if count == 2:
+        other = sources[1]
+        cited = [source] if source == other else [source, other] if source < other \
+            else [other, source]
+    else:
+        cited = [source] if count == 1 else _distinct(sources)
     body = _dumps({"name": name, "aliases": _distinct(aliases) if aliases else [],
-                   "properties": properties,
-                   "sources": [source] if len(sources) == 1 else _distinct(sources)},
-                  option=_SORTED)
+                   "properties": properties, "sources": cited}, option=_SORTED)
     stated = origin or ""
     folded = _fold(name)
     terms = tuple(sorted({_fold(t) for t in (name, *aliases) if t})) if aliases else \
@@ -137,8 +143,7 @@ def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
     # The id: the blake2b of "n", id, kind, source, origin and body joined by \x1e, hashed
     # from the body's bytes as orjson gives them.
     hasher = _BLAKE.copy()
-    hasher.update(f"n\x1e{node_id}\x1e{kind}\x1e{source}\x1e{stated}\x1e".encode())
-    hasher.update(body)
+    hasher.update(f"n\x1e{node_id}\x1e{kind}\x1e{source}\x1e{stated}\x1e".encode() + body)
     return Fragment(  # positional, in field order: made for every claim
         hasher.hexdigest(), node_id, False, kind, None, None, source, record or "", stated,
         model.ranks.get(origin, 0), body.decode(), first_seen, last_seen, terms, folded)
@@ -150,16 +155,21 @@ def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status
                    origin: str | None) -> Fragment:
     """The statement row of one tie claim, from its fields (`properties` as `stated`)."""
     source = sources[0] if sources else ""
-    body = _dumps({"status": status, "properties": properties,
-                   "sources": [source] if len(sources) == 1 else _distinct(sources)},
+    count = len(sources)  # _distinct(sources), inline as in node_statement
+    if count == 2:
+        other = sources[1]
+        cited = [source] if source == other else [source, other] if source < other \
+            else [other, source]
+    else:
+        cited = [source] if count == 1 else _distinct(sources)
+    body = _dumps({"status": status, "properties": properties, "sources": cited},
                   option=_SORTED)
     # Inferred ties rank below reported ones of the same origin: a rule's guess never outranks
     # what its own source states.
     stated = origin or ("inference" if status == "inferred" else "")
     entity = f"{src}{EDGE_KEY_SEPARATOR}{rel_type}{EDGE_KEY_SEPARATOR}{dst}"  # edge_entity
     hasher = _BLAKE.copy()
-    hasher.update(f"e\x1e{entity}\x1e{source}\x1e{stated}\x1e".encode())
-    hasher.update(body)
+    hasher.update(f"e\x1e{entity}\x1e{source}\x1e{stated}\x1e".encode() + body)
     return Fragment(  # positional, in field order
         hasher.hexdigest(), entity, True, rel_type, src, dst, source, record or "", stated,
         model.ranks.get(stated, 0), body.decode(), first_seen, last_seen)
