@@ -109,13 +109,16 @@ class Columns:
         if found is None and column in self._derived:
             # A derived column: its function once per distinct tuple of its inputs.
             function, inputs = self._derived[column]
-            done = self._answers(column)
-            before = len(done)
             given = list(zip(*(self[c] for c in inputs), strict=True))
-            for values in set(given).difference(done):
-                done[values] = function(*values)
-            found = list(map(done.__getitem__, given))
-            self._learn(column, done, before)
+            if self._memo.get(column) is Columns.UNIQUE:  # distinct per row: no memo
+                found = [function(*values) for values in given]
+            else:
+                done = self._answers(column)
+                before = len(done)
+                for values in set(given).difference(done):
+                    done[values] = function(*values)
+                found = list(map(done.__getitem__, given))
+                self._learn(column, done, before)
             self._columns[column] = found
         elif found is None:
             position = self._index.get(column)

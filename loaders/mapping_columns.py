@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from graph_service.judgements import BASE_PROP, base_id
+
 # The claim checks' own parts (graph_service/records.py), applied here to whole columns.
 from graph_service.records import (
     _EDGE_FIELDS,
@@ -230,6 +232,7 @@ class ColumnBuilders(_Base):
             # Sources are the file's and ids parts made (each checked as its node's id).
             days_ok = (checks._days_ok(seen, seen) and prefix == checks._prefix.get(kind)
                        and _text_ok(file_source))
+            idents, qualified = model.identity_props[kind], model.kinds[kind].qualified_ids
             given = col.render(id_template)
             names = col.render(name_template) if name_template is not None else None
             aliases = [col.render(t) for t in spec.aliases]
@@ -268,8 +271,13 @@ class ColumnBuilders(_Base):
                 col.nodes.append(node_statement(model, node_id, kind, name, named, stated,
                                                 cited, seen, seen, records[i], origin))
                 col.node_rows.append(i)
-                for row in identity_rows(model, node_id, kind, stated):
-                    col.identity.append(row)
+                for prop, is_key in idents:  # identity_rows, its loop inline
+                    value = stated.get(prop)
+                    if value is not None and value != "":
+                        col.identity.append((node_id, kind, prop, str(value).upper(), is_key))
+                        col.identity_rows.append(i)
+                if qualified:
+                    col.identity.append((node_id, kind, BASE_PROP, base_id(node_id), 1))
                     col.identity_rows.append(i)
         return build
 

@@ -4,8 +4,9 @@ a chunk's company cells (loaders/chunks.py groups them) stated from whole column
 
 from __future__ import annotations
 
+from graph_service.judgements import BASE_PROP, base_id
 from graph_service.records import _ID, Value, _text_ok
-from graph_service.statements import identity_rows, node_statement
+from graph_service.statements import node_statement
 from loaders.chunks import ColumnRows
 from loaders.claims import CATALOG_SOURCE
 from loaders.mapping_columns import ColumnBuilder, ColumnBuilders
@@ -33,6 +34,8 @@ class ResolvedColumns(ColumnBuilders):
             prefix = checks._prefix.get("Company") or ""
             days_ok = checks._days_ok(seen, seen) and bool(prefix) and _text_ok(file_source)
             refused: set[int] = set()
+            idents = model.identity_props["Company"]
+            qualified = model.kinds["Company"].qualified_ids
             names = col.render(name_template)
             ueis = col.render(by_uei) if by_uei is not None else None
             dunses = col.render(by_duns) if by_duns is not None else None
@@ -82,8 +85,14 @@ class ResolvedColumns(ColumnBuilders):
                 col.nodes.append(node_statement(model, node_id, "Company", display, [], stated,
                                                 cited, seen, seen, records[i], origin))
                 col.node_rows.append(i)
-                for row in identity_rows(model, node_id, "Company", stated):
-                    col.identity.append(row)
+                for prop, is_key in idents:  # identity_rows, its loop inline
+                    value = stated.get(prop)
+                    if value is not None and value != "":
+                        col.identity.append((node_id, "Company", prop, str(value).upper(),
+                                             is_key))
+                        col.identity_rows.append(i)
+                if qualified:
+                    col.identity.append((node_id, "Company", BASE_PROP, base_id(node_id), 1))
                     col.identity_rows.append(i)
         return build
 
