@@ -174,9 +174,21 @@ class ColumnBuilders(_Base):
             kinds = values["source_kind"] if "source_kind" in link else None
             published = values.get("published")
             dates: dict[str | None, str | None] = {}
+            plain_ok = (checks._days_ok(seen, seen) and _text_ok(file_source)
+                        and checks._prefix.get("Source") == "source:")
+            specs = model.kinds["Source"].properties
+            answered: dict[tuple[str, str], bool] = {}
+
+            def value_ok(prop: str, value: str) -> bool:
+                found = answered.get((prop, value))
+                if found is None:
+                    found = answered[(prop, value)] = checks._values_ok(
+                        "Source", specs, {prop: value})
+                return found
+
             for i in col.rows:
                 url = urls[i]
-                if not url or not url.lower().startswith(("http://", "https://")):
+                if not url or not url[:8].lower().startswith(("http://", "https://")):
                     continue
                 day = None
                 if published is not None:
@@ -200,7 +212,13 @@ class ColumnBuilders(_Base):
                     props["source_kind"] = kind
                 if day:
                     props["published"] = day
-                if not checks.node_ok(node_id, "Source", name, [], props, cited, seen, seen):
+                # node_ok, its parts inline; a publisher, kind or day checked once each.
+                if not (plain_ok and _text_ok(node_id) and node_id.startswith("source:")
+                        and _ID.match(node_id) and _text_ok(name) and name.strip()
+                        and _text_ok(url)
+                        and (not publisher or value_ok("publisher", publisher))
+                        and (not kind or value_ok("source_kind", kind))
+                        and (not day or value_ok("published", day))):
                     col.fallback(i, col)
                     continue
                 col.ids[i] = node_id
