@@ -87,6 +87,7 @@ class Columns:
         # Printable ASCII longer than this, without outer or double spaces, is clean as it is
         # (`clean` says so too): a column of distinct values is cleaned without a call a cell.
         self._plain_above = plain_above
+        self._transposed: list[tuple[str, ...]] | None = None
         # What column builders made of this chunk's columns (templates rendered, properties
         # typed), shared by the parts reading the same ones (an award's dates: five parts).
         self.made: dict[Any, Any] = {}
@@ -103,6 +104,18 @@ class Columns:
         """Stop remembering a column across chunks when most of this chunk's values were new."""
         if done is not Columns.UNIQUE and len(done) - before > len(self._rows) // 2:
             self._memo[column] = Columns.UNIQUE
+
+    def _raw(self, position: int) -> Sequence[str]:
+        """A column's raw cells: the chunk's rows transposed in one pass when they all have
+        the header's width (a CSV's do), else picked row by row."""
+        if self._transposed is None:
+            rows = self._rows
+            width = len(rows[0]) if rows and isinstance(rows[0], list) else -1
+            self._transposed = list(zip(*rows, strict=True)) if width > 0 and all(
+                type(row) is list and len(row) == width for row in rows) else []
+        if self._transposed:
+            return self._transposed[position]
+        return list(map(operator.itemgetter(position), self._rows))
 
     def __getitem__(self, column: str) -> list[str | None]:
         found = self._columns.get(column)
@@ -126,7 +139,7 @@ class Columns:
                 found = [None] * len(self._rows)
             else:
                 clean = self._clean
-                raws = list(map(operator.itemgetter(position), self._rows))
+                raws = self._raw(position)
                 above = self._plain_above
                 if above is not None and self._memo.get(column) is Columns.UNIQUE:
                     found = [raw if (len(raw) > above and raw.isascii() and raw.isprintable()
