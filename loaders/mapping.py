@@ -20,6 +20,7 @@ from loaders.catalogs import load_catalogs
 from loaders.chunks import Builder, Cell, ChunkOutput, Columns, Made, Part, build_chunk
 from loaders.claims import LoadContext, RowOutput, record_source
 from loaders.input_files import CsvFile
+from loaders.mapping_column_ties import TieColumns
 from loaders.mapping_doc import MappingError
 from loaders.mapping_nodes import LIST, NodeBuilder
 from loaders.mapping_resolved import ResolvedColumns
@@ -46,7 +47,7 @@ __all__ = ["MappedCsv", "MappedRecords", "Mapping", "MappingError", "compile_tem
            "read_mapping"]
 
 
-class MappedRecords(ResolvedColumns, NodeBuilder):
+class MappedRecords(ResolvedColumns, TieColumns, NodeBuilder):
     """The mapping executor, over any records of cells: a CSV's rows, flattened JSON
     (loaders/mapped_json.py). The input file gives `path`, `columns` and `records()`."""
 
