@@ -11,6 +11,11 @@ uses are dropped, so a rejected row leaves nothing behind.
 
 This makes the loader's cost grow with the distinct keys (vendors, agencies, descriptions), not
 with the rows, for everything but what is unique to a row (the award itself).
+
+A part with a column builder (`Part.columnar`, loaders/mapping_columns.py) is built from whole
+columns (`ColumnRows`): once per distinct key at the key's first row, or at every row where the
+key holds a value no other row has; a key its column checks refuse is built by `build`, so
+errors are made in one place.
 """
 
 from __future__ import annotations
@@ -48,8 +53,8 @@ class Part:
     columns: tuple[str, ...]
     build: Builder
     uses: tuple[str, ...] = ()
-    # The part column-wise, for chunks where its key is unique to each row (loaders/
-    # mapping_columns.py); None: built once per key by `build` whatever the key.
+    # The part from whole columns (loaders/mapping_columns.py), `build` only for the keys it
+    # refuses; None: every key built by `build`.
     columnar: Callable[[ColumnRows], None] | None = None
 
 
