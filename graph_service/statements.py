@@ -94,10 +94,8 @@ def fold_repeats(fragments: Iterable[Fragment]) -> list[Fragment]:
 _BLAKE = hashlib.blake2b(digest_size=12)  # copied per statement: cheaper than a new one
 
 
-def _digest(*parts: str) -> str:
-    hasher = _BLAKE.copy()
-    hasher.update("\x1e".join(parts).encode("utf-8"))
-    return hasher.hexdigest()
+_dumps = orjson.dumps
+_SORTED = orjson.OPT_SORT_KEYS
 
 
 def _body(data: dict[str, object]) -> str:
@@ -112,7 +110,7 @@ def _distinct(items: Sequence[str]) -> list[str]:
     """sorted(set(items)), without building a set for the usual one or two."""
     if len(items) < 2:
         return list(items)
-    if len(items) == 2:
+    if len(items) == 2:  # a claim's file and its row's document, most often
         first, second = items
         return [first] if first == second else [first, second] if first < second \
             else [second, first]
@@ -128,16 +126,27 @@ def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
     """The statement row of one node claim, from its fields (loaders build no Node for it);
     `properties` holds only what it states (`stated`)."""
     source = sources[0] if sources else ""
-    body = _body({"name": name, "aliases": _distinct(aliases), "properties": properties,
-                  "sources": _distinct(sources)})
+    # _distinct(sources), inline for the usual one (the file) or two (and the row's document).
+    count = len(sources)
+    if count == 2:
+        other = sources[1]
+        cited = [source] if source == other else [source, other] if source < other \
+            else [other, source]
+    else:
+        cited = [source] if count == 1 else _distinct(sources)
+    body = _dumps({"name": name, "aliases": _distinct(aliases) if aliases else [],
+                   "properties": properties, "sources": cited}, option=_SORTED)
     stated = origin or ""
     folded = _fold(name)
     terms = tuple(sorted({_fold(t) for t in (name, *aliases) if t})) if aliases else \
         (folded,) if name else ()
+    # The id: the blake2b of "n", id, kind, source, origin and body joined by \x1e, hashed
+    # from the body's bytes as orjson gives them.
+    hasher = _BLAKE.copy()
+    hasher.update(f"n\x1e{node_id}\x1e{kind}\x1e{source}\x1e{stated}\x1e".encode() + body)
     return Fragment(  # positional, in field order: made for every claim
-        _digest("n", node_id, kind, source, stated, body), node_id, False, kind, None, None,
-        source, record or "", stated, model.ranks.get(origin, 0), body, first_seen, last_seen,
-        terms, folded)
+        hasher.hexdigest(), node_id, False, kind, None, None, source, record or "", stated,
+        model.ranks.get(origin, 0), body.decode(), first_seen, last_seen, terms, folded)
 
 
 def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status: str,
@@ -146,14 +155,24 @@ def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status
                    origin: str | None) -> Fragment:
     """The statement row of one tie claim, from its fields (`properties` as `stated`)."""
     source = sources[0] if sources else ""
-    body = _body({"status": status, "properties": properties, "sources": _distinct(sources)})
+    count = len(sources)  # _distinct(sources), inline as in node_statement
+    if count == 2:
+        other = sources[1]
+        cited = [source] if source == other else [source, other] if source < other \
+            else [other, source]
+    else:
+        cited = [source] if count == 1 else _distinct(sources)
+    body = _dumps({"status": status, "properties": properties, "sources": cited},
+                  option=_SORTED)
     # Inferred ties rank below reported ones of the same origin: a rule's guess never outranks
     # what its own source states.
     stated = origin or ("inference" if status == "inferred" else "")
-    entity = edge_entity(src, rel_type, dst)
+    entity = f"{src}{EDGE_KEY_SEPARATOR}{rel_type}{EDGE_KEY_SEPARATOR}{dst}"  # edge_entity
+    hasher = _BLAKE.copy()
+    hasher.update(f"e\x1e{entity}\x1e{source}\x1e{stated}\x1e".encode() + body)
     return Fragment(  # positional, in field order
-        _digest("e", entity, source, stated, body), entity, True, rel_type, src, dst, source,
-        record or "", stated, model.ranks.get(stated, 0), body, first_seen, last_seen)
+        hasher.hexdigest(), entity, True, rel_type, src, dst, source, record or "", stated,
+        model.ranks.get(stated, 0), body.decode(), first_seen, last_seen)
 
 
 def stated(properties: dict[str, Value]) -> dict[str, Value]:

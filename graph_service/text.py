@@ -13,7 +13,10 @@ _SPACES = re.compile(r"\s+")
 def fold(text: str) -> str:
     """Case- and accent-insensitive form used for search: 'Sécurité  Inc.' -> 'securite inc.'"""
     if text.isascii():  # the common case, same result: ASCII has no accents to decompose
-        return _SPACES.sub(" ", text.lower()).strip()
+        lower = text.lower()
+        if lower.isprintable() and "  " not in lower:  # its only white space: single spaces
+            return lower.strip()
+        return _SPACES.sub(" ", lower).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", stripped.casefold()).strip()

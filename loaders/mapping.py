@@ -20,8 +20,10 @@ from loaders.catalogs import load_catalogs
 from loaders.chunks import Builder, Cell, ChunkOutput, Columns, Made, Part, build_chunk
 from loaders.claims import LoadContext, RowOutput, record_source
 from loaders.input_files import CsvFile
+from loaders.mapping_column_ties import TieColumns
 from loaders.mapping_doc import MappingError
 from loaders.mapping_nodes import LIST, NodeBuilder
+from loaders.mapping_resolved import ResolvedColumns
 from loaders.mapping_spec import (
     Derived,
     EdgeSpec,
@@ -45,7 +47,7 @@ __all__ = ["MappedCsv", "MappedRecords", "Mapping", "MappingError", "compile_tem
            "read_mapping"]
 
 
-class MappedRecords(NodeBuilder):
+class MappedRecords(ResolvedColumns, TieColumns, NodeBuilder):
     """The mapping executor, over any records of cells: a CSV's rows, flattened JSON
     (loaders/mapped_json.py). The input file gives `path`, `columns` and `records()`."""
 
@@ -72,6 +74,7 @@ class MappedRecords(NodeBuilder):
         self._compile_nodes()
         self._parts = self.parts()
         self._parsed = {}
+        self._answers = {}
         # Cells cleaned and columns derived once per distinct text for the whole file.
         self._derivations = {name: (self._bind(d), d.inputs)
                              for name, d in mapping.derived.items()}
@@ -108,7 +111,8 @@ class MappedRecords(NodeBuilder):
         parts: list[Part] = []
         for number, link in enumerate(self.mapping.record_sources):
             parts.append(Part(f"@record_source{number}", _columns(link.values()),
-                              self._record_source(link)))
+                              self._record_source(link),
+                              columnar=self._record_source_columns(link)))
         # A part's key holds the row's document Sources only where it cites them: a tie or node
         # citing the file alone (an agency's PART_OF, an IDV) is then built once per distinct
         # key, not once per row.
@@ -116,22 +120,27 @@ class MappedRecords(NodeBuilder):
         for spec in self.mapping.nodes.values():
             cites = (spec.kind == "Contract" and spec.cite != "file") or spec.cite == "record"
             parts.append(Part(spec.key, self._read(spec.templates()), self._node_part(spec),
-                              uses=documents if cites else ()))
+                              uses=documents if cites else (),
+                              columnar=self._node_columns(spec)
+                              or self._company_columns(spec)))
         for index, edge in enumerate(self.mapping.edges):
             basis = (f"{edge.basis_from}#basis",) if edge.basis_from else ()
             cited = documents if edge.cite == "record" else ()
             parts.append(Part(f"@edge{index}", self._read(edge.properties.values()),
                               self._edge_part(edge),
-                              uses=(edge.source, *edge.targets, *cited, *basis)))
+                              uses=(edge.source, *edge.targets, *cited, *basis),
+                              columnar=self._edge_columns(edge)))
         for spec in self.mapping.nodes.values():
             sets = [TagSpec(spec.tag, tuple(spec.tag_vendors))] if spec.tag else []
             for number, tags in enumerate([*sets, *spec.also_tag]):
                 vendors = [self.mapping.nodes[ref].name for ref in tags.vendors
                            if ref in self.mapping.nodes]
                 templates = [*tags.templates.values(), *(t for t in vendors if t is not None)]
+                always = number == 0 and bool(sets)
                 parts.append(Part(f"@tags{number}.{spec.key}", _columns(templates),
-                                  self._tag_part(spec, tags, always=number == 0 and bool(sets)),
-                                  uses=(spec.key, *documents)))
+                                  self._tag_part(spec, tags, always),
+                                  uses=(spec.key, *documents),
+                                  columnar=self._tag_columns(spec, tags, always)))
         return parts
 
     def _read(self, templates: Iterable[Template]) -> tuple[str, ...]:
@@ -145,7 +154,8 @@ class MappedRecords(NodeBuilder):
 
     def build_chunk(self, ctx: LoadContext, numbers: Sequence[int], records: Sequence[Any]
                     ) -> ChunkOutput:
-        columns = Columns(records, self.columns, self._clean, self._derivations, self._cells)
+        columns = Columns(records, self.columns, self._clean, self._derivations, self._cells,
+                          self._plain_above)
         return build_chunk(ctx, self.path.name, numbers, columns, self._parts)
 
     def _clean(self, raw: str) -> str | None:

@@ -109,6 +109,18 @@ class Tagger:
         self._cache: dict[tuple[str | None, ...], list[Tag]] = {}
         self._cache_size = cache_size
         self._answers: dict[tuple[object, ...], list[Tag]] = {}
+        self._vendor_named: dict[str, bool] = {}
+
+    def _named(self, norm: str) -> bool:
+        """Whether a normalized vendor name can change a tag: a product's vendor list or the
+        vendor catalog names it (or a name it starts with)."""
+        found = self._vendor_named.get(norm)
+        if found is None:
+            if len(self._vendor_named) >= _ANSWERS:
+                self._vendor_named.clear()
+            found = self._vendor_named[norm] = bool(self._vendor_products(norm)) or \
+                self._vendor_rule.match_normalized(norm) is not None
+        return found
 
     def _vendor_products(self, norm: str) -> list[_CompiledProduct]:
         """Products whose vendor list names this vendor or a name it starts with."""
@@ -139,8 +151,12 @@ class Tagger:
     ) -> list[Tag]:
         # The answer depends on the texts and on each vendor's normalized name only (the vendor
         # rule and the product lists match those): each distinct question is answered once.
-        question = (description, psc, psc_description, naics, naics_description,
-                    tuple(normalize_name(v) if v else None for v in vendors))
+        norms = tuple(normalize_name(v) if v else None for v in vendors)
+        if not any(norm and self._named(norm) for norm in norms):
+            # No vendor a catalog names (most are not): the answer is that of the texts alone
+            # (no vendor's products, no vendor rule, no vendor in a note), asked once per text.
+            norms = vendors = ()
+        question = (description, psc, psc_description, naics, naics_description, norms)
         found = self._answers.get(question)
         if found is None:
             if len(self._answers) >= _ANSWERS:

@@ -39,7 +39,11 @@ class VendorRule:
 
     def match(self, vendor: str) -> VendorEntry | None:
         """The catalog entry for a vendor name: the longest alias the name starts with."""
-        words = normalize_name(vendor).split()
+        return self.match_normalized(normalize_name(vendor))
+
+    def match_normalized(self, norm: str) -> VendorEntry | None:
+        """`match` of a name already normalized (normalize_name is idempotent)."""
+        words = norm.split()
         for size in range(len(words), 0, -1):
             entry = self._by_name.get(" ".join(words[:size]))
             if entry is not None:
