@@ -55,11 +55,11 @@ MERGE (i:{IDENT} {{entity: row[0], prop: row[2], value: row[3]}})
 # other side (138 s for one batch instead of 0.2 s).
 IDENTITY_NEIGHBOURS = f"""
 UNWIND $ids AS e
-MATCH (i:{IDENT} {{entity: e}}) USING INDEX i:{IDENT}(entity)
+MATCH (i:{IDENT} {{entity: e}}) USING INDEX SEEK i:{IDENT}(entity)
 WHERE i.is_key = 1
 CALL (i) {{
   MATCH (j:{IDENT} {{kind: i.kind, prop: i.prop, value: i.value}})
-  USING INDEX j:{IDENT}(value, prop, kind)
+  USING INDEX SEEK j:{IDENT}(value, prop, kind)
   WHERE j.is_key = 1 AND j.entity <> i.entity
   RETURN j.entity AS other
 }}
@@ -92,7 +92,7 @@ EDGE_KEYS_MOVED = f"""
 UNWIND $moved AS mid
 MATCH (m:{CANON} {{canonical: mid}})
 CALL (m) {{
-  MATCH (f:{FRAGMENT} {{src: m.entity}}) USING INDEX f:{FRAGMENT}(src, kind)
+  MATCH (f:{FRAGMENT} {{src: m.entity}}) USING INDEX SEEK f:{FRAGMENT}(src, kind)
   WHERE f.kind IS NOT NULL RETURN f
   UNION
   MATCH (f:{FRAGMENT} {{dst: m.entity}}) RETURN f

@@ -108,8 +108,8 @@ def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
     return f"""
 UNWIND $ids AS cid
 CALL (cid) {{
-  MATCH (c:{CANON} {{canonical: cid}}) USING INDEX c:{CANON}(canonical)
-  MATCH (f:{FRAGMENT} {{entity: c.entity}}) USING INDEX f:{FRAGMENT}(entity)
+  MATCH (c:{CANON} {{canonical: cid}}) USING INDEX SEEK c:{CANON}(canonical)
+  MATCH (f:{FRAGMENT} {{entity: c.entity}}) USING INDEX SEEK f:{FRAGMENT}(entity)
   WHERE f.src IS NULL
   RETURN collect(f) AS fs
 }}
@@ -158,9 +158,9 @@ RETURN count(n)"""
 
 # The statements `f` of the tie `k` ({s, d}, type `$type`), found through the members of its
 # start (the planner, left alone, starts from the end: a hub's every statement, for each key).
-TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX cs:{CANON}(canonical)
+TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX SEEK cs:{CANON}(canonical)
   MATCH (f:{FRAGMENT} {{src: cs.entity, kind: $type}})
-  USING INDEX f:{FRAGMENT}(src, kind)
+  USING INDEX SEEK f:{FRAGMENT}(src, kind)
   WHERE EXISTS {{ MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d }}"""
 
 
@@ -213,8 +213,8 @@ UNWIND $rows AS row
 WITH row, row.props AS top, [row.props] AS fs, coalesce(row.props.sources, []) AS sources
 {subqueries}
 WITH row.props AS statement, row.s AS s, row.d AS d, {props} AS tie
-MATCH (a:{ENTITY} {{id: s}}) USING INDEX a:{ENTITY}(id)
-MATCH (b:{ENTITY} {{id: d}}) USING INDEX b:{ENTITY}(id)
+MATCH (a:{ENTITY} {{id: s}}) USING INDEX SEEK a:{ENTITY}(id)
+MATCH (b:{ENTITY} {{id: d}}) USING INDEX SEEK b:{ENTITY}(id)
 CREATE (a)-[r:{rel}]->(b)
 SET r = tie
 CREATE (g:{FRAGMENT}) SET g = statement
