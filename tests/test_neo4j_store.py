@@ -111,7 +111,14 @@ def test_statements_sit_beside_the_view(neo4j_store: GraphStore) -> None:
     ((props,),) = neo4j_store._read(  # type: ignore[attr-defined]
         "MATCH (f:Fragment {entity: $id}) RETURN properties(f)", id=node.id)
     assert props["v_obligated"] == 5.0 and props["v_piid"] == "P-9"
-    assert (props["record"], props["origin"], props["rank"]) == ("file.csv:3", "dataset", 4)
+    assert (props["record"], props["rank"]) == ("file.csv:3", 4)
+    # The source and origin every statement of a file repeats are its :Origin's, once.
+    assert "origin" not in props and "source" not in props
+    assert neo4j_store._read(  # type: ignore[attr-defined]
+        "MATCH (o:Origin {key: $key}) RETURN o.source, o.origin", key=props["origin_key"]
+    ) == [["source:s", "dataset"]]
+    # Names Cypher can lower itself are not stored twice (neo4j_view.folded).
+    assert "terms" not in props and "fold_name" not in props and "aliases" not in props
     assert neo4j_store._read(  # type: ignore[attr-defined]
         "MATCH (c:Canon) RETURN c.entity, c.canonical, c.kind") == [
         [node.id, node.id, "Contract"]]

@@ -147,6 +147,7 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
     so none is created blind."""
     batch = _Batch(tx, model, statements)
     canon, own = batch.canon, batch.own
+    neo4j_view.merge_origins(tx, [*statements.nodes, *statements.edges])
     alone = set(batch.alone) if one_pass else set()
 
     # A new entity alone with one statement: created with its view in one pass
@@ -162,7 +163,7 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for frag in single:
         by_kind[frag.kind].append({"props": neo4j_view.fragment_props(frag),
-                                   "canonical": own[frag.entity]})
+                                   "canonical": own[frag.entity], "terms": list(frag.terms)})
     for kind, group in sorted(by_kind.items()):
         query = create_nodes_statement(model, kind)
         for chunk in neo4j_view.chunks(group):
