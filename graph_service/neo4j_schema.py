@@ -23,6 +23,9 @@ INTERNAL_PROPERTIES = (TERMS, SEARCH, SORT_NAME)
 # The statements behind the view (graph_service/stores/neo4j_view.py): labels of their own,
 # never an Entity, never a schema kind.
 FRAGMENT = "Fragment"
+# The (source, origin) a statement came from, once per pair: a statement holds its `origin_key`
+# (neo4j_view.origin_key), not the two strings every statement of a file repeats.
+ORIGIN = "Origin"
 IDENT = "Ident"
 CANON = "Canon"
 JUDGEMENT = "Judgement"  # an analyst's identity judgement (graph_service/judgements.py)
@@ -87,6 +90,7 @@ def schema_statements(model: DomainModel | None = None) -> list[str]:
         *(f"CREATE INDEX fragment_{key} IF NOT EXISTS FOR (f:{FRAGMENT}) ON (f.{key})"
           for key in ("entity", "dst")),
         f"CREATE INDEX fragment_src_kind IF NOT EXISTS FOR (f:{FRAGMENT}) ON (f.src, f.kind)",
+        f"CREATE CONSTRAINT origin_key IF NOT EXISTS FOR (o:{ORIGIN}) REQUIRE o.key IS UNIQUE",
         f"CREATE CONSTRAINT canon_entity IF NOT EXISTS FOR (c:{CANON}) REQUIRE c.entity IS UNIQUE",
         f"CREATE INDEX canon_canonical IF NOT EXISTS FOR (c:{CANON}) ON (c.canonical)",
         f"CREATE CONSTRAINT ident_claim IF NOT EXISTS FOR (i:{IDENT}) "

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from graph_service.cli.main import app
 from graph_service.records import Batch, Edge, Node
+from graph_service.statements import EDGE_KEY_SEPARATOR
 from graph_service.stores import open_store
 from graph_service.stores.base import GraphStore, StoreUnavailable
 from tests.served_app import free_port
@@ -111,7 +112,14 @@ def test_statements_sit_beside_the_view(neo4j_store: GraphStore) -> None:
     ((props,),) = neo4j_store._read(  # type: ignore[attr-defined]
         "MATCH (f:Fragment {entity: $id}) RETURN properties(f)", id=node.id)
     assert props["v_obligated"] == 5.0 and props["v_piid"] == "P-9"
-    assert (props["record"], props["origin"], props["rank"]) == ("file.csv:3", "dataset", 4)
+    assert (props["record"], props["rank"]) == ("file.csv:3", 4)
+    # The source and origin every statement of a file repeats are its :Origin's, once.
+    assert "origin" not in props and "source" not in props
+    assert neo4j_store._read(  # type: ignore[attr-defined]
+        "MATCH (o:Origin {key: $key}) RETURN o.source, o.origin", key=props["origin_key"]
+    ) == [["source:s", "dataset"]]
+    # Names Cypher can lower itself are not stored twice (neo4j_view.folded).
+    assert "terms" not in props and "fold_name" not in props and "aliases" not in props
     assert neo4j_store._read(  # type: ignore[attr-defined]
         "MATCH (c:Canon) RETURN c.entity, c.canonical, c.kind") == [
         [node.id, node.id, "Contract"]]
@@ -119,6 +127,63 @@ def test_statements_sit_beside_the_view(neo4j_store: GraphStore) -> None:
         "MATCH (i:Ident) RETURN i.prop, i.value, i.is_key") == [["piid", "P-9", 1]]
     # Statements are never view records: no read path sees them.
     assert neo4j_store.stats().nodes == {"Contract": 1}
+
+
+# What the release before :Origin wrote on every statement: its source and origin, empty
+# aliases, and the folded names (sorted, distinct) even where Cypher could lower them.
+_OLD_LAYOUT = """
+MATCH (f:Fragment) OPTIONAL MATCH (o:Origin {key: f.origin_key})
+SET f.source = o.source, f.origin = o.origin REMOVE f.origin_key
+WITH f WHERE f.src IS NULL
+CALL (f) {
+  UNWIND coalesce(f.terms, [x IN [f.name] + coalesce(f.aliases, []) WHERE x <> '' | toLower(x)])
+    AS t
+  WITH DISTINCT t ORDER BY t
+  RETURN collect(t) AS terms
+}
+SET f.aliases = coalesce(f.aliases, []), f.terms = terms,
+    f.fold_name = coalesce(f.fold_name, toLower(f.name))"""
+
+
+# The view's search fields (not exported): derived from the statements' folded names.
+SEARCH_FIELDS = "MATCH (n:Entity) RETURN n.id, n._terms, n._search, n._fold ORDER BY n.id"
+
+
+@pytest.mark.neo4j
+def test_statements_of_the_release_before_read_and_meet_new_ones_as_they_are(
+        neo4j_store: GraphStore) -> None:
+    """A store whose statements hold the layout before :Origin is read without converting:
+    the same statements back, and the same view where new statements meet the old ones."""
+    from store_graphs import _edge, _node, synthetic_batch
+
+    from graph_service.export import jsonl_lines
+
+    first = synthetic_batch()
+    second = Batch([
+        _node("company:acme-vision", "Company", "ACME Vision LLC", ["source:doc-c"],
+              aliases=["Acme  Vision"], city="Cambridge"),
+        _node("company:securite-plus", "Company", "Securite Plus", ["source:doc-c"]),
+        _node("technology:face-rec", "Technology", "Face Recognition", ["source:doc-b"])],
+        [_edge("AWARDED_TO", "contract:c1", "company:acme-vision", ["source:doc-c"],
+               amount=5.0)])
+    ids = [n.id for n in first.nodes] + [
+        EDGE_KEY_SEPARATOR.join((e.source, e.type, e.target)) for e in first.edges]
+    neo4j_store.upsert(first)
+    neo4j_store.upsert(second)
+    exported, stated = list(jsonl_lines(neo4j_store)), neo4j_store.statements(ids)
+    searched = neo4j_store._read(SEARCH_FIELDS)  # type: ignore[attr-defined]
+    neo4j_store.clear()
+    neo4j_store.upsert(first)
+    with neo4j_store._session() as session:  # type: ignore[attr-defined]
+        session.run(_OLD_LAYOUT).consume()
+        session.run("MATCH (o:Origin) DELETE o").consume()
+    assert neo4j_store._read(  # type: ignore[attr-defined]
+        "MATCH (f:Fragment) WHERE f.source IS NULL OR f.origin_key IS NOT NULL "
+        "RETURN count(f)") == [[0]]
+    neo4j_store.upsert(second)
+    assert list(jsonl_lines(neo4j_store)) == exported
+    assert neo4j_store.statements(ids) == stated
+    assert neo4j_store._read(SEARCH_FIELDS) == searched  # type: ignore[attr-defined]
 
 
 @pytest.mark.neo4j

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 from neo4j.exceptions import Neo4jError
 
 from graph_service.domain_model import DomainModel, load_model
-from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, IDENT, identifier
+from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, IDENT, ORIGIN, identifier
 
 SCRIPT = Path(__file__).with_name("load_csv_reference.cypher")
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
@@ -100,7 +100,7 @@ def graph_counts(store: Any) -> dict[str, Any]:
     stats = store.stats()
     statements: dict[str, int] = {}
     with store._driver.session(database=store.database) as session:
-        for label in (FRAGMENT, IDENT, CANON):
+        for label in (FRAGMENT, IDENT, CANON, ORIGIN):
             statements[label] = session.run(
                 f"MATCH (n:{identifier(label)}) RETURN count(n) AS n").single()["n"]
     return {"nodes": sum(stats.nodes.values()), "ties": sum(stats.relationships.values()),

@@ -33,8 +33,8 @@ OPTIONAL MATCH (a:{_ACTION})-[:{_ACTION_OF}]->(c)
 WITH c, count(a) AS n, round(sum(coalesce(a.obligation, 0.0)), 2) AS total,
      min(a.action_date) AS first, max(a.action_date) AS last
 WITH c, n, total, first, last, properties(c) AS before, EXISTS {{
-  MATCH (k:{CANON} {{canonical: c.id}}) USING INDEX k:{CANON}(canonical)
-  MATCH (f:{FRAGMENT} {{entity: k.entity}}) USING INDEX f:{FRAGMENT}(entity)
+  MATCH (k:{CANON} {{canonical: c.id}}) USING INDEX SEEK k:{CANON}(canonical)
+  MATCH (f:{FRAGMENT} {{entity: k.entity}}) USING INDEX SEEK f:{FRAGMENT}(entity)
   WHERE f.src IS NULL AND f.v_obligated IS NOT NULL }} AS stated
 SET c.actions_count = CASE WHEN n > 0 THEN n END,
     c.actions_obligated = CASE WHEN n > 0 THEN total END,

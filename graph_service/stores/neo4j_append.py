@@ -35,31 +35,36 @@ from graph_service.stores.neo4j_view_cypher import (
 # `$rows`: its identity rows -> the indexes of those stored already; `$keys` ([index, entity,
 # kind, prop, value] of its key rows) -> those of values another entity holds; `$fragments`:
 # its statement ids -> those stored already. The hints hold the plans: a plan cached while the
-# store was empty scans labels, which grows with the store.
+# store was empty scans labels, which grows with the store; and a plain `USING INDEX` lets a
+# plan replanned on stale index samples scan the whole index for each row (PROFILE of the
+# second batch of 10k bench rows: the key check scanned `ident_key` per key, 45M db hits and
+# 23 s instead of 46k and 0.5 s; a later replan stalled another probe 42 s), hence SEEK.
 PROBE = f"""
 CALL () {{
   UNWIND $ids AS id
-  MATCH (c:{CANON} {{entity: id}}) USING INDEX c:{CANON}(entity)
+  MATCH (c:{CANON} {{entity: id}}) USING INDEX SEEK c:{CANON}(entity)
   RETURN collect([id, c.canonical]) AS known
 }}
 CALL () {{
   UNWIND range(0, size($rows) - 1) AS n
   WITH n, $rows[n] AS row
   MATCH (own:{IDENT} {{entity: row[0], prop: row[2], value: row[3]}})
-  USING INDEX own:{IDENT}(entity, prop, value)
+  USING INDEX SEEK own:{IDENT}(entity, prop, value)
   RETURN collect(n) AS stored
 }}
 CALL () {{
   UNWIND $keys AS key
-  WITH key WHERE EXISTS {{
+  CALL (key) {{
     MATCH (j:{IDENT} {{kind: key[2], prop: key[3], value: key[4]}})
-    USING INDEX j:{IDENT}(value, prop, kind)
-    WHERE j.is_key = 1 AND j.entity <> key[1] }}
+    USING INDEX SEEK j:{IDENT}(value, prop, kind)
+    WHERE j.is_key = 1 AND j.entity <> key[1]
+    RETURN 1 AS hit LIMIT 1
+  }}
   RETURN collect(key[0]) AS linked
 }}
 CALL () {{
   UNWIND $fragments AS id
-  MATCH (f:{FRAGMENT} {{id: id}}) USING INDEX f:{FRAGMENT}(id)
+  MATCH (f:{FRAGMENT} {{id: id}}) USING INDEX SEEK f:{FRAGMENT}(id)
   RETURN collect(id) AS seen
 }}
 RETURN known, stored, linked, seen"""
@@ -79,7 +84,7 @@ CREATE (:{CANON} {{entity: row[0], canonical: row[1], kind: row[2]}})"""
 # widened (the view's first_seen/last_seen may change; the record is provenance only).
 SEEN_AGAIN = f"""
 UNWIND $rows AS row
-MATCH (f:{FRAGMENT} {{id: row.id}}) USING INDEX f:{FRAGMENT}(id)
+MATCH (f:{FRAGMENT} {{id: row.id}}) USING INDEX SEEK f:{FRAGMENT}(id)
 WITH f, row, coalesce(f.first_seen, '') AS first, coalesce(f.last_seen, '') AS last
 SET f.first_seen = CASE WHEN f.first_seen IS NULL OR row.first_seen < f.first_seen
                         THEN row.first_seen ELSE f.first_seen END,
@@ -142,6 +147,7 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
     so none is created blind."""
     batch = _Batch(tx, model, statements)
     canon, own = batch.canon, batch.own
+    neo4j_view.merge_origins(tx, [*statements.nodes, *statements.edges])
     alone = set(batch.alone) if one_pass else set()
 
     # A new entity alone with one statement: created with its view in one pass
@@ -157,7 +163,7 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for frag in single:
         by_kind[frag.kind].append({"props": neo4j_view.fragment_props(frag),
-                                   "canonical": own[frag.entity]})
+                                   "canonical": own[frag.entity], "terms": list(frag.terms)})
     for kind, group in sorted(by_kind.items()):
         query = create_nodes_statement(model, kind)
         for chunk in neo4j_view.chunks(group):

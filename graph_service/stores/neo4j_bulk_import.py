@@ -3,8 +3,11 @@ layout, written from the embedded store's tables (the staging area of a large fi
 
 The Neo4j store (neo4j_store.py, neo4j_view.py, neo4j_judgements.py) keeps, and so the files
 hold, exactly:
-- `:Fragment` per statement (`fragments`): its columns, the body's name, aliases, sources,
-  status and values (`v_<key>`), and for node statements the folded `terms` and `fold_name`;
+- `:Fragment` per statement (`fragments`): its columns but source and origin (an
+  `origin_key` instead), the body's name, aliases (none when empty), sources, status and values
+  (`v_<key>`), and for node statements the folded `terms` and `fold_name` where Cypher cannot
+  derive them (neo4j_view.folded);
+- `:Origin {key, source, origin}` per (source, origin) of the statements;
 - `:Ident {entity, kind, prop, value, is_key}` (`identity`), `:Canon {entity, canonical, kind}`
   (`canon`), `:Judgement {id, verdict, a, b, kind, why, who, when}` (`judgements`);
 - one `:SurvgraphMeta {key: 'generation', token}`;
@@ -34,20 +37,22 @@ from graph_service.neo4j_schema import (
     IDENT,
     JUDGEMENT,
     META,
+    ORIGIN,
     SEARCH,
     SORT_NAME,
     TERMS,
     identifier,
 )
 from graph_service.stores.neo4j_bulk_csv import SCHEMA_TYPES, BulkTable, DelimiterClash
+from graph_service.stores.neo4j_view import folded, origin_key
 from graph_service.stores.neo4j_view_cypher import VALUE_PREFIX
 from graph_service.text import fold
 
 _EDGE_FIELDS = ("status", "sources", "first_seen", "last_seen")
 _FRAGMENT_COLUMNS = [
     ("id", "string"), ("entity", "string"), ("kind", "string"),
-    ("src", "string"), ("dst", "string"), ("source", "string"), ("record", "string"),
-    ("origin", "string"), ("rank", "long"), ("first_seen", "string"),
+    ("src", "string"), ("dst", "string"), ("record", "string"),
+    ("origin_key", "string"), ("rank", "long"), ("first_seen", "string"),
     ("last_seen", "string"), ("name", "string"), ("aliases", "string[]"),
     ("sources", "string[]"), ("status", "string"),
 ]
@@ -62,8 +67,8 @@ _JUDGEMENT_KEYS = ("id", "verdict", "a", "b", "kind", "why", "who", "when")
 # Delimiters tried in turn: control and private-use characters no text is expected to hold.
 ARRAY_DELIMITERS = ("\x1f", "\x1e", "\x1d", "\x1c", "\ue000", "\ue001")
 # Keys the incremental path always writes as a list (absent after the import means empty).
-ALWAYS_LISTS = {("fragment", "aliases"), ("fragment", "sources"), ("fragment", "terms"),
-                ("node", "aliases"), ("node", "sources"), ("node", TERMS)}
+ALWAYS_LISTS = {("fragment", "sources"), ("node", "aliases"), ("node", "sources"),
+                ("node", TERMS)}
 ENTITY_ID = f"id:ID({ENTITY})"
 START, END = f":START_ID({ENTITY})", f":END_ID({ENTITY})"
 
@@ -251,7 +256,8 @@ def _stated(owner: str, properties: dict[str, Any], keys: list[str], known: set[
 def _fragments(db: sqlite3.Connection, w: _Writer) -> int:
     count = 0
     kinds = _Kinds(w)
-    terms_of: dict[tuple[str, tuple[str, ...]], tuple[list[str], str]] = {}
+    terms_of: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
+    origins: dict[tuple[str, str], str] = {}
     for row in _rows(db, "SELECT id, entity, is_edge, kind, src, dst, source, record, origin, "
                          "rank, body, first_seen, last_seen FROM fragments"):
         (fid, entity, is_edge, kind, src, dst, source, record, origin, rank, body,
@@ -260,8 +266,11 @@ def _fragments(db: sqlite3.Connection, w: _Writer) -> int:
         table, keys, known = kinds.get("fragment-tie" if is_edge else "fragment-node", kind)
         data = orjson.loads(body)
         # neo4j_view.fragment_props: a tie statement's entity is its ends and type.
-        values = [fid, None if is_edge else entity, kind, src, dst, source, record, origin,
-                  rank, first_seen, last_seen, data.get("name"), data.get("aliases"),
+        key_of = origins.get((source, origin))
+        if key_of is None:
+            key_of = origins[(source, origin)] = origin_key(source, origin)
+        values = [fid, None if is_edge else entity, kind, src, dst, record, key_of,
+                  rank, first_seen, last_seen, data.get("name"), data.get("aliases") or None,
                   data["sources"], data.get("status")]
         if not is_edge:
             # statements.node_statement: terms and fold_name, from the name and aliases
@@ -271,12 +280,17 @@ def _fragments(db: sqlite3.Connection, w: _Writer) -> int:
             if found is None:
                 if len(terms_of) > 100_000:
                     terms_of.clear()
-                found = terms_of[key] = (sorted({fold(t) for t in (name, *aliases) if t}),
-                                         fold(name))
+                kept = folded(name, aliases, sorted({fold(t) for t in (name, *aliases) if t}),
+                              fold(name))
+                found = terms_of[key] = [kept.get("terms"), kept.get("fold_name")]
             values += found
         values += _stated(kind, data["properties"], keys, known)
         table.write((), values, fid)
         count += 1
+    table = w.table("origin", "none", [], [("key", "string"), ("source", "string"),
+                                            ("origin", "string")], [ORIGIN])
+    for (source, origin), key_of in sorted(origins.items()):
+        table.write((), [key_of, source, origin])
     return count
 
 

@@ -11,7 +11,7 @@ import orjson
 from neo4j import ManagedTransaction, Session
 
 from graph_service.domain_model import DomainModel
-from graph_service.neo4j_schema import BUMP_GENERATION, CANON, ENTITY, FRAGMENT, META
+from graph_service.neo4j_schema import BUMP_GENERATION, CANON, ENTITY, FRAGMENT, META, ORIGIN
 from graph_service.records import Edge, Node
 from graph_service.statements import (
     EDGE_KEY_SEPARATOR,
@@ -24,12 +24,19 @@ from graph_service.stores.neo4j_view_cypher import VALUE_PREFIX
 
 _log = logging.getLogger(__name__)
 
+# A statement's properties with its source and origin, from its :Origin (a store of the
+# release before holds them on the statement itself: read as they are, nothing to convert).
+_WITH_ORIGIN = f"""
+OPTIONAL MATCH (o:{ORIGIN} {{key: f.origin_key}})
+WITH *, f {{.*, source: coalesce(f.source, o.source), origin: coalesce(f.origin, o.origin)}}
+     AS props"""
+
 # `$ids`: canonical node ids -> [id, statement properties] of every node statement behind them.
 OF_NODES = f"""
 UNWIND $ids AS id
 MATCH (c:{CANON} {{canonical: id}})
-MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.src IS NULL
-RETURN id, properties(f)"""
+MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.src IS NULL{_WITH_ORIGIN}
+RETURN id, props"""
 
 # `$ties`: [from, type, to] canonical keys -> [key, statement properties] of their statements.
 OF_TIES = f"""
@@ -38,8 +45,8 @@ WITH key, {{s: key[0], d: key[2]}} AS k, key[1] AS type
 CALL (k, type) {{
   {neo4j_view.TIE_STATEMENTS.replace("$type", "type")}
   RETURN f
-}}
-RETURN key[0] + $sep + key[1] + $sep + key[2], properties(f)"""
+}}{_WITH_ORIGIN}
+RETURN key[0] + $sep + key[1] + $sep + key[2], props"""
 
 # Rows when the store holds a view and no statement (written by an older release), or a
 # conversion was interrupted.
@@ -62,8 +69,9 @@ def split_ids(ids: Sequence[str]) -> tuple[list[str], list[list[str]]]:
 
 
 def statement(canonical: str, props: dict[str, Any]) -> Statement:
-    """A statement from its :Fragment node's properties (neo4j_view._props: the stated values
-    are the `v_<key>` ones; a store of an earlier release keeps them as a `body` too)."""
+    """A statement from its :Fragment node's properties with its :Origin's source and origin
+    (neo4j_view._props: the stated values are the `v_<key>` ones; a store of an earlier release
+    keeps them as a `body` too)."""
     if "body" in props:
         body = orjson.loads(props["body"])
     else:

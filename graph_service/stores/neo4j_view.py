@@ -2,7 +2,9 @@
 
 Statements are `:Fragment` nodes (graph_service/statements.py: one per claim, id = content
 hash), their stated values flat properties (`v_<key>`, keys from the schema only), with the
-folded search terms of node claims. `:Ident {entity, kind, prop, value, is_key}` nodes hold the
+folded search terms of node claims where Cypher cannot derive them; the source and origin every
+statement of a file repeats are on an `:Origin` node once, named by the statement's
+`origin_key` (the layout, `_props`). `:Ident {entity, kind, prop, value, is_key}` nodes hold the
 identifier values, `:Canon {entity, canonical, kind}` the resolver's answer. The view is the
 `:Entity:<Kind>` nodes and typed relationships every read path uses; a batch recomputes it for
 the ids it touched, set-wise, with one generated statement per kind and per relationship type.
@@ -14,6 +16,7 @@ the smallest; names and sources are unions. Python only clusters identifier valu
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,7 +26,7 @@ import orjson
 from neo4j import ManagedTransaction
 
 from graph_service.domain_model import DomainModel
-from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, IDENT
+from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, IDENT, ORIGIN
 from graph_service.statements import (
     EDGE_KEY_SEPARATOR,
     Fragment,
@@ -45,6 +48,12 @@ __all__ = ["TIE_STATEMENTS", "VALUE_PREFIX", "create_fragments", "refresh", "ref
 
 CREATE_FRAGMENTS = f"UNWIND $rows AS row CREATE (f:{FRAGMENT}) SET f = row"
 
+# The (source, origin) pairs of a batch (`origin_key`), once each.
+MERGE_ORIGINS = f"""
+UNWIND $rows AS row
+MERGE (o:{ORIGIN} {{key: row[0]}})
+  ON CREATE SET o.source = row[1], o.origin = row[2]"""
+
 APPEND_IDENTITY = f"""
 UNWIND $rows AS row
 MERGE (i:{IDENT} {{entity: row[0], prop: row[2], value: row[3]}})
@@ -55,11 +64,11 @@ MERGE (i:{IDENT} {{entity: row[0], prop: row[2], value: row[3]}})
 # other side (138 s for one batch instead of 0.2 s).
 IDENTITY_NEIGHBOURS = f"""
 UNWIND $ids AS e
-MATCH (i:{IDENT} {{entity: e}}) USING INDEX i:{IDENT}(entity)
+MATCH (i:{IDENT} {{entity: e}}) USING INDEX SEEK i:{IDENT}(entity)
 WHERE i.is_key = 1
 CALL (i) {{
   MATCH (j:{IDENT} {{kind: i.kind, prop: i.prop, value: i.value}})
-  USING INDEX j:{IDENT}(value, prop, kind)
+  USING INDEX SEEK j:{IDENT}(value, prop, kind)
   WHERE j.is_key = 1 AND j.entity <> i.entity
   RETURN j.entity AS other
 }}
@@ -92,7 +101,7 @@ EDGE_KEYS_MOVED = f"""
 UNWIND $moved AS mid
 MATCH (m:{CANON} {{canonical: mid}})
 CALL (m) {{
-  MATCH (f:{FRAGMENT} {{src: m.entity}}) USING INDEX f:{FRAGMENT}(src, kind)
+  MATCH (f:{FRAGMENT} {{src: m.entity}}) USING INDEX SEEK f:{FRAGMENT}(src, kind)
   WHERE f.kind IS NOT NULL RETURN f
   UNION
   MATCH (f:{FRAGMENT} {{dst: m.entity}}) RETURN f
@@ -117,22 +126,42 @@ def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def _props(frag: Fragment, extra: dict[str, Any]) -> dict[str, Any]:
+def origin_key(source: str, origin: str) -> str:
+    """The key of the :Origin node of statements from `source` with `origin` (a digest: the
+    incremental path and the bulk import name the same pair alike, with no lookup)."""
+    return hashlib.blake2b(f"{source}\n{origin}".encode(), digest_size=8).hexdigest()
+
+
+def _props(frag: Fragment, body: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     """A statement's properties on its :Fragment node: each stated value flat (`v_<key>`), and
-    nothing twice (every property a statement writes costs; the stated values are its body,
-    neo4j_statements.statement; a tie statement's entity is its ends and type, and node
-    statements alone have no `src`)."""
-    body = orjson.loads(frag.body)
+    nothing twice (every property a statement writes costs, in bytes more than in count: the
+    stated values are its body, neo4j_statements.statement; a tie statement's entity is its
+    ends and type, node statements alone have no `src`; the source and origin are its
+    :Origin's; empty aliases are none)."""
     props: dict[str, Any] = {
         "id": frag.id, "entity": None if frag.is_edge else frag.entity, "kind": frag.kind,
-        "src": frag.src, "dst": frag.dst, "source": frag.source, "record": frag.record,
-        "origin": frag.origin, "rank": frag.rank,
+        "src": frag.src, "dst": frag.dst, "record": frag.record,
+        "origin_key": origin_key(frag.source, frag.origin), "rank": frag.rank,
         "first_seen": frag.first_seen, "last_seen": frag.last_seen,
-        "name": body.get("name"), "aliases": body.get("aliases"),
+        "name": body.get("name"), "aliases": body.get("aliases") or None,
         "sources": body["sources"], "status": body.get("status"), **extra,
     }
     props.update({VALUE_PREFIX + key: value for key, value in body["properties"].items()})
     return {key: value for key, value in props.items() if value is not None}
+
+
+def folded(name: str | None, aliases: Sequence[str], terms: Sequence[str], fold_name: str
+           ) -> dict[str, Any]:
+    """A node statement's `terms` and `fold_name`, each only when Cypher cannot derive it
+    (neo4j_view_cypher: the lowered names, ASCII only, as text.fold gives them then)."""
+    names = [name, *aliases]
+    found: dict[str, Any] = {}
+    if not (all(x is None or x.isascii() for x in names)
+            and list(terms) == sorted({x.lower() for x in names if x})):
+        found["terms"] = list(terms)
+    if not (name is not None and name.isascii() and fold_name == name.lower()):
+        found["fold_name"] = fold_name
+    return found
 
 
 def read(tx: ManagedTransaction, query: str, **params: Any) -> list[list[Any]]:
@@ -141,9 +170,18 @@ def read(tx: ManagedTransaction, query: str, **params: Any) -> list[list[Any]]:
 
 def fragment_props(frag: Fragment) -> dict[str, Any]:
     """A statement's properties as its :Fragment node holds them."""
+    body = orjson.loads(frag.body)
     if frag.is_edge:
-        return _props(frag, {})
-    return _props(frag, {"terms": list(frag.terms), "fold_name": frag.fold_name})
+        return _props(frag, body, {})
+    return _props(frag, body, folded(body.get("name"), body.get("aliases") or [], frag.terms,
+                               frag.fold_name))
+
+
+def merge_origins(tx: ManagedTransaction, fragments: Sequence[Fragment]) -> None:
+    """The :Origin nodes the statements name (neo4j_append: before any of them is written)."""
+    pairs = sorted({(f.source, f.origin) for f in fragments})
+    if pairs:
+        tx.run(MERGE_ORIGINS, rows=[[origin_key(*pair), *pair] for pair in pairs]).consume()
 
 
 def create_fragments(tx: ManagedTransaction, fragments: Sequence[Fragment]) -> None:

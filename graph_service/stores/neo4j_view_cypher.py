@@ -11,11 +11,19 @@ from graph_service.stores.action_sums import DERIVED
 VALUE_PREFIX = "v_"  # a stated value's key on a Fragment node
 
 
-def _sorted_union(source: str, field: str, name: str, where: str = "") -> str:
-    """A subquery collecting the distinct values of list property `field` of `source`, sorted."""
+# A node statement's folded names where it holds none (neo4j_view.folded: then they are its
+# names lowered), and its folded name.
+DERIVED_TERMS = "[x IN [f.name] + coalesce(f.aliases, []) WHERE x <> '' | toLower(x)]"
+FOLD_NAME = "coalesce(top.fold_name, toLower(top.name))"
+
+
+def _sorted_union(source: str, field: str, name: str, where: str = "", absent: str = "[]"
+                  ) -> str:
+    """A subquery collecting the distinct values of list property `field` of `source`, sorted
+    (`absent`: the list of a statement without the property)."""
     return f"""
 CALL ({source}) {{
-  UNWIND {source} AS f UNWIND coalesce(f.{field}, []) AS x
+  UNWIND {source} AS f UNWIND coalesce(f.{field}, {absent}) AS x
   WITH x {where}
   WITH DISTINCT x ORDER BY x
   RETURN collect(x) AS {name}
@@ -89,7 +97,7 @@ def _node_map(model: DomainModel, kind: str, single: bool = False) -> tuple[str,
     return unions, f"""{{
   id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN_ONE if single else _SEEN},
   {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
-    '\\n' END + t), {SORT_NAME}: top.fold_name{", " + values if values else ""}
+    '\\n' END + t), {SORT_NAME}: {FOLD_NAME}{", " + values if values else ""}
 }}"""
 
 
@@ -108,8 +116,8 @@ def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
     return f"""
 UNWIND $ids AS cid
 CALL (cid) {{
-  MATCH (c:{CANON} {{canonical: cid}}) USING INDEX c:{CANON}(canonical)
-  MATCH (f:{FRAGMENT} {{entity: c.entity}}) USING INDEX f:{FRAGMENT}(entity)
+  MATCH (c:{CANON} {{canonical: cid}}) USING INDEX SEEK c:{CANON}(canonical)
+  MATCH (f:{FRAGMENT} {{entity: c.entity}}) USING INDEX SEEK f:{FRAGMENT}(entity)
   WHERE f.src IS NULL
   RETURN collect(f) AS fs
 }}
@@ -122,7 +130,7 @@ CALL (fs, top) {{
   RETURN collect(x) AS aliases
 }}
 {_sorted_union("fs", "sources", "sources")}
-{_sorted_union("fs", "terms", "terms")}{unions}
+{_sorted_union("fs", "terms", "terms", absent=DERIVED_TERMS)}{unions}
 WITH cid, aliases, sources, terms, top, {props} AS props
 OPTIONAL MATCH (old:{ENTITY} {{id: cid}})
 WITH cid, props, properties(old) AS before
@@ -135,7 +143,7 @@ RETURN collect(CASE WHEN before IS NULL THEN cid END) AS created,
 
 
 def create_nodes_statement(model: DomainModel, kind: str) -> str:
-    """`$rows` of {props, canonical}: the one statement of a new entity of `kind` that is a
+    """`$rows` of {props, canonical, terms}: the one statement of a new entity of `kind` that is a
     component of its own (neo4j_append). The statement, its canonical id and its view node are
     created from the row, by the expressions refresh_nodes_statement applies to many: of one
     statement, `top` is it and the unions are its own lists (sorted and distinct already,
@@ -147,7 +155,7 @@ def create_nodes_statement(model: DomainModel, kind: str) -> str:
 UNWIND $rows AS row
 WITH row, row.canonical AS cid, row.props AS top, [row.props] AS fs
 WITH row, cid, top, fs, [x IN coalesce(top.aliases, []) WHERE x <> top.name] AS aliases,
-     coalesce(top.sources, []) AS sources, coalesce(top.terms, []) AS terms{unions}
+     coalesce(top.sources, []) AS sources, row.terms AS terms{unions}
 WITH row.props AS statement, top.entity AS entity, cid, {props} AS view
 CREATE (n:{ENTITY}:{identifier(kind)})
 SET n = view
@@ -158,9 +166,9 @@ RETURN count(n)"""
 
 # The statements `f` of the tie `k` ({s, d}, type `$type`), found through the members of its
 # start (the planner, left alone, starts from the end: a hub's every statement, for each key).
-TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX cs:{CANON}(canonical)
+TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX SEEK cs:{CANON}(canonical)
   MATCH (f:{FRAGMENT} {{src: cs.entity, kind: $type}})
-  USING INDEX f:{FRAGMENT}(src, kind)
+  USING INDEX SEEK f:{FRAGMENT}(src, kind)
   WHERE EXISTS {{ MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d }}"""
 
 
@@ -213,8 +221,8 @@ UNWIND $rows AS row
 WITH row, row.props AS top, [row.props] AS fs, coalesce(row.props.sources, []) AS sources
 {subqueries}
 WITH row.props AS statement, row.s AS s, row.d AS d, {props} AS tie
-MATCH (a:{ENTITY} {{id: s}}) USING INDEX a:{ENTITY}(id)
-MATCH (b:{ENTITY} {{id: d}}) USING INDEX b:{ENTITY}(id)
+MATCH (a:{ENTITY} {{id: s}}) USING INDEX SEEK a:{ENTITY}(id)
+MATCH (b:{ENTITY} {{id: d}}) USING INDEX SEEK b:{ENTITY}(id)
 CREATE (a)-[r:{rel}]->(b)
 SET r = tie
 CREATE (g:{FRAGMENT}) SET g = statement

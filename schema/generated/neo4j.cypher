@@ -23,6 +23,7 @@ CREATE CONSTRAINT fragment_id IF NOT EXISTS FOR (f:Fragment) REQUIRE f.id IS UNI
 CREATE INDEX fragment_entity IF NOT EXISTS FOR (f:Fragment) ON (f.entity);
 CREATE INDEX fragment_dst IF NOT EXISTS FOR (f:Fragment) ON (f.dst);
 CREATE INDEX fragment_src_kind IF NOT EXISTS FOR (f:Fragment) ON (f.src, f.kind);
+CREATE CONSTRAINT origin_key IF NOT EXISTS FOR (o:Origin) REQUIRE o.key IS UNIQUE;
 CREATE CONSTRAINT canon_entity IF NOT EXISTS FOR (c:Canon) REQUIRE c.entity IS UNIQUE;
 CREATE INDEX canon_canonical IF NOT EXISTS FOR (c:Canon) ON (c.canonical);
 CREATE CONSTRAINT ident_claim IF NOT EXISTS FOR (i:Ident) REQUIRE (i.entity, i.prop, i.value) IS UNIQUE;
