@@ -14,7 +14,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import groupby
+from operator import attrgetter, itemgetter
 
 import orjson
 
@@ -24,13 +25,17 @@ from graph_service.stores import embedded_view_sql as sql
 from graph_service.stores.action_sums import refresh_action_sums
 from graph_service.stores.base import WriteResult
 from graph_service.stores.embedded_fresh import FreshView, derive, fresh_ids
-from graph_service.stores.embedded_policy import Row, Rules, edge_view, node_view, read_rules
+from graph_service.stores.embedded_policy import Rules, edge_view, node_view, read_rules
 from graph_service.stores.embedded_view_sql import STATEMENT_DDL, STATEMENT_TABLES, VIEW_DDL
 
 _TIE_ROW = attrgetter("kind", "src", "dst", "source", "record", "origin", "rank", "body",
                       "first_seen", "last_seen")
 _ROW = attrgetter("id", "entity", "is_edge", "kind", "src", "dst", "source", "record", "origin",
                   "rank", "body", "first_seen", "last_seen")
+
+# A scope row's view key: (canonical id, kind) of a node, (src, type, dst) of a tie.
+_first_two = itemgetter(0, 1)
+_first_three = itemgetter(0, 1, 2)
 
 __all__ = ["STATEMENT_DDL", "STATEMENT_TABLES", "VIEW_DDL", "append_and_refresh",
            "append_statements", "install_policy", "refresh"]
@@ -175,11 +180,13 @@ def _refresh_nodes(db: sqlite3.Connection, fresh: FreshView, rules: Rules) -> No
                "AS t CROSS JOIN nodes AS n ON n.id = t.id")
     for table in ("nodes", "terms", "lookup"):
         db.execute(f"DELETE FROM {table} WHERE id IN (SELECT id FROM touched_nodes)")  # noqa: S608
-    scope: dict[str, tuple[str, list[Row]]] = {}
-    for canonical, kind, rank, body, first, last in db.execute(sql.NODE_SCOPE):
-        scope.setdefault(canonical, (kind, []))[1].append((rank, orjson.loads(body), first, last))
-    derived = [(canonical, kind, *node_view(kind, rows, rules))
-               for canonical, (kind, rows) in scope.items()]
+    # The scope's rows come id by id (the join is driven by slow_nodes in key order): each id's
+    # view is derived as its rows end, so memory holds one id's statements, not the group's
+    # (a company named in every award has as many statements as distinct mentions of it).
+    derived = [(canonical, kind, *node_view(kind, [(rank, orjson.loads(body), first, last)
+                                                   for _, _, rank, body, first, last in rows],
+                                            rules))
+               for (canonical, kind), rows in groupby(db.execute(sql.NODE_SCOPE), _first_two)]
     # In key order: each B-tree page is written once, not once per row landing in it.
     db.executemany("INSERT INTO nodes (id, kind, name, body) VALUES (?,?,?,?)",
                    sorted(fresh.nodes + derived))
@@ -229,10 +236,10 @@ def _refresh_edges(db: sqlite3.Connection, result: WriteResult, fresh: FreshView
     # The src IN (...) prefix lets SQLite use the primary key instead of scanning every tie.
     db.execute("DELETE FROM edges WHERE src IN (SELECT src FROM old_edges) "
                "AND (src, type, dst) IN (SELECT src, type, dst FROM old_edges)")
-    scope: dict[tuple[str, str, str], list[Row]] = {}
-    for src, kind, dst, rank, body, first, last in db.execute(sql.EDGE_SCOPE):
-        scope.setdefault((src, kind, dst), []).append((rank, orjson.loads(body), first, last))
-    derived = [(*key, edge_view(key[1], rows, rules)) for key, rows in scope.items()]
+    # Key by key, as the nodes' scope (edge_keys drives the join).
+    derived = [(*key, edge_view(key[1], [(rank, orjson.loads(body), first, last)
+                                         for _, _, _, rank, body, first, last in rows], rules))
+               for key, rows in groupby(db.execute(sql.EDGE_SCOPE), _first_three)]
     db.executemany("INSERT INTO edges (src, type, dst, body) VALUES (?,?,?,?)",
                    sorted(fresh.edges + derived))
     result.edges_created += len(fresh.edges)
