@@ -119,6 +119,18 @@ def _distinct(items: Sequence[str]) -> list[str]:
 
 
 
+def _cited(sources: Sequence[str]) -> list[str]:
+    """_distinct(sources), without sorting for the usual one (the file) or two (and the row's
+    document)."""
+    count = len(sources)
+    if count == 1:
+        return [sources[0]]
+    if count == 2:
+        first, other = sources
+        return [first] if first == other else [first, other] if first < other else [other, first]
+    return _distinct(sources)
+
+
 def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
                    aliases: Sequence[str], properties: dict[str, Value],
                    sources: Sequence[str], first_seen: str | None, last_seen: str | None,
@@ -126,14 +138,7 @@ def node_statement(model: DomainModel, node_id: str, kind: str, name: str,
     """The statement row of one node claim, from its fields (loaders build no Node for it);
     `properties` holds only what it states (`stated`)."""
     source = sources[0] if sources else ""
-    # _distinct(sources), inline for the usual one (the file) or two (and the row's document).
-    count = len(sources)
-    if count == 2:
-        other = sources[1]
-        cited = [source] if source == other else [source, other] if source < other \
-            else [other, source]
-    else:
-        cited = [source] if count == 1 else _distinct(sources)
+    cited = _cited(sources)
     body = _dumps({"name": name, "aliases": _distinct(aliases) if aliases else [],
                    "properties": properties, "sources": cited}, option=_SORTED)
     stated = origin or ""
@@ -155,13 +160,7 @@ def edge_statement(model: DomainModel, rel_type: str, src: str, dst: str, status
                    origin: str | None) -> Fragment:
     """The statement row of one tie claim, from its fields (`properties` as `stated`)."""
     source = sources[0] if sources else ""
-    count = len(sources)  # _distinct(sources), inline as in node_statement
-    if count == 2:
-        other = sources[1]
-        cited = [source] if source == other else [source, other] if source < other \
-            else [other, source]
-    else:
-        cited = [source] if count == 1 else _distinct(sources)
+    cited = _cited(sources)
     body = _dumps({"status": status, "properties": properties, "sources": cited},
                   option=_SORTED)
     # Inferred ties rank below reported ones of the same origin: a rule's guess never outranks

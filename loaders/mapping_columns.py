@@ -116,15 +116,7 @@ class ColumnBuilders(_Base):
                 if float_ok and _PLAIN_AMOUNT.fullmatch(raw):  # what parse_amount gives it
                     value = float(raw)
                 elif known is not None:
-                    value = known.get(raw, _UNPARSED)
-                    if value is _UNPARSED:
-                        if len(known) > 100_000:
-                            known.clear()
-                        try:
-                            value = self._parse(kind, raw, "")
-                        except RowError as exc:
-                            value = exc
-                        known[raw] = value
+                    value = self._parsed_once(known, kind, raw)
                 if isinstance(value, RowError):
                     value = _UNPARSED
                 elif float_ok and type(value) is float:  # the claim checks' inline case

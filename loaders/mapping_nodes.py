@@ -76,19 +76,25 @@ class NodeBuilder:
             known = parsed.get(kind)
             if known is None:
                 known = parsed[kind] = {}
-            found = known.get(raw, _UNPARSED)
-            if found is _UNPARSED:
-                if len(known) > 100_000:
-                    known.clear()
-                try:
-                    found = self._parse(kind, raw, "")
-                except RowError as exc:
-                    found = exc
-                known[raw] = found
+            found = self._parsed_once(known, kind, raw)
             if isinstance(found, RowError):
                 raise RowError(self._field(template, cell, raw) or prop, found.reason)
             props[prop] = list(found) if type(found) is list else found  # a list is never shared
         return props
+
+    def _parsed_once(self, known: dict[Any, Any], kind: str, raw: str) -> Any:
+        """`raw` parsed as `kind`, or the RowError refusing it, each distinct text once (`known`
+        holds the answers, bounded)."""
+        found = known.get(raw, _UNPARSED)
+        if found is _UNPARSED:
+            if len(known) > 100_000:
+                known.clear()
+            try:
+                found = self._parse(kind, raw, "")
+            except RowError as exc:
+                found = exc
+            known[raw] = found
+        return found
 
     def _parse(self, kind: str, raw: str, column: str) -> Value:
         if kind == "float":
