@@ -48,7 +48,8 @@ def _sql_order(value: Any) -> tuple[int, Any]:
 
 
 def _winner(rule: str | None, stated: list[tuple[Any, int]]) -> Any:
-    """The winning value of (value, rank) pairs: the rule's order, then rank, then value."""
+    """The winning value of (value, rank) pairs: the rule's order, then rank, then value, and
+    of values the order holds equal (1 and 1.0) the integer: never the statements' order."""
     if len(stated) == 1:
         return stated[0][0]
     if rule in ("min", "max"):
@@ -56,7 +57,8 @@ def _winner(rule: str | None, stated: list[tuple[Any, int]]) -> Any:
         best = pick(_sql_order(value) for value, _rank in stated)
         # Values SQL holds equal (1 and 1.0) go by rank, as the window orders them.
         stated = [(value, rank) for value, rank in stated if _sql_order(value) == best]
-    return min(stated, key=lambda pair: (-pair[1], _sql_order(pair[0])))[0]
+    return min(stated, key=lambda pair: (-pair[1], _sql_order(pair[0]),
+                                         type(pair[0]) is float))[0]
 
 
 def _view_value(value: Any) -> Any:

@@ -32,17 +32,20 @@ CALL ({source}) {{
 
 def _winner(rule: str, key: str) -> str:
     """The view's value of property `key` among the statements `fs`, by the policy's rule."""
-    value = f"f.{identifier(VALUE_PREFIX + key)}"
-    if rule == "min":
-        return (f"reduce(m = null, f IN fs | CASE WHEN {value} IS NOT NULL AND "
-                f"(m IS NULL OR {value} < m) THEN {value} ELSE m END)")
-    if rule == "max":
-        return (f"reduce(m = null, f IN fs | CASE WHEN {value} IS NOT NULL AND "
-                f"(m IS NULL OR {value} > m) THEN {value} ELSE m END)")
-    best = value.replace("f.", "b.", 1)
+    prop = identifier(VALUE_PREFIX + key)
+    value, best = f"f.{prop}", f"b.{prop}"
+    # Of values Cypher holds equal (1 and 1.0): the better rank, then the integer, as
+    # embedded_policy._winner; never the order the statements were collected in.
+    equal_but_better = (f"({value} = {best} AND (f.rank > b.rank OR (f.rank = b.rank AND "
+                        f"{best} IS :: FLOAT AND NOT {value} IS :: FLOAT)))")
+    if rule in ("min", "max"):
+        beyond = f"{value} < {best}" if rule == "min" else f"{value} > {best}"
+        return (f"reduce(b = null, f IN fs | CASE WHEN {value} IS NULL THEN b "
+                f"WHEN b IS NULL OR {beyond} OR {equal_but_better} THEN f ELSE b END).{prop}")
     return (f"reduce(b = null, f IN fs | CASE WHEN {value} IS NULL THEN b "
-            f"WHEN b IS NULL OR f.rank > b.rank OR (f.rank = b.rank AND {value} < {best}) "
-            f"THEN f ELSE b END).{identifier(VALUE_PREFIX + key)}")
+            f"WHEN b IS NULL OR f.rank > b.rank OR (f.rank = b.rank AND ({value} < {best} "
+            f"OR ({value} = {best} AND {best} IS :: FLOAT AND NOT {value} IS :: FLOAT))) "
+            f"THEN f ELSE b END).{prop}")
 
 
 def _values(model: DomainModel, owner: str, keys: list[str], is_list: dict[str, bool],
