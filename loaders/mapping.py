@@ -204,8 +204,14 @@ class MappedRecords(ResolvedColumns, TieColumns, NodeBuilder):
             # A link's own publisher or kind, when it maps one (even blank), else the file's.
             publisher = values["publisher"] if "publisher" in link else self.mapping.publisher
             kind = values["source_kind"] if "source_kind" in link else self.mapping.source_kind
-            return record_source(out, url, values.get("name") or url, publisher, kind,
-                                 published, key=values.get("key"))
+            try:
+                return record_source(out, url, values.get("name") or url, publisher, kind,
+                                     published, key=values.get("key"))
+            except RowError as exc:  # named by the columns the link's field is made from
+                template = link.get(exc.field) or link["url"]
+                files = [f for c in template.columns for f in self.mapping.file_columns(c)]
+                raise RowError(",".join(dict.fromkeys(files)) or exc.field, exc.reason) \
+                    from exc
         return build
 
     def _node_part(self, spec: NodeSpec) -> Builder:

@@ -49,7 +49,7 @@ _UNPARSED: Any = object()
 _PARSED_TYPES = frozenset(("float", "integer", "date", "boolean", "list"))
 # An amount parse_amount reads as float() does: digits (at most 14 before the point, so always
 # below the 1e15 bound), an optional sign and decimals; anything else takes parse_amount.
-_PLAIN_AMOUNT = re.compile(r"-?\d{1,14}(?:\.\d+)?")
+_PLAIN_AMOUNT = re.compile(r"-?\d{1,14}(?:\.\d+)?", re.ASCII)
 Typed = tuple[str, Template, str]
 
 

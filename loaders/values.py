@@ -8,9 +8,13 @@ from datetime import date
 
 from graph_service.records import MAX_AMOUNT
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s.*)?$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$", re.ASCII)
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s.*)?$", re.ASCII)
 _AMOUNT_JUNK = re.compile(r"[$,\s]")
+# What an amount may be once its dollar sign, separators and parentheses are gone: ASCII digits,
+# a sign, decimals, an exponent. float() alone also reads '12_000', 'infinity' and other
+# scripts' digits, which no spreadsheet means as an amount.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _MESSY_SPACE = re.compile(r"^\s|\s$|\s\s|[\t\r\n\f\v]")
 _BLANKS = frozenset({"", "na", "n/a", "null", "none", "-none-", "nan"})
 
@@ -82,10 +86,9 @@ def parse_amount(value: object, field: str) -> float | None:
         return None
     negative = raw.startswith("(") and raw.endswith(")")
     cleaned = _AMOUNT_JUNK.sub("", raw.strip("()"))
-    try:
-        amount = float(cleaned)
-    except ValueError as exc:
-        raise RowError(field, f"{raw!r} is not an amount") from exc
+    if not _NUMBER.fullmatch(cleaned):
+        raise RowError(field, f"{raw!r} is not an amount")
+    amount = float(cleaned)
     return _plausible(-amount if negative else amount, raw, field)
 
 
@@ -108,7 +111,7 @@ def parse_int(value: object, field: str) -> int | None:
 
 # -- dates of either order, fiscal years, DUNS ------------------------------------------------
 
-_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)")
+_SLASHED = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?!\d)", re.ASCII)
 
 
 def us_fiscal_year(day: str | None) -> int | None:
@@ -136,7 +139,11 @@ def parse_action_date(value: str | None, field: str, day_first: bool) -> str | N
     match = _SLASHED.match(value) if value else None
     if match and (day_first or int(match.group(1)) > 12):
         day, month, year = match.groups()
-        return parse_date(f"{month}/{day}/{year}", field)
+        try:
+            return parse_date(f"{month}/{day}/{year}", field)
+        except RowError as exc:  # named as the file gives it, not as it was reordered
+            raise RowError(field, f"{text(value)!r} is not a real date (read day first)") \
+                from exc
     return parse_date(value, field)
 
 

@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 from loaders.catalogs import load_catalogs
 from loaders.resolution import LEGAL_SUFFIXES, AgencyResolver, CompanyResolver, normalize_name
 from loaders.tagging import Tagger
-from loaders.values import _MESSY_SPACE, RowError, parse_amount, parse_date, text
+from loaders.values import (
+    _MESSY_SPACE,
+    RowError,
+    parse_action_date,
+    parse_amount,
+    parse_date,
+    text,
+)
 
 
 @pytest.mark.parametrize(("raw", "normal"), [
@@ -114,6 +121,21 @@ def test_value_parsing_takes_real_mess() -> None:
     with pytest.raises(RowError) as caught:
         parse_date("2/30/19", "start")
     assert caught.value.field == "start"
+
+
+@pytest.mark.parametrize("raw", ["12_000", "１２３", "٣", "infinity", "1.2.3", "0x10", "5-"])
+def test_an_amount_is_ascii_digits_however_python_reads_numbers(raw: str) -> None:
+    # float() reads the first four; no spreadsheet means them as amounts.
+    with pytest.raises(RowError, match="is not an amount"):
+        parse_amount(raw, "a")
+
+
+def test_a_date_read_day_first_is_refused_as_the_file_gives_it() -> None:
+    with pytest.raises(RowError) as caught:
+        parse_action_date("13/45/17", "start", False)
+    assert caught.value.reason == "'13/45/17' is not a real date (read day first)"
+    with pytest.raises(RowError, match="is not a date"):
+        parse_date("２０２５-01-01", "d")
 
 
 def test_catalog_ids_match_the_seed_and_issue() -> None:

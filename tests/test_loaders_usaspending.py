@@ -116,8 +116,27 @@ def test_one_broken_row_is_rejected_and_the_rest_loads(embedded_store: GraphStor
     assert (summary.loaded, summary.rejected) == (29, 1)
     # Row 6: the header is row 1, the fifth data row is row 6.
     assert rejects == [[str(broken), "6", "period_of_performance_start_date",
-                        "'31/31/17' is not a real date"]]
+                        "'31/31/17' is not a real date (read day first)"]]
     assert embedded_store.stats().nodes["Contract"] >= 29
+
+
+def test_hostile_cells_are_rejected_by_the_column_they_came_from(embedded_store: GraphStore,
+                                                                 tmp_path: Path) -> None:
+    hostile = tmp_path / "hostile.csv"
+    _copy_with(minnesota(), hostile, {
+        1: {"award_id_piid": "70CDCR18P\x0000017"},  # in the Source's name and the Contract's
+        2: {"total_obligated_amount": "12_000"},
+        3: {"period_of_performance_start_date": "13/45/17"},
+        4: {"total_obligated_amount": "NaN"},  # a blank, as pandas writes one
+    }, limit=10)
+    summary, rejects = load(embedded_store, [open_usaspending(hostile)], tmp_path)
+    assert (summary.loaded, summary.rejected) == (7, 3)
+    assert [row[1:3] for row in rejects] == [
+        ["3", "award_id_piid"], ["4", "total_obligated_amount"],
+        ["5", "period_of_performance_start_date"]]
+    assert "NUL byte" in rejects[0][3]
+    assert rejects[1][3] == "'12_000' is not an amount"
+    assert rejects[2][3] == "'13/45/17' is not a real date (read day first)"
 
 
 def test_wrong_columns_write_nothing_and_name_the_missing(tmp_path: Path) -> None:
