@@ -28,6 +28,7 @@ from graph_service.stores.base import GraphStore
 from graph_service.stores.embedded import EmbeddedStore
 from graph_service.stores.neo4j_bulk_csv import BulkTable, value_type
 from graph_service.stores.neo4j_store import Neo4jStore
+from loaders.graph_jsonl import GraphJsonl
 from loaders.pipeline import Pipeline
 from loaders.usaspending import open_usaspending
 from tests.conftest import neo4j_credentials, neo4j_uri
@@ -41,6 +42,34 @@ def _first_files() -> list[Path]:
     return [*sorted((data / "bulk").glob("Contracts_PrimeAwardSummaries_2025-03-28*.csv")),
             *sorted((data / "bulk").glob("Contracts_Subawards_*.csv")),
             *sorted((data / "transactions").glob("*.csv"))]
+
+
+# Text the import's CSV quoting must carry unchanged: quotes, commas, backslashes (a trailing
+# one, one before a quote), a line break, a tab, emoji, a lone quote, digits with leading zeros.
+_HOSTILE = [
+    {"record": "node", "id": "source:hostile-text", "kind": "Source",
+     "name": 'A "quoted", comma\'d source\\', "aliases": [],
+     "properties": {"url": 'https://example.org/a?b="c"&d=,\\'}, "sources": []},
+    {"record": "node", "id": "company:hostile-acme", "kind": "Company",
+     "name": 'ACME "Quoted", Inc.\\', "properties": {"city": '"', "uei": "00123ABC4567"},
+     "aliases": ['a\\"b', "\u03a9mega \U0001f6f0 Systems", "'single' ; | ,", "tab\there",
+                 "line one\nline two", "\\"], "sources": ["source:hostile-text"]},
+    {"record": "node", "id": "company:hostile-parent", "kind": "Company",
+     "name": '\\\\server\\share ""', "aliases": [], "properties": {},
+     "sources": ["source:hostile-text"]},
+    {"record": "edge", "type": "SUBSIDIARY_OF", "from": "company:hostile-acme",
+     "to": "company:hostile-parent", "status": "reported",
+     "properties": {"basis": 'name "x", \\y\\'}, "sources": ["source:hostile-text"]},
+]
+
+
+def _load_hostile(store: GraphStore, folder: Path) -> None:
+    path = folder / "hostile.jsonl"
+    days = {"first_seen": "2026-01-01", "last_seen": "2026-01-02"}
+    path.write_text("".join(json.dumps({**line, **days}) + "\n" for line in _HOSTILE),
+                    encoding="utf-8")
+    summary = Pipeline(store).run([GraphJsonl(path)])
+    assert (summary.loaded, summary.rejected) == (len(_HOSTILE), 0)
 
 
 def _later_files() -> list[Path]:
@@ -127,6 +156,7 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
     staging = EmbeddedStore(stage)
     try:
         _load(staging, _first_files())
+        _load_hostile(staging, root)
         _judge(staging)
     finally:
         staging.close()
@@ -145,13 +175,15 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
 
 
 @pytest.mark.neo4j
-def test_import_answers_as_the_incremental_load(imported: Imported,
-                                                neo4j_store: GraphStore) -> None:
+def test_import_answers_as_the_incremental_load(imported: Imported, neo4j_store: GraphStore,
+                                                tmp_path: Path) -> None:
     assert isinstance(neo4j_store, Neo4jStore)
     _load(neo4j_store, _first_files())
+    _load_hostile(neo4j_store, tmp_path)
     _judge(neo4j_store)
     bulk = imported.store
     assert len(export_lines(bulk)) > 1000
+    assert any('ACME \\"Quoted\\", Inc.' in line for line in export_lines(bulk))
     assert export_lines(bulk) == export_lines(neo4j_store)
     ids = _statement_ids(neo4j_store)
     assert bulk.statements(ids) == neo4j_store.statements(ids)
