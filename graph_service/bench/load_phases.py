@@ -101,17 +101,17 @@ def _settings() -> tuple[Any, str | None]:
 
 
 def empty_neo4j(url: str) -> None:
-    """Delete everything in the database at `url`, with the bare driver and in small
-    transactions (a hub's thousands of ties go with it; the store's own clear uses larger ones,
-    which a 1 GB heap refused after a 100k-row LOAD CSV)."""
+    """Delete everything in the database at `url`, with the bare driver (a Neo4jStore would
+    first convert what LOAD CSV wrote, as a store of an older release)."""
     from neo4j import GraphDatabase
+
+    from graph_service.stores.neo4j_store import delete_everything
 
     settings, password = _settings()
     auth = (settings.neo4j_user, password) if password is not None else None
     with GraphDatabase.driver(url, auth=auth) as driver, driver.session(
             database=settings.neo4j_database) as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 500 ROWS"
-                    ).consume()
+        delete_everything(session)
 
 
 def connect_neo4j(url: str) -> Any:

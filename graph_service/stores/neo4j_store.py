@@ -11,12 +11,20 @@ come only from the schema; every value is a query parameter.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
-from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.judgements import BASE_PROP, Judgement
@@ -58,6 +66,22 @@ _PAGE = 2000
 # How long a managed transaction is retried (transient errors, lost connections).
 _RETRY_SECONDS = 5.0
 _EDGE_FIELDS = ("status", "sources", "first_seen", "last_seen")
+_DELETE_ALL = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 2000 ROWS"
+
+
+def delete_everything(session: Session, attempts: int = 6) -> None:
+    """Every node and tie, in small transactions. A server just out of a large write can
+    still hold its transaction memory pool (a 1 GB heap refused the first batches right after
+    a 100k-row LOAD CSV, and took them 20 s later): the batches committed stay deleted, so the
+    statement is run again on what is left, after a pause, as the driver retries its own."""
+    for attempt in range(attempts):
+        try:
+            session.run(_DELETE_ALL).consume()
+            return
+        except TransientError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(2 ** attempt)
 _NODE_ROW = "n.id, labels(n), properties(n)"
 
 
@@ -205,9 +229,7 @@ class Neo4jStore(Neo4jReach, CachedReach, Neo4jQueries, GraphStore):
     def clear(self) -> None:
         """Delete the view and the statements behind it."""
         with self._session() as session:
-            session.run(
-                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
-            ).consume()
+            delete_everything(session)
             # A fresh token once all is gone (readers during the clear saw the old one).
             session.run(BUMP_GENERATION).consume()
 
