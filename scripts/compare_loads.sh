@@ -6,6 +6,8 @@
 # after) with this checkout's virtualenv; the sha256 of its `survgraph export` and of its
 # statements (every fragment's id, record, source, origin, rank, body and days, by id) are
 # printed side by side. Identical lines: the change kept every answer and every statement.
+# `python -P`: `-m` would put the current directory first on sys.path, ahead of PYTHONPATH, and
+# a run from inside a checkout would load that checkout's code on both sides.
 set -euo pipefail
 [ $# -ge 3 ] || { sed -n 2,8p "$0"; exit 2; }
 OLD=$(cd "$1" && pwd); NEW=$(cd "$2" && pwd); shift 2
@@ -15,9 +17,9 @@ for side in old new; do
   code=$OLD; [ $side = new ] && code=$NEW
   mkdir "$WORK/$side"
   store="$WORK/$side/store.db"
-  SURVGRAPH_STORE=$store PYTHONPATH=$code "$PYTHON" -m graph_service.cli load "$@" \
+  SURVGRAPH_STORE=$store PYTHONPATH=$code "$PYTHON" -P -m graph_service.cli load "$@" \
     > "$WORK/$side/load.log" 2>&1 || { echo "$side: load failed"; cat "$WORK/$side/load.log"; exit 1; }
-  SURVGRAPH_STORE=$store PYTHONPATH=$code "$PYTHON" -m graph_service.cli export \
+  SURVGRAPH_STORE=$store PYTHONPATH=$code "$PYTHON" -P -m graph_service.cli export \
     -o "$WORK/$side/export.jsonl" > /dev/null 2>&1
   statements=$("$PYTHON" - "$store" <<'PY'
 import hashlib, sqlite3, sys
