@@ -48,12 +48,10 @@ def nodes(db: sqlite3.Connection, moved: set[str], fresh: set[str], members: dic
     """The view rows of the touched ids (temp table old_nodes holds their rows before) that can
     be combined, with their new terms and indexed values; `statements` are the group's."""
     view = FreshView()
-    old = [row for row in db.execute(
-        "SELECT id, kind, name, body, ranks FROM old_nodes WHERE ranks IS NOT NULL ORDER BY id")
-        if row[0] not in moved and row[0] not in fresh]
-    if not old:
+    wanted = {i for (i,) in db.execute("SELECT id FROM old_nodes WHERE ranks IS NOT NULL")
+              } - moved - fresh
+    if not wanted:
         return view
-    wanted = {row[0] for row in old}
     by_canonical: dict[str, list[Fragment]] = {}
     for frag in statements:
         canonical = members.get(frag.entity, "")
@@ -62,7 +60,12 @@ def nodes(db: sqlite3.Connection, moved: set[str], fresh: set[str], members: dic
     indexed: dict[str, list[str]] = {}
     for kind, prop in db.execute("SELECT kind, prop FROM indexed_props ORDER BY kind, prop"):
         indexed.setdefault(kind, []).append(prop)
-    for canonical, kind, old_name, old_body, old_ranks in old:
+    # The old rows stream (a company named in many awards has a long body): memory holds the
+    # new rows only, as on the SQL path.
+    for canonical, kind, old_name, old_body, old_ranks in db.execute(
+            "SELECT id, kind, name, body, ranks FROM old_nodes WHERE ranks IS NOT NULL"):
+        if canonical not in wanted:
+            continue
         name_rank, ranks = orjson.loads(old_ranks)
         body = _stated(orjson.loads(old_body), ranks)
         if body is None:
@@ -88,19 +91,20 @@ def edges(db: sqlite3.Connection, moved: set[str], ends: dict[str, str],
     """The ties of the temp table edge_keys whose rows (old_edges) can be combined with the
     group's tie `statements`; `ends` maps their ends to canonical ids."""
     view = FreshView()
-    old = [row for row in db.execute(
-        "SELECT o.src, o.type, o.dst, o.body, o.ranks FROM old_edges AS o "
-        "WHERE o.ranks IS NOT NULL ORDER BY 1, 2, 3")
-        if row[0] not in moved and row[2] not in moved]
-    if not old:
+    wanted = {key for key in db.execute(
+        "SELECT src, type, dst FROM old_edges WHERE ranks IS NOT NULL")
+        if key[0] not in moved and key[2] not in moved}
+    if not wanted:
         return view
-    wanted = {row[:3] for row in old}
     by_key: dict[tuple[str, str, str], list[Fragment]] = {}
     for frag in statements:
         key = (ends.get(frag.src or "", ""), frag.kind, ends.get(frag.dst or "", ""))
         if key in wanted:
             by_key.setdefault(key, []).append(frag)
-    for src, rel_type, dst, old_body, old_ranks in old:
+    for src, rel_type, dst, old_body, old_ranks in db.execute(
+            "SELECT src, type, dst, body, ranks FROM old_edges WHERE ranks IS NOT NULL"):
+        if (src, rel_type, dst) not in wanted:
+            continue
         _none, ranks = orjson.loads(old_ranks)
         frags = by_key.get((src, rel_type, dst), [])
         body, new_ranks = combine_edge(rel_type, orjson.loads(old_body), ranks,
