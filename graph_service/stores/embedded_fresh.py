@@ -4,8 +4,9 @@ Most ids a big load touches are new: their members were first named in the open 
 statement of them (and of every tie at them) is among the group's, and no view row of them
 exists yet. Their view is derived here by the same policy (embedded_policy) from the statements
 as the group holds them, with nothing read back from the file. Ties at an end whose canonical
-id moved, and everything of ids the store held before, are left to embedded_view, which reads
-their statements from the store: the rows are the same whichever path an id takes.
+id moved, and everything of ids the store held before, are left to embedded_incremental (which
+combines a view row with the group's statements) or embedded_view (which reads the statements
+from the store): the rows are the same whichever path an id takes.
 """
 
 from __future__ import annotations
