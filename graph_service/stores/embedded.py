@@ -47,6 +47,7 @@ from graph_service.stores.embedded_view import (
     STATEMENT_DDL,
     STATEMENT_TABLES,
     VIEW_DDL,
+    add_ranks,
     append_and_refresh,
     install_policy,
 )
@@ -83,6 +84,7 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         # executescript manages its own transaction; every statement is IF NOT EXISTS.
         self._db.executescript(VIEW_DDL + STATEMENT_DDL)
         with self._write() as db:
+            add_ranks(db)
             install_policy(db, self.model)
         self._convert_merged_store()
 

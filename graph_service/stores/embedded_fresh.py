@@ -4,8 +4,9 @@ Most ids a big load touches are new: their members were first named in the open 
 statement of them (and of every tie at them) is among the group's, and no view row of them
 exists yet. Their view is derived here by the same policy (embedded_policy) from the statements
 as the group holds them, with nothing read back from the file. Ties at an end whose canonical
-id moved, and everything of ids the store held before, are left to embedded_view, which reads
-their statements from the store: the rows are the same whichever path an id takes.
+id moved, and everything of ids the store held before, are left to embedded_incremental (which
+combines a view row with the group's statements) or embedded_view (which reads the statements
+from the store): the rows are the same whichever path an id takes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from dataclasses import dataclass, field
 import orjson
 
 from graph_service.statements import Fragment
-from graph_service.stores.embedded_policy import Row, Rules, edge_view, node_view
+from graph_service.stores.embedded_policy import (
+    Row,
+    Rules,
+    ranked_edge_view,
+    ranked_node_view,
+    ranks_text,
+)
 
 _CHUNK = 500
 
@@ -26,11 +33,13 @@ _CHUNK = 500
 class FreshView:
     """What the shortcut derived: view rows, and what the SQL path must still do."""
 
-    nodes: list[tuple[str, str, str, str]] = field(default_factory=list)  # id, kind, name, body
+    # id, kind, name, body, ranks
+    nodes: list[tuple[str, str, str, str, str | None]] = field(default_factory=list)
     terms: list[tuple[str, str]] = field(default_factory=list)  # term, id
     lookup: list[tuple[str, str, str, str]] = field(default_factory=list)  # kind, prop, value, id
     lookup_in_sql: list[str] = field(default_factory=list)  # ids of values SQL must print
-    edges: list[tuple[str, str, str, str]] = field(default_factory=list)  # src, type, dst, body
+    # src, type, dst, body, ranks
+    edges: list[tuple[str, str, str, str, str | None]] = field(default_factory=list)
     node_ids: set[str] = field(default_factory=set)  # canonical ids derived here
     edge_ids: set[str] = field(default_factory=set)  # tie statements derived here
 
@@ -59,7 +68,8 @@ def fresh_ids(members: dict[str, str], old: dict[str, str], moved: set[str],
     return {c for c in members.values() if c not in stale}
 
 
-def _rows(fragments: Sequence[Fragment]) -> list[Row]:
+def rows_of(fragments: Sequence[Fragment]) -> list[Row]:
+    """The policy's rows of statements as a group holds them (one row per distinct one)."""
     if len(fragments) == 1:  # most ids: nothing to fold
         frag = fragments[0]
         return [(frag.rank, orjson.loads(frag.body), frag.first_seen, frag.last_seen)]
@@ -69,9 +79,10 @@ def _rows(fragments: Sequence[Fragment]) -> list[Row]:
 
 def derive(db: sqlite3.Connection, fresh: set[str], members: dict[str, str],
            kinds: dict[str, str], nodes: Sequence[Fragment], edges: Sequence[Fragment],
-           moved: set[str], rules: Rules) -> FreshView:
+           moved: set[str], rules: Rules, ends: dict[str, str]) -> FreshView:
     """The view rows of the ids among `fresh` and of the ties at them (see the module
-    docstring); `nodes` and `edges` are the group's statements."""
+    docstring); `nodes` and `edges` are the group's statements, `ends` the canonical ids of
+    their tie ends (canonical_ends)."""
     view = FreshView()
     if not fresh:
         return view
@@ -85,9 +96,9 @@ def derive(db: sqlite3.Connection, fresh: set[str], members: dict[str, str],
         indexed.setdefault(kind, []).append(prop)
     for canonical, frags in by_canonical.items():
         kind = kinds[frags[0].entity]
-        rows = _rows(frags)
-        name, body = node_view(kind, rows, rules)
-        view.nodes.append((canonical, kind, name, body))
+        rows = rows_of(frags)
+        name, body, ranks = ranked_node_view(kind, rows, rules)
+        view.nodes.append((canonical, kind, name, body, ranks_text(ranks)))
         view.terms += [(term, canonical) for frag in frags for term in frag.terms]
         properties = orjson.loads(body)["properties"] if len(rows) > 1 else rows[0][1][
             "properties"]
@@ -98,11 +109,11 @@ def derive(db: sqlite3.Connection, fresh: set[str], members: dict[str, str],
             elif value is not None:  # a number or flag: SQL prints it as the SQL path does
                 view.lookup_in_sql.append(canonical)
         view.node_ids.add(canonical)
-    _derive_edges(db, view, fresh, members, edges, moved, rules)
+    _derive_edges(view, fresh, edges, moved, rules, ends)
     return view
 
 
-def _canonical_ends(db: sqlite3.Connection, members: dict[str, str], edges: Sequence[Fragment]
+def canonical_ends(db: sqlite3.Connection, members: dict[str, str], edges: Sequence[Fragment]
                     ) -> dict[str, str]:
     """Canonical ids of the group's tie ends: the components' from `members`, others from
     `canon` (ends stated before the group, not restated in it)."""
@@ -116,10 +127,8 @@ def _canonical_ends(db: sqlite3.Connection, members: dict[str, str], edges: Sequ
     return ends
 
 
-def _derive_edges(db: sqlite3.Connection, view: FreshView, fresh: set[str],
-                  members: dict[str, str], edges: Sequence[Fragment], moved: set[str],
-                  rules: Rules) -> None:
-    ends = _canonical_ends(db, members, edges)
+def _derive_edges(view: FreshView, fresh: set[str], edges: Sequence[Fragment], moved: set[str],
+                  rules: Rules, ends: dict[str, str]) -> None:
     by_key: dict[tuple[str, str, str], list[Fragment]] = {}
     for frag in edges:
         src, dst = ends.get(frag.src or ""), ends.get(frag.dst or "")
@@ -129,5 +138,6 @@ def _derive_edges(db: sqlite3.Connection, view: FreshView, fresh: set[str],
             continue  # the SQL path re-derives every tie at a moved id
         by_key.setdefault((src, frag.kind, dst), []).append(frag)
     for (src, kind, dst), frags in by_key.items():
-        view.edges.append((src, kind, dst, edge_view(kind, _rows(frags), rules)))
+        body, ranks = ranked_edge_view(kind, rows_of(frags), rules)
+        view.edges.append((src, kind, dst, body, ranks_text(ranks)))
         view.edge_ids.update(f.id for f in frags)

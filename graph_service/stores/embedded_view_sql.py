@@ -5,8 +5,11 @@ from __future__ import annotations
 
 # The view: nodes, ties, and the search terms and indexed values of nodes.
 VIEW_DDL = """
+-- `ranks` (nodes and edges): what the policy needs to combine the row with new statements
+-- (embedded_policy.Ranks), NULL for a row taken as stated from one statement; a store made
+-- before gains the column, NULL (embedded_view.add_ranks).
 CREATE TABLE IF NOT EXISTS nodes (
-    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, body TEXT NOT NULL, ranks TEXT
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS nodes_by_kind ON nodes(kind, id);
 -- Keyed by id (search scans every term: LIKE '%x%' uses no index); a store made before keeps
@@ -19,7 +22,7 @@ CREATE TABLE IF NOT EXISTS lookup (
     PRIMARY KEY (kind, prop, value, id)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS edges (
-    src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL, body BLOB NOT NULL,
+    src TEXT NOT NULL, type TEXT NOT NULL, dst TEXT NOT NULL, body BLOB NOT NULL, ranks TEXT,
     PRIMARY KEY (src, type, dst)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS edges_by_dst ON edges(dst, type, src);
@@ -106,10 +109,11 @@ JOIN canon AS cs ON cs.entity = f.src JOIN canon AS cd ON cd.entity = f.dst
 WHERE cs.canonical != cd.canonical
 """
 
-# Every statement of those ties, found through the members of their start.
+# Every statement of those ties not combined from their view row (slow_edges), found through
+# the members of their start.
 EDGE_SCOPE = """
 SELECT k.src, k.kind, k.dst, f.rank, f.body, f.first_seen, f.last_seen
-FROM edge_keys AS k CROSS JOIN canon AS cs ON cs.canonical = k.src
+FROM slow_edges AS k CROSS JOIN canon AS cs ON cs.canonical = k.src
 CROSS JOIN fragments AS f ON f.src = cs.entity AND f.is_edge = 1 AND f.kind = k.kind
 CROSS JOIN canon AS cd ON cd.entity = f.dst AND cd.canonical = k.dst
 """
