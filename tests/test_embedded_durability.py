@@ -57,3 +57,31 @@ def test_kill_9_mid_load_leaves_only_whole_batches(tmp_path: Path) -> None:
     assert set(per_batch.values()) == {BATCH}, "a batch was half-written"
     assert store.stats().relationships["SUBSIDIARY_OF"] == len(per_batch) * (BATCH - 1)
     store.close()
+
+
+def test_a_full_disk_is_named_and_the_store_keeps_what_it_held(tmp_path: Path) -> None:
+    """SQLite rolls a transaction back itself when the disk is full; the store must then
+    report that error (it used to report its own failed ROLLBACK) and hold its earlier data.
+    `max_page_count` makes the file full at a known size, as a full disk would."""
+    from loaders.pipeline import Pipeline
+    from loaders.seed import seed_batch
+    from loaders.usaspending import open_usaspending
+    from tests.loader_helpers import shared_data
+
+    store = EmbeddedStore(tmp_path / "store.db")
+    try:
+        store.upsert(seed_batch())
+        before = store.stats()
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count = {pages + 4}")
+        awards = (shared_data() / "usaspending" / "bulk"
+                  / "Contracts_PrimeAwardSummaries_2025-03-21_H19M57S23_1.csv")
+        try:
+            Pipeline(store).run([open_usaspending(awards)])
+        except sqlite3.OperationalError as exc:
+            assert "full" in str(exc)
+        else:
+            raise AssertionError("a load larger than the file may grow must fail")
+        assert store.stats() == before
+    finally:
+        store.close()

@@ -132,6 +132,8 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             return self.db
 
         def __exit__(self, exc_type: object, *rest: object) -> None:
+            if exc_type and not self.db.in_transaction:  # SQLite rolled back (a full disk)
+                return
             if self.bulk is not None:
                 if exc_type:
                     self.db.execute("ROLLBACK TO write")

@@ -80,8 +80,9 @@ class BulkWrite:
             check_ends(self.db, statements, self._entities)
             append_statements(self.db, statements)
         except BaseException:
-            self.db.execute("ROLLBACK TO bulk_batch")
-            self.db.execute("RELEASE bulk_batch")
+            if self.db.in_transaction:  # SQLite rolls a full disk's transaction back itself
+                self.db.execute("ROLLBACK TO bulk_batch")
+                self.db.execute("RELEASE bulk_batch")
             raise
         self.db.execute("RELEASE bulk_batch")
         self._entities.update(statements.entities)
@@ -104,8 +105,10 @@ class BulkWrite:
             self.db.execute("BEGIN IMMEDIATE")
 
     def abandon(self) -> None:
-        """Roll the open group back (its statements were never visible)."""
-        self.db.execute("ROLLBACK")
+        """Roll the open group back (its statements were never visible). SQLite may have
+        done so already (a full disk): a second ROLLBACK would replace that error with its own."""
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
         self._entities, self._nodes, self._edges, self._pending = {}, [], [], 0
 
 
