@@ -26,10 +26,20 @@ from loaders.graph_jsonl import GraphJsonl
 from loaders.pipeline import Pipeline
 from loaders.resolution import CompanyResolver
 
+
 # Text as analysts' files carry it: any printable character, accents, quotes, emoji; not blank.
-TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00",
-                             exclude_categories=("Cs", "Cc")), min_size=1, max_size=30
-               ).filter(lambda s: s.strip() != "")
+def texts(max_codepoint: int = 0x10FFFF) -> st.SearchStrategy[str]:
+    return st.text(st.characters(codec="utf-8", exclude_characters="\x00", max_codepoint=
+                                 max_codepoint, exclude_categories=("Cs", "Cc")),
+                   min_size=1, max_size=30).filter(lambda s: s.strip() != "")
+
+
+TEXT = texts()
+# Neo4j orders strings above U+FFFF by UTF-16 units while they are parameters or new in a
+# transaction, by code points once stored (docs/neo4j-store.md "Limits"): a union list of them
+# (aliases) can come out in another order than the embedded store's. Its round trip keeps to
+# the Basic Multilingual Plane.
+TEXT_BMP = texts(0xFFFF)
 # No "--": a qualified id's base (contract:a--b is an order under contract:a) would merge it.
 SLUG = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,5})?", fullmatch=True)
 DAY = st.dates().map(lambda d: d.isoformat())
@@ -51,19 +61,19 @@ TIES = [("OFFERS", "Company", "Product"), ("SUBSIDIARY_OF", "Company", "Company"
 
 
 @st.composite
-def nodes(draw: Callable[..., Any], kind: str) -> Node:
+def nodes(draw: Callable[..., Any], kind: str, text: st.SearchStrategy[str]) -> Node:
     props = draw(st.fixed_dictionaries({}, optional=PROPS[kind]))
     first, last = sorted([draw(DAY), draw(DAY)])
-    return Node(f"{KINDS[kind]}:{draw(SLUG)}", kind, draw(TEXT),
-                aliases=draw(st.lists(TEXT, unique=True, max_size=3)), properties=props,
+    return Node(f"{KINDS[kind]}:{draw(SLUG)}", kind, draw(text),
+                aliases=draw(st.lists(text, unique=True, max_size=3)), properties=props,
                 sources=draw(SOURCES), first_seen=first, last_seen=last)
 
 
 @st.composite
-def graphs(draw: Callable[..., Any]) -> Batch:
+def graphs(draw: Callable[..., Any], text: st.SearchStrategy[str] = TEXT) -> Batch:
     found: dict[str, Node] = {}
     for kind in KINDS:
-        for node in draw(st.lists(nodes(kind), min_size=1, max_size=4)):
+        for node in draw(st.lists(nodes(kind, text), min_size=1, max_size=4)):
             found[node.id] = node
     # Two nodes stating one identifier (a UEI, a PIID, as the store compares them) are one
     # entity: the later one states none, so every id drawn stays an entity of its own.
@@ -128,7 +138,7 @@ def test_export_then_load_round_trips_on_neo4j(neo4j_store: GraphStore, tmp_path
     """Neo4j to the embedded store and back to Neo4j: the same lines all the way."""
 
     @settings(max_examples=12, **COMMON)
-    @given(batch=graphs())
+    @given(batch=graphs(TEXT_BMP))
     def check(batch: Batch) -> None:
         with EmbeddedStore(tmp_path / "middle.db") as middle:
             round_trip(neo4j_store, middle, batch, tmp_path)
