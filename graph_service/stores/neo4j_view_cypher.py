@@ -36,13 +36,22 @@ def members(scope: str, cid: str, var: str = "m") -> str:
 }}"""
 
 
+def ident_rows(var: str, entity: str, where: str = "") -> str:
+    """MATCH the identity rows `var` of `entity` through the ident_claim constraint's index on
+    (entity, prop, value): its leading property seeks when the others are asked to exist (as
+    every row's do), so no second index on entity costs an entry per row."""
+    extra = f" AND {where}" if where else ""
+    return (f"MATCH ({var}:{IDENT} {{entity: {entity}}}) "
+            f"USING INDEX SEEK {var}:{IDENT}(entity, prop, value) "
+            f"WHERE {var}.prop IS NOT NULL AND {var}.value IS NOT NULL{extra}")
+
+
 def stated_or_named(entity: str) -> str:
     """Whether a statement or an identity row names `entity` (then, with no :Canon, it is its
     own canonical id: an earlier release gave each such entity a :Canon)."""
     return (f"(EXISTS {{ MATCH (sf:{FRAGMENT} {{entity: {entity}}}) "
             f"USING INDEX SEEK sf:{FRAGMENT}(entity) }} "
-            f"OR EXISTS {{ MATCH (si:{IDENT} {{entity: {entity}}}) "
-            f"USING INDEX SEEK si:{IDENT}(entity) }})")
+            f"OR EXISTS {{ {ident_rows('si', entity)} }})")
 
 
 def canonical_of(entity: str) -> str:
