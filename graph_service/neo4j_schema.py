@@ -37,8 +37,9 @@ BUMP_GENERATION = f"MERGE (g:{META} {{key: 'generation'}}) SET g.token = randomU
 # Every token (MERGE without a constraint may, racing, make two nodes: both change each time).
 READ_GENERATION = f"MATCH (g:{META} {{key: 'generation'}}) RETURN g.token ORDER BY g.token"
 
-# Index names an earlier release created, dropped on connect (ident_value became ident_key).
-RETIRED_INDEXES = ("fragment_src", "ident_value")
+# Index names an earlier release created, dropped on connect (ident_value became ident_key;
+# an entity's identity rows are found through the ident_claim constraint's index, IDENT_OF).
+RETIRED_INDEXES = ("fragment_src", "ident_value", "ident_entity")
 
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -95,7 +96,6 @@ def schema_statements(model: DomainModel | None = None) -> list[str]:
         f"CREATE INDEX canon_canonical IF NOT EXISTS FOR (c:{CANON}) ON (c.canonical)",
         f"CREATE CONSTRAINT ident_claim IF NOT EXISTS FOR (i:{IDENT}) "
         "REQUIRE (i.entity, i.prop, i.value) IS UNIQUE",
-        f"CREATE INDEX ident_entity IF NOT EXISTS FOR (i:{IDENT}) ON (i.entity)",
         # Value first: a plan replanned on the statistics of a near-empty store may seek on
         # the leading property alone, and a kind's every row then matched each key (a probe
         # of 2,000 rows took 25 to 90 s instead of 0.3 s); a value's rows are few.

@@ -5,6 +5,7 @@ reference writing what our load writes."""
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -50,8 +51,12 @@ def test_bench_load_smoke_on_both_stores(tmp_path: Path, monkeypatch: pytest.Mon
     # (and one :Origin per source and origin of those statements: the file's, the catalogs')
     origins = neo4j["statement_nodes"]["Origin"]
     assert 1 <= origins <= 5
+    # (a :Canon only where the canonical id is not the entity's own, neo4j_view_cypher.members)
+    with sqlite3.connect(f"file:{tmp_path / 'bench.db'}?mode=ro", uri=True) as db:
+        ((not_own,),) = db.execute("SELECT count(*) FROM canon WHERE canonical <> entity")
+    assert 0 < not_own < tables["canon"]
     assert neo4j["statement_nodes"] == {"Fragment": tables["fragments"], "Origin": origins,
-                                        "Ident": tables["identity"], "Canon": tables["canon"]}
+                                        "Ident": tables["identity"], "Canon": not_own}
     # The SQLite ceiling copied every table the load wrote, each to the loaded row count.
     ceiling = report["embedded_sqlite_ceiling"]["tables"]
     assert set(WRITTEN) <= set(ceiling)

@@ -120,9 +120,10 @@ def test_statements_sit_beside_the_view(neo4j_store: GraphStore) -> None:
     ) == [["source:s", "dataset"]]
     # Names Cypher can lower itself are not stored twice (neo4j_view.folded).
     assert "terms" not in props and "fold_name" not in props and "aliases" not in props
+    # An entity that is its own canonical id has no :Canon (neo4j_view_cypher.members).
     assert neo4j_store._read(  # type: ignore[attr-defined]
-        "MATCH (c:Canon) RETURN c.entity, c.canonical, c.kind") == [
-        [node.id, node.id, "Contract"]]
+        "MATCH (c:Canon) RETURN c.entity, c.canonical, c.kind") == []
+    assert neo4j_store.canonical_ids([node.id, "contract:none"]) == {node.id: node.id}
     assert neo4j_store._read(  # type: ignore[attr-defined]
         "MATCH (i:Ident) RETURN i.prop, i.value, i.is_key") == [["piid", "P-9", 1]]
     # Statements are never view records: no read path sees them.
@@ -184,6 +185,62 @@ def test_statements_of_the_release_before_read_and_meet_new_ones_as_they_are(
     assert list(jsonl_lines(neo4j_store)) == exported
     assert neo4j_store.statements(ids) == stated
     assert neo4j_store._read(SEARCH_FIELDS) == searched  # type: ignore[attr-defined]
+
+
+# What the release before lean :Canon nodes wrote: a :Canon for every entity a statement or
+# an identity row names, its own id too.
+_SELF_CANON = """
+MATCH (f:Fragment) WHERE f.src IS NULL AND NOT EXISTS { MATCH (:Canon {entity: f.entity}) }
+WITH DISTINCT f.entity AS e, f.kind AS kind
+CREATE (:Canon {entity: e, canonical: e, kind: kind})"""
+
+
+@pytest.mark.neo4j
+def test_a_store_with_a_canon_for_every_entity_reads_and_meets_new_statements_alike(
+        neo4j_store: GraphStore) -> None:
+    """A store written when every entity had a :Canon (its own id too) answers as one without:
+    the same export, statements and canonical ids, also after new statements meet the old
+    ones and move identity (a UEI joins two companies, a new name variant)."""
+    from store_graphs import _edge, _node, synthetic_batch
+
+    from graph_service.export import jsonl_lines
+
+    first = synthetic_batch()
+    second = Batch([
+        _node("company:acme-vision", "Company", "ACME Vision LLC", ["source:doc-c"],
+              aliases=["Acme  Vision"], city="Cambridge"),
+        _node("company:securite-plus", "Company", "Securite Plus", ["source:doc-c"]),
+        _node("technology:face-rec", "Technology", "Face Recognition", ["source:doc-b"]),
+        # Joins acme-vision (its UEI); and takes acme-holdings' place as canonical (more ids).
+        _node("company:acme-vis-inc", "Company", "Acme Vis Inc", ["source:doc-c"],
+              uei="UEI-VIS"),
+        _node("company:acme-hold-co", "Company", "Acme Hold Co", ["source:doc-c"],
+              uei="UEI-HOLD", duns="987654321")],
+        [_edge("AWARDED_TO", "contract:c1", "company:acme-vision", ["source:doc-c"],
+               amount=5.0),
+         _edge("AWARDED_TO", "contract:c2", "company:acme-hold-co", ["source:doc-c"])])
+    ids = [n.id for n in (*first.nodes, *second.nodes)] + [
+        EDGE_KEY_SEPARATOR.join((e.source, e.type, e.target))
+        for e in (*first.edges, *second.edges)]
+    neo4j_store.upsert(first)
+    neo4j_store.upsert(second)
+    exported, stated = list(jsonl_lines(neo4j_store)), neo4j_store.statements(ids)
+    canonical = neo4j_store.canonical_ids(ids)
+    lean = neo4j_store._read("MATCH (c:Canon) RETURN count(c)")  # type: ignore[attr-defined]
+    neo4j_store.clear()
+    neo4j_store.upsert(first)
+    with neo4j_store._session() as session:  # type: ignore[attr-defined]
+        session.run(_SELF_CANON).consume()
+    assert neo4j_store._read(  # type: ignore[attr-defined]
+        "MATCH (c:Canon) WHERE c.canonical = c.entity RETURN count(c) > 0") == [[True]]
+    neo4j_store.upsert(second)
+    assert list(jsonl_lines(neo4j_store)) == exported
+    assert neo4j_store.statements(ids) == stated
+    assert neo4j_store.canonical_ids(ids) == canonical
+    assert canonical["company:acme-holdings"] == "company:acme-hold-co"
+    assert canonical["company:acme-vis-inc"] == "company:acme-vision"
+    assert lean[0][0] < neo4j_store._read(  # type: ignore[attr-defined]
+        "MATCH (c:Canon) RETURN count(c)")[0][0]
 
 
 @pytest.mark.neo4j

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 
 from neo4j import ManagedTransaction
 
-from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, identifier
+from graph_service.neo4j_schema import ENTITY, FRAGMENT, identifier
+from graph_service.stores.neo4j_view_cypher import members
 
 _CONTRACT = identifier("Contract")
 _ACTION = identifier("ContractAction")
@@ -32,10 +33,12 @@ MATCH (c:{_CONTRACT} {{id: id}})
 OPTIONAL MATCH (a:{_ACTION})-[:{_ACTION_OF}]->(c)
 WITH c, count(a) AS n, round(sum(coalesce(a.obligation, 0.0)), 2) AS total,
      min(a.action_date) AS first, max(a.action_date) AS last
-WITH c, n, total, first, last, properties(c) AS before, EXISTS {{
-  MATCH (k:{CANON} {{canonical: c.id}}) USING INDEX SEEK k:{CANON}(canonical)
-  MATCH (f:{FRAGMENT} {{entity: k.entity}}) USING INDEX SEEK f:{FRAGMENT}(entity)
-  WHERE f.src IS NULL AND f.v_obligated IS NOT NULL }} AS stated
+WITH c, n, total, first, last, properties(c) AS before, c.id AS cid
+WITH c, n, total, first, last, before, EXISTS {{
+  {members("cid", "cid")}
+  MATCH (f:{FRAGMENT} {{entity: m}}) USING INDEX SEEK f:{FRAGMENT}(entity)
+  WHERE f.src IS NULL AND f.v_obligated IS NOT NULL
+  RETURN 1 }} AS stated
 SET c.actions_count = CASE WHEN n > 0 THEN n END,
     c.actions_obligated = CASE WHEN n > 0 THEN total END,
     c.first_action_date = first,

@@ -28,10 +28,12 @@ from graph_service.stores.neo4j_action_sums import refresh_action_sums
 from graph_service.stores.neo4j_view_cypher import (
     create_edges_statement,
     create_nodes_statement,
+    stated_or_named,
     union_lists,
 )
 
-# `$ids`: the batch's entities and tie ends -> the canonical ids the store holds for them;
+# `$ids`: the batch's entities and tie ends -> the canonical ids the store holds for them (an
+# entity a statement or identity row names, with no :Canon, is its own);
 # `$rows`: its identity rows -> the indexes of those stored already; `$keys` ([index, entity,
 # kind, prop, value] of its key rows) -> those of values another entity holds; `$fragments`:
 # its statement ids -> those stored already. The hints hold the plans: a plan cached while the
@@ -42,8 +44,9 @@ from graph_service.stores.neo4j_view_cypher import (
 PROBE = f"""
 CALL () {{
   UNWIND $ids AS id
-  MATCH (c:{CANON} {{entity: id}}) USING INDEX SEEK c:{CANON}(entity)
-  RETURN collect([id, c.canonical]) AS known
+  OPTIONAL MATCH (c:{CANON} {{entity: id}}) USING INDEX SEEK c:{CANON}(entity)
+  WITH id, c WHERE c IS NOT NULL OR {stated_or_named("id")}
+  RETURN collect([id, coalesce(c.canonical, id)]) AS known
 }}
 CALL () {{
   UNWIND range(0, size($rows) - 1) AS n
@@ -74,7 +77,7 @@ CREATE_IDENTITY = f"""
 UNWIND $rows AS row
 CREATE (:{IDENT} {{entity: row[0], kind: row[1], prop: row[2], value: row[3], is_key: row[4]}})"""
 
-# Canonical ids of entities no statement named before.
+# Canonical ids of entities no statement named before, where not their own.
 CREATE_CANON = f"""
 UNWIND $rows AS row
 CREATE (:{CANON} {{entity: row[0], canonical: row[1], kind: row[2]}})"""
@@ -157,7 +160,7 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
     changed = _append(tx, [f for f in statements.nodes if f.entity not in made], batch.seen)
     for chunk in neo4j_view.chunks(batch.new_rows):
         tx.run(CREATE_IDENTITY, rows=[list(r) for r in chunk]).consume()
-    for chunk in neo4j_view.chunks([e for e in batch.alone if e not in made]):
+    for chunk in neo4j_view.chunks([e for e in batch.alone if e not in made and own[e] != e]):
         tx.run(CREATE_CANON, rows=[[e, own[e], batch.kinds[e]] for e in chunk]).consume()
     result = WriteResult()
     by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -173,7 +176,8 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
     moved: set[str] = set()
     if batch.dirty:
         resolved = neo4j_view.resolve(tx, model,
-                                      {e: batch.kinds[e] for e in sorted(batch.dirty)})
+                                      {e: batch.kinds[e] for e in sorted(batch.dirty)},
+                                      batch.fresh)
         canon.update(resolved.canonical)
         moved = resolved.moved
         touched.update(dict.fromkeys(sorted(resolved.touched)))

@@ -9,7 +9,8 @@ hold, exactly:
   derive them (neo4j_view.folded);
 - `:Origin {key, source, origin}` per (source, origin) of the statements;
 - `:Ident {entity, kind, prop, value, is_key}` (`identity`), `:Canon {entity, canonical, kind}`
-  (`canon`), `:Judgement {id, verdict, a, b, kind, why, who, when}` (`judgements`);
+  (`canon`, where the canonical id is not the entity's own), `:Judgement {id, verdict, a, b,
+  kind, why, who, when}` (`judgements`);
 - one `:SurvgraphMeta {key: 'generation', token}`;
 - the view: `:Entity:<Kind>` per view node (`nodes`, `terms`) and a relationship of its type per
   view tie (`edges`), with the properties the generated Cypher gives them.
@@ -175,7 +176,8 @@ def _write(db: sqlite3.Connection, model: DomainModel, workdir: Path, store: Pat
                                 "identity", [("entity", "string"), ("kind", "string"),
                                              ("prop", "string"), ("value", "string"),
                                              ("is_key", "long")])
-        counts[CANON] = _simple(db, w, CANON, "SELECT entity, canonical, kind FROM canon",
+        counts[CANON] = _simple(db, w, CANON, "SELECT entity, canonical, kind FROM canon "
+                                "WHERE canonical <> entity",
                                 [("entity", "string"), ("canonical", "string"),
                                  ("kind", "string")])
         counts[JUDGEMENT] = _judgements(db, w)

@@ -10,6 +10,7 @@ from graph_service.domain_model import DomainModel
 from graph_service.judgements import Judgement, judgement_rows, name_rows
 from graph_service.neo4j_schema import CANON, FRAGMENT, IDENT, JUDGEMENT
 from graph_service.stores import neo4j_view
+from graph_service.stores.neo4j_view_cypher import ident_rows, members, stated_or_named
 
 LIST = f"MATCH (j:{JUDGEMENT}) RETURN properties(j) ORDER BY j.id"
 _ONE = f"MATCH (j:{JUDGEMENT} {{id: $id}}) RETURN properties(j)"
@@ -19,9 +20,15 @@ _DELETE = f"MATCH (j:{JUDGEMENT} {{id: $id}}) DELETE j"
 # Every member (entity, kind) of the entities the two ids are part of.
 _MEMBERS = f"""
 UNWIND $ids AS e
-MATCH (c:{CANON} {{entity: e}})
-MATCH (m:{CANON} {{canonical: c.canonical}})
-RETURN DISTINCT m.entity, m.kind"""
+OPTIONAL MATCH (c:{CANON} {{entity: e}})
+WITH e, c WHERE c IS NOT NULL OR {stated_or_named("e")}
+WITH coalesce(c.canonical, e) AS cid
+{members("cid", "cid")}
+OPTIONAL MATCH (k:{CANON} {{entity: m}})
+WITH m, k WHERE k IS NOT NULL OR {stated_or_named("m")}
+RETURN DISTINCT m, coalesce(k.kind,
+                            COLLECT {{ MATCH (f:{FRAGMENT} {{entity: m}}) RETURN f.kind }}[0],
+                            COLLECT {{ {ident_rows("i", "m")} RETURN i.kind }}[0])"""
 
 _DROP_ROWS = f"""
 UNWIND $rows AS row
@@ -33,7 +40,7 @@ _DROP_NAME_ROWS = f"""
 UNWIND $rows AS row
 MATCH (i:{IDENT} {{entity: row[0], prop: row[1], value: row[2]}})
 WHERE NOT EXISTS {{ MATCH (:{FRAGMENT} {{entity: row[0]}}) }}
-  AND NOT EXISTS {{ MATCH (o:{IDENT} {{entity: row[0]}}) WHERE o.prop <> row[1] }}
+  AND NOT EXISTS {{ {ident_rows("o", "row[0]", "o.prop <> row[1]")} }}
 DELETE i"""
 
 # An id neither stated nor named by any identity row leaves no canonical id behind.
@@ -41,7 +48,7 @@ _DROP_CANON = f"""
 UNWIND $ids AS e
 MATCH (c:{CANON} {{entity: e}})
 WHERE NOT EXISTS {{ MATCH (:{FRAGMENT} {{entity: e}}) }}
-  AND NOT EXISTS {{ MATCH (:{IDENT} {{entity: e}}) }}
+  AND NOT EXISTS {{ {ident_rows("i", "e")} }}
 DELETE c"""
 
 

@@ -20,7 +20,7 @@ from graph_service.statements import (
     statements_of,
 )
 from graph_service.stores import neo4j_append, neo4j_view
-from graph_service.stores.neo4j_view_cypher import VALUE_PREFIX
+from graph_service.stores.neo4j_view_cypher import VALUE_PREFIX, members
 
 _log = logging.getLogger(__name__)
 
@@ -34,8 +34,8 @@ WITH *, f {{.*, source: coalesce(f.source, o.source), origin: coalesce(f.origin,
 # `$ids`: canonical node ids -> [id, statement properties] of every node statement behind them.
 OF_NODES = f"""
 UNWIND $ids AS id
-MATCH (c:{CANON} {{canonical: id}})
-MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.src IS NULL{_WITH_ORIGIN}
+{members("id", "id")}
+MATCH (f:{FRAGMENT} {{entity: m}}) WHERE f.src IS NULL{_WITH_ORIGIN}
 RETURN id, props"""
 
 # `$ties`: [from, type, to] canonical keys -> [key, statement properties] of their statements.
@@ -114,6 +114,8 @@ def convert(session: Session, model: DomainModel, nodes: list[Node], edges: list
     # Ids the resolver folded into another entity keep no view node of their own.
     session.execute_write(_run, f"""
         MATCH (n:{ENTITY}) WHERE NOT EXISTS {{ MATCH (:{CANON} {{canonical: n.id}}) }}
+          AND (EXISTS {{ MATCH (:{CANON} {{entity: n.id}}) }}
+               OR NOT EXISTS {{ MATCH (:{FRAGMENT} {{entity: n.id}}) }})
         DETACH DELETE n""")
     session.execute_write(_run, f"MATCH (g:{META} {{key: 'generation'}}) REMOVE g.converting")
 

@@ -30,7 +30,6 @@ from graph_service.domain_model import DomainModel, load_model
 from graph_service.judgements import BASE_PROP, Judgement
 from graph_service.neo4j_schema import (
     BUMP_GENERATION,
-    CANON,
     ENTITY,
     IDENT,
     SEARCH,
@@ -46,6 +45,7 @@ from graph_service.stores import (
     neo4j_cypher,
     neo4j_judgements,
     neo4j_statements,
+    neo4j_view,
 )
 from graph_service.stores.base import (
     Direction,
@@ -56,6 +56,7 @@ from graph_service.stores.base import (
 )
 from graph_service.stores.neo4j_queries import Neo4jQueries
 from graph_service.stores.neo4j_reach import Neo4jReach
+from graph_service.stores.neo4j_view_cypher import canonical_of
 from graph_service.stores.reach_cache import CachedReach
 from graph_service.text import fold
 
@@ -259,9 +260,8 @@ class Neo4jStore(Neo4jReach, CachedReach, Neo4jQueries, GraphStore):
         unique = list(dict.fromkeys(ids))
         found: dict[str, str] = {}
         for chunk in _chunks(unique):
-            found.update((e, c) for e, c in self._read(
-                f"UNWIND $ids AS id MATCH (c:{CANON} {{entity: id}}) RETURN c.entity, c.canonical",
-                ids=list(chunk)))
+            found.update((e, c) for e, c, _kind in self._read(
+                neo4j_view.CANON_OF, ids=list(chunk)))
         # A readable base id ('company:x' for 'company:x~uei-...') that names no statement: the
         # entity of the first id of that base (as the embedded store answers).
         bases = [[i, kind] for i in unique if i not in found
@@ -269,8 +269,8 @@ class Neo4jStore(Neo4jReach, CachedReach, Neo4jQueries, GraphStore):
         for chunk in _chunks(bases):
             found.update((v, c) for v, c in self._read(
                 f"UNWIND $rows AS row MATCH (i:{IDENT} {{kind: row[1], prop: $prop, "
-                f"value: row[0]}}) MATCH (c:{CANON} {{entity: i.entity}}) "
-                "RETURN row[0], min(c.canonical)", rows=list(chunk), prop=BASE_PROP))
+                f"value: row[0]}}) RETURN row[0], min({canonical_of('i.entity')})",
+                rows=list(chunk), prop=BASE_PROP))
         return found
 
     def statements(self, ids: Sequence[str]) -> list[Statement]:

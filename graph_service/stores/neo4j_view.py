@@ -5,13 +5,14 @@ hash), their stated values flat properties (`v_<key>`, keys from the schema only
 folded search terms of node claims where Cypher cannot derive them; the source and origin every
 statement of a file repeats are on an `:Origin` node once, named by the statement's
 `origin_key` (the layout, `_props`). `:Ident {entity, kind, prop, value, is_key}` nodes hold the
-identifier values, `:Canon {entity, canonical, kind}` the resolver's answer. The view is the
-`:Entity:<Kind>` nodes and typed relationships every read path uses; a batch recomputes it for
-the ids it touched, set-wise, with one generated statement per kind and per relationship type.
-This reproduces graph_service/stores/embedded_view.py exactly: the winning value of a property
-is the smallest (rule min) or largest (rule max), else that of the best-ranked statement, then
-the smallest; names and sources are unions. Python only clusters identifier values
-(statements.cluster), which is work per distinct entity, not per record.
+identifier values, `:Canon {entity, canonical, kind}` the resolver's answer where it is not the
+entity's own id (neo4j_view_cypher.members: an entity without one is its own canonical id).
+The view is the `:Entity:<Kind>` nodes and typed relationships every read path uses; a batch
+recomputes it for the ids it touched, set-wise, with one generated statement per kind and per
+relationship type. This reproduces graph_service/stores/embedded_view.py exactly: the winning
+value of a property is the smallest (rule min) or largest (rule max), else that of the
+best-ranked statement, then the smallest; names and sources are unions. Python only clusters
+identifier values (statements.cluster), which is work per distinct entity, not per record.
 """
 
 from __future__ import annotations
@@ -37,8 +38,12 @@ from graph_service.stores.neo4j_action_sums import refresh_action_sums
 from graph_service.stores.neo4j_view_cypher import (
     TIE_STATEMENTS,
     VALUE_PREFIX,
+    canonical_of,
+    ident_rows,
+    members,
     refresh_edges_statement,
     refresh_nodes_statement,
+    stated_or_named,
 )
 
 _CHUNK = 2000
@@ -64,8 +69,7 @@ MERGE (i:{IDENT} {{entity: row[0], prop: row[2], value: row[3]}})
 # other side (138 s for one batch instead of 0.2 s).
 IDENTITY_NEIGHBOURS = f"""
 UNWIND $ids AS e
-MATCH (i:{IDENT} {{entity: e}}) USING INDEX SEEK i:{IDENT}(entity)
-WHERE i.is_key = 1
+{ident_rows("i", "e", "i.is_key = 1")}
 CALL (i) {{
   MATCH (j:{IDENT} {{kind: i.kind, prop: i.prop, value: i.value}})
   USING INDEX SEEK j:{IDENT}(value, prop, kind)
@@ -75,23 +79,37 @@ CALL (i) {{
 RETURN DISTINCT other"""
 
 IDENTITY_OF = f"""
-UNWIND $ids AS e MATCH (i:{IDENT} {{entity: e}})
+UNWIND $ids AS e {ident_rows("i", "e")}
 RETURN i.entity, i.kind, i.prop, i.value, i.is_key"""
 
-CANON_OF = f"UNWIND $ids AS e MATCH (c:{CANON} {{entity: e}}) RETURN c.entity, c.canonical, c.kind"
+# The canonical id (and the :Canon's kind, if any) of each of `$ids` the store knows.
+CANON_OF = f"""
+UNWIND $ids AS e
+OPTIONAL MATCH (c:{CANON} {{entity: e}}) USING INDEX SEEK c:{CANON}(entity)
+WITH e, c WHERE c IS NOT NULL OR {stated_or_named("e")}
+RETURN e, coalesce(c.canonical, e), c.kind"""
 
+# A :Canon only where the canonical id is not the entity's own (neo4j_view_cypher.members).
 WRITE_CANON = f"""
 UNWIND $rows AS row
 MERGE (c:{CANON} {{entity: row[0]}})
 SET c.canonical = row[1], c.kind = row[2]"""
 
+DROP_CANON = f"""
+UNWIND $ids AS e
+MATCH (c:{CANON} {{entity: e}}) USING INDEX SEEK c:{CANON}(entity)
+DELETE c"""
+
 # The kind of each id that is still canonical for an entity with a node statement (null: the
 # view node goes; an id named only by identity rows, e.g. a judgement's, has no view node).
 CANONICAL_KINDS = f"""
 UNWIND $ids AS id
-OPTIONAL MATCH (c:{CANON} {{canonical: id}})
-WHERE EXISTS {{ MATCH (f:{FRAGMENT} {{entity: c.entity}}) WHERE f.src IS NULL }}
-WITH id, collect(c.kind)[0] AS kind
+CALL (id) {{
+  {members("id", "id")}
+  MATCH (f:{FRAGMENT} {{entity: m}}) USING INDEX SEEK f:{FRAGMENT}(entity)
+  WHERE f.src IS NULL
+  RETURN collect(f.kind)[0] AS kind
+}}
 RETURN id, kind"""
 
 DROP_NODES = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) DETACH DELETE n"
@@ -99,17 +117,16 @@ DROP_NODES = f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) DETACH DELETE n"
 # The canonical keys of every tie statement at a member of an id whose membership changed.
 EDGE_KEYS_MOVED = f"""
 UNWIND $moved AS mid
-MATCH (m:{CANON} {{canonical: mid}})
+{members("mid", "mid")}
 CALL (m) {{
-  MATCH (f:{FRAGMENT} {{src: m.entity}}) USING INDEX SEEK f:{FRAGMENT}(src, kind)
+  MATCH (f:{FRAGMENT} {{src: m}}) USING INDEX SEEK f:{FRAGMENT}(src, kind)
   WHERE f.kind IS NOT NULL RETURN f
   UNION
-  MATCH (f:{FRAGMENT} {{dst: m.entity}}) RETURN f
+  MATCH (f:{FRAGMENT} {{dst: m}}) RETURN f
 }}
-MATCH (cs:{CANON} {{entity: f.src}})
-MATCH (cd:{CANON} {{entity: f.dst}})
-WITH cs, cd, f WHERE cs.canonical <> cd.canonical
-RETURN DISTINCT cs.canonical AS s, f.kind AS type, cd.canonical AS d"""
+WITH f, {canonical_of("f.src")} AS s, {canonical_of("f.dst")} AS d
+WITH f, s, d WHERE s <> d
+RETURN DISTINCT s, f.kind AS type, d"""
 
 # Ties at ids whose membership changed that are no longer a key of the view.
 DROP_STALE_TIES = f"""
@@ -206,9 +223,11 @@ def refresh(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str]
                         sorted(resolved.moved))
 
 
-def resolve(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str]) -> Resolved:
+def resolve(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str],
+            fresh: set[str] | frozenset[str] = frozenset()) -> Resolved:
     """Recompute canonical ids for the identity components of `entities` (as
-    embedded_view._resolve), reading the components' identity rows back."""
+    embedded_view._resolve), reading the components' identity rows back. `fresh`: entities
+    of this transaction's batch that no statement named before (they had no canonical id)."""
     members = set(entities)
     frontier = sorted(members)
     while frontier:
@@ -224,14 +243,20 @@ def resolve(tx: ManagedTransaction, model: DomainModel, entities: dict[str, str]
     for chunk in chunks(ordered):
         rows += [tuple(row) for row in read(tx, IDENTITY_OF, ids=list(chunk))]
         for entity, canonical, kind in read(tx, CANON_OF, ids=list(chunk)):
-            old[entity], kinds[entity] = canonical, kind
+            if entity not in fresh:
+                old[entity] = canonical
+            if kind is not None:
+                kinds[entity] = kind
     kinds.update(entities)
     kinds.update({row[0]: row[1] for row in rows})
     new = cluster(model, rows, ordered)
     changed = [e for e in ordered if old.get(e) != new[e]]
     # The canonical id may be no member's (a qualified kind's base id): its kind is theirs.
-    for chunk in chunks(changed):
+    # An entity that is its own canonical id has no :Canon (one of an earlier release goes).
+    for chunk in chunks([e for e in changed if new[e] != e]):
         tx.run(WRITE_CANON, rows=[[e, new[e], kinds[e]] for e in chunk]).consume()
+    for chunk in chunks([e for e in changed if new[e] == e and e in old]):
+        tx.run(DROP_CANON, ids=list(chunk)).consume()
     moved = {new[e] for e in changed if e in old} | {old[e] for e in changed if e in old}
     touched = {new[e] for e in entities} | {new[e] for e in changed} | moved
     return Resolved(new, touched, moved)

@@ -5,10 +5,59 @@ come from the schema only (`identifier`), every value is a parameter."""
 from __future__ import annotations
 
 from graph_service.domain_model import DomainModel
-from graph_service.neo4j_schema import CANON, ENTITY, FRAGMENT, SEARCH, SORT_NAME, TERMS, identifier
+from graph_service.neo4j_schema import (
+    CANON,
+    ENTITY,
+    FRAGMENT,
+    IDENT,
+    SEARCH,
+    SORT_NAME,
+    TERMS,
+    identifier,
+)
 from graph_service.stores.action_sums import DERIVED
 
 VALUE_PREFIX = "v_"  # a stated value's key on a Fragment node
+
+
+# An entity's canonical id is its :Canon's, and an entity without one is its own: most are
+# (new contracts, sources), and a :Canon each cost a node and two index entries (issue 13). A
+# store of an earlier release holds a :Canon for every entity, its own id too: read alike.
+def members(scope: str, cid: str, var: str = "m") -> str:
+    """A subquery (importing `scope`) yielding `var`, each entity whose canonical id is `cid`:
+    those a :Canon sends there, and `cid` itself unless its :Canon sends it elsewhere."""
+    return f"""CALL ({scope}) {{
+  MATCH (c:{CANON} {{canonical: {cid}}}) USING INDEX SEEK c:{CANON}(canonical)
+  RETURN c.entity AS {var}
+  UNION
+  WITH {scope} WHERE NOT EXISTS {{
+    MATCH (o:{CANON} {{entity: {cid}}}) USING INDEX SEEK o:{CANON}(entity) }}
+  RETURN {cid} AS {var}
+}}"""
+
+
+def ident_rows(var: str, entity: str, where: str = "") -> str:
+    """MATCH the identity rows `var` of `entity` through the ident_claim constraint's index on
+    (entity, prop, value): its leading property seeks when the others are asked to exist (as
+    every row's do), so no second index on entity costs an entry per row."""
+    extra = f" AND {where}" if where else ""
+    return (f"MATCH ({var}:{IDENT} {{entity: {entity}}}) "
+            f"USING INDEX SEEK {var}:{IDENT}(entity, prop, value) "
+            f"WHERE {var}.prop IS NOT NULL AND {var}.value IS NOT NULL{extra}")
+
+
+def stated_or_named(entity: str) -> str:
+    """Whether a statement or an identity row names `entity` (then, with no :Canon, it is its
+    own canonical id: an earlier release gave each such entity a :Canon)."""
+    return (f"(EXISTS {{ MATCH (sf:{FRAGMENT} {{entity: {entity}}}) "
+            f"USING INDEX SEEK sf:{FRAGMENT}(entity) }} "
+            f"OR EXISTS {{ {ident_rows('si', entity)} }})")
+
+
+def canonical_of(entity: str) -> str:
+    """The canonical id of the known entity `entity` (an expression)."""
+    return (f"coalesce(COLLECT {{ MATCH (x:{CANON} {{entity: {entity}}}) "
+            f"USING INDEX SEEK x:{CANON}(entity) RETURN x.canonical }}[0], {entity})")
 
 
 # A node statement's folded names where it holds none (neo4j_view.folded: then they are its
@@ -119,8 +168,8 @@ def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
     return f"""
 UNWIND $ids AS cid
 CALL (cid) {{
-  MATCH (c:{CANON} {{canonical: cid}}) USING INDEX SEEK c:{CANON}(canonical)
-  MATCH (f:{FRAGMENT} {{entity: c.entity}}) USING INDEX SEEK f:{FRAGMENT}(entity)
+  {members("cid", "cid")}
+  MATCH (f:{FRAGMENT} {{entity: m}}) USING INDEX SEEK f:{FRAGMENT}(entity)
   WHERE f.src IS NULL
   RETURN collect(f) AS fs
 }}
@@ -147,7 +196,8 @@ RETURN collect(CASE WHEN before IS NULL THEN cid END) AS created,
 
 def create_nodes_statement(model: DomainModel, kind: str) -> str:
     """`$rows` of {props, canonical, terms}: the one statement of a new entity of `kind` that is a
-    component of its own (neo4j_append). The statement, its canonical id and its view node are
+    component of its own (neo4j_append). The statement, its canonical id (a :Canon only when
+    it is not the entity's own, `members`) and its view node are
     created from the row, by the expressions refresh_nodes_statement applies to many: of one
     statement, `top` is it and the unions are its own lists (sorted and distinct already,
     statements.node_fragment; neo4j_append keeps lists that Cypher would sort otherwise
@@ -162,17 +212,18 @@ WITH row, cid, top, fs, [x IN coalesce(top.aliases, []) WHERE x <> top.name] AS 
 WITH row.props AS statement, top.entity AS entity, cid, {props} AS view
 CREATE (n:{ENTITY}:{identifier(kind)})
 SET n = view
-CREATE (:{CANON} {{entity: entity, canonical: cid, kind: $kind}})
+FOREACH (_ IN CASE WHEN cid <> entity THEN [1] ELSE [] END |
+  CREATE (:{CANON} {{entity: entity, canonical: cid, kind: $kind}}))
 CREATE (g:{FRAGMENT}) SET g = statement
 RETURN count(n)"""
 
 
 # The statements `f` of the tie `k` ({s, d}, type `$type`), found through the members of its
 # start (the planner, left alone, starts from the end: a hub's every statement, for each key).
-TIE_STATEMENTS = f"""MATCH (cs:{CANON} {{canonical: k.s}}) USING INDEX SEEK cs:{CANON}(canonical)
-  MATCH (f:{FRAGMENT} {{src: cs.entity, kind: $type}})
+TIE_STATEMENTS = f"""{members("k", "k.s")}
+  MATCH (f:{FRAGMENT} {{src: m, kind: $type}})
   USING INDEX SEEK f:{FRAGMENT}(src, kind)
-  WHERE EXISTS {{ MATCH (cd:{CANON} {{entity: f.dst}}) WHERE cd.canonical = k.d }}"""
+  WHERE {canonical_of("f.dst")} = k.d"""
 
 
 def _edge_map(model: DomainModel, rel_type: str, single: bool = False, unions: bool = True

@@ -27,9 +27,9 @@ CREATE CONSTRAINT origin_key IF NOT EXISTS FOR (o:Origin) REQUIRE o.key IS UNIQU
 CREATE CONSTRAINT canon_entity IF NOT EXISTS FOR (c:Canon) REQUIRE c.entity IS UNIQUE;
 CREATE INDEX canon_canonical IF NOT EXISTS FOR (c:Canon) ON (c.canonical);
 CREATE CONSTRAINT ident_claim IF NOT EXISTS FOR (i:Ident) REQUIRE (i.entity, i.prop, i.value) IS UNIQUE;
-CREATE INDEX ident_entity IF NOT EXISTS FOR (i:Ident) ON (i.entity);
 CREATE INDEX ident_key IF NOT EXISTS FOR (i:Ident) ON (i.value, i.prop, i.kind);
 CREATE CONSTRAINT judgement_id IF NOT EXISTS FOR (j:Judgement) REQUIRE j.id IS UNIQUE;
 CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (g:SurvgraphMeta) REQUIRE g.key IS UNIQUE;
 DROP INDEX fragment_src IF EXISTS;
 DROP INDEX ident_value IF EXISTS;
+DROP INDEX ident_entity IF EXISTS;
