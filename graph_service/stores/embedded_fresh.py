@@ -14,6 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import orjson
 
@@ -42,6 +43,21 @@ class FreshView:
     edges: list[tuple[str, str, str, str, str | None]] = field(default_factory=list)
     node_ids: set[str] = field(default_factory=set)  # canonical ids derived here
     edge_ids: set[str] = field(default_factory=set)  # tie statements derived here
+
+    def add_node(self, row: tuple[str, str, str, str, str | None], fragments: list[Fragment],
+                 properties: dict[str, Any], indexed: Sequence[str]) -> None:
+        """A node's view row, the search terms of its new statements, and its indexed values
+        (`properties`, the body's)."""
+        canonical, kind = row[0], row[1]
+        self.nodes.append(row)
+        self.terms += [(term, canonical) for frag in fragments for term in frag.terms]
+        for prop in indexed:
+            value = properties.get(prop)
+            if isinstance(value, str):
+                self.lookup.append((kind, prop, value, canonical))
+            elif value is not None:  # a number or flag: SQL prints it as the SQL path does
+                self.lookup_in_sql.append(canonical)
+        self.node_ids.add(canonical)
 
 
 def _folded(fragments: Iterable[Fragment]) -> dict[str, tuple[Fragment, str | None, str | None]]:
@@ -98,17 +114,10 @@ def derive(db: sqlite3.Connection, fresh: set[str], members: dict[str, str],
         kind = kinds[frags[0].entity]
         rows = rows_of(frags)
         name, body, ranks = ranked_node_view(kind, rows, rules)
-        view.nodes.append((canonical, kind, name, body, ranks_text(ranks)))
-        view.terms += [(term, canonical) for frag in frags for term in frag.terms]
         properties = orjson.loads(body)["properties"] if len(rows) > 1 else rows[0][1][
             "properties"]
-        for prop in indexed.get(kind, ()):
-            value = properties.get(prop)
-            if isinstance(value, str):
-                view.lookup.append((kind, prop, value, canonical))
-            elif value is not None:  # a number or flag: SQL prints it as the SQL path does
-                view.lookup_in_sql.append(canonical)
-        view.node_ids.add(canonical)
+        view.add_node((canonical, kind, name, body, ranks_text(ranks)), frags, properties,
+                      indexed.get(kind, ()))
     _derive_edges(view, fresh, edges, moved, rules, ends)
     return view
 

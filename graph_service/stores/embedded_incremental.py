@@ -73,16 +73,8 @@ def nodes(db: sqlite3.Connection, moved: set[str], fresh: set[str], members: dic
         frags = by_canonical.get(canonical, [])
         name, new_body, new_ranks = combine_node(kind, old_name, name_rank, body, ranks,
                                                  rows_of(frags) if frags else [], rules)
-        view.nodes.append((canonical, kind, name, new_body, ranks_text(new_ranks)))
-        view.terms += [(term, canonical) for frag in frags for term in frag.terms]
-        properties = orjson.loads(new_body)["properties"]
-        for prop in indexed.get(kind, ()):
-            value = properties.get(prop)
-            if isinstance(value, str):
-                view.lookup.append((kind, prop, value, canonical))
-            elif value is not None:  # a number or flag: SQL prints it as the SQL path does
-                view.lookup_in_sql.append(canonical)
-        view.node_ids.add(canonical)
+        view.add_node((canonical, kind, name, new_body, ranks_text(new_ranks)), frags,
+                      orjson.loads(new_body)["properties"], indexed.get(kind, ()))
     return view
 
 
