@@ -279,7 +279,7 @@ def test_values_keep_their_neo4j_types(tmp_path: Path) -> None:
 
 def test_a_value_holding_the_delimiter_gets_another(tmp_path: Path) -> None:
     from graph_service.records import Batch, Node
-    from graph_service.stores.neo4j_bulk_import import open_staging, write_import_files
+    from graph_service.stores.neo4j_bulk_files import write_import_files
 
     stage = tmp_path / "stage.db"
     staging = EmbeddedStore(stage)
@@ -289,11 +289,40 @@ def test_a_value_holding_the_delimiter_gets_another(tmp_path: Path) -> None:
         model = staging.model
     finally:
         staging.close()
-    db = open_staging(stage)
-    try:
-        files = write_import_files(db, model, tmp_path / "work", stage)
-    finally:
-        db.close()
+    files = write_import_files(stage, model, tmp_path / "work")
     assert files.array_delimiter == "\x1e"
     data = (tmp_path / "work" / "entity-Company-0.csv").read_text(encoding="utf-8")
     assert '"AC\x1fME"' in data and not list((tmp_path / "work").glob(".*.part"))
+
+
+def test_parts_read_from_two_states_of_the_store_are_refused(tmp_path: Path) -> None:
+    """The two parts of the files are read by two processes, each in a snapshot of its own: a
+    load between them would mix two states of the store, so they must be of one generation."""
+    from graph_service.records import Batch, Node
+    from graph_service.stores.neo4j_bulk_files import check_one_snapshot
+    from graph_service.stores.neo4j_bulk_import import open_staging, write_part
+
+    def node(key: str) -> Node:
+        return Node(f"company:{key}", "Company", key.upper(), [], {}, ["source:x"],
+                    "2024-01-01", "2024-01-01")
+
+    stage = tmp_path / "stage.db"
+    staging = EmbeddedStore(stage)
+    try:
+        staging.upsert(Batch([node("acme")], []))
+        model = staging.model
+        parts = []
+        for part, folder in (("statements", "a"), ("rest", "b")):
+            db = open_staging(stage)
+            try:
+                parts.append(write_part(db, part, model, tmp_path / folder, stage, False,
+                                        "\x1f"))
+            finally:
+                db.close()
+            staging.upsert(Batch([node("zenith")], []))  # a load between the two parts
+    finally:
+        staging.close()
+    with pytest.raises(ValueError, match="was written to while its import files were made"):
+        check_one_snapshot(stage, parts)
+    check_one_snapshot(stage, [parts[0], parts[0]])
+    assert parts[0].counts == {"Fragment": 1} and parts[1].counts["Entity"] == 2

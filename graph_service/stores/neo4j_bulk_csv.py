@@ -176,6 +176,10 @@ class BulkTable:
                 _partial(group.data).unlink(missing_ok=True)
                 group.header.unlink(missing_ok=True)
 
+    def paths(self) -> list[Path]:
+        """Every header and data file of the table."""
+        return [path for g in self.groups.values() for path in (g.header, g.data)]
+
     def file_groups(self) -> list[tuple[Path, Path, bool]]:
         """(header, data, has multi-line fields) of every group that holds rows."""
         return [(g.header, g.data, g.multiline) for g in self.groups.values() if g.rows]

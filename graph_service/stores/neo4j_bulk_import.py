@@ -44,7 +44,7 @@ from graph_service.neo4j_schema import (
     TERMS,
     identifier,
 )
-from graph_service.stores.neo4j_bulk_csv import SCHEMA_TYPES, BulkTable, DelimiterClash
+from graph_service.stores.neo4j_bulk_csv import SCHEMA_TYPES, BulkTable
 from graph_service.stores.neo4j_view import folded, origin_key
 from graph_service.stores.neo4j_view_cypher import VALUE_PREFIX
 from graph_service.text import fold
@@ -103,24 +103,14 @@ def open_staging(path: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as exc:  # a CSV, a JSON file... given by mistake
         db.close()
         raise ValueError(f"{path} is not an embedded store: {exc}") from exc
-    needed = {"fragments", "identity", "canon", "judgements", "nodes", "edges", "terms"}
+    needed = {"fragments", "identity", "canon", "judgements", "nodes", "edges", "terms",
+              "meta"}
     if not needed <= tables:
         db.close()
         raise ValueError(f"{path} is not an embedded store of this release (open it with "
                          "survgraph once: older stores are converted on open)")
     db.execute("BEGIN")
     return db
-
-
-def write_import_files(db: sqlite3.Connection, model: DomainModel, workdir: Path, store: Path,
-                       force: bool = False) -> ImportFiles:
-    """Write every file, trying the next array delimiter when an element holds one."""
-    for delimiter in ARRAY_DELIMITERS:
-        try:
-            return _write(db, model, workdir, store, force, delimiter)
-        except DelimiterClash:
-            continue  # the attempt removed its own files
-    raise ValueError("every array delimiter tried occurs in some value; cannot write the files")
 
 
 class _Writer:
@@ -164,42 +154,90 @@ class _Writer:
                 if not (is_edge and key in _EDGE_FIELDS)]
 
 
-def _write(db: sqlite3.Connection, model: DomainModel, workdir: Path, store: Path, force: bool,
-           delimiter: str) -> ImportFiles:
+# The files in two parts, each written from a snapshot of its own (neo4j_bulk_files writes
+# them at once): the statements, one :Fragment each (about half of the work), and the rest.
+PARTS = ("statements", "rest")
+
+
+@dataclass(frozen=True)
+class WrittenTable:
+    """One table's files once closed (picklable: a part may be written by another process)."""
+
+    name: str
+    match: str
+    labels: list[str] | None
+    rel_type: str | None
+    groups: list[tuple[Path, Path, bool]]  # (header, data, multi-line) of groups with rows
+    paths: list[Path]  # every file written, for removal when another part fails
+    empties: dict[str, list[Any]]
+    counted: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PartFiles:
+    tables: list[WrittenTable]
+    counts: dict[str, int]
+    generation: str | None  # the store's count of writes, in the snapshot the part read
+
+
+def write_part(db: sqlite3.Connection, part: str, model: DomainModel, workdir: Path,
+               store: Path, force: bool, delimiter: str) -> PartFiles:
+    """Write the files of one of PARTS from `db`; on failure none of them is left."""
     workdir.mkdir(parents=True, exist_ok=True)
     w = _Writer(model, workdir, store, force, delimiter)
     counts: dict[str, int] = {}
     ok = False
     try:
-        counts[FRAGMENT] = _fragments(db, w)
-        counts[IDENT] = _simple(db, w, IDENT, "SELECT entity, kind, prop, value, is_key FROM "
-                                "identity", [("entity", "string"), ("kind", "string"),
-                                             ("prop", "string"), ("value", "string"),
-                                             ("is_key", "long")])
-        counts[CANON] = _simple(db, w, CANON, "SELECT entity, canonical, kind FROM canon "
-                                "WHERE canonical <> entity",
-                                [("entity", "string"), ("canonical", "string"),
-                                 ("kind", "string")])
-        counts[JUDGEMENT] = _judgements(db, w)
-        meta = w.table("meta", "none", [], [("key", "string"), ("token", "string")], [META])
-        meta.write((), ["generation", str(uuid.uuid4())])
-        counts[META] = 1
-        counts[ENTITY] = _view_nodes(db, w)
-        counts["ties"] = _view_edges(db, w)
+        if part == "statements":
+            counts[FRAGMENT] = _fragments(db, w)
+        elif part == "rest":
+            _rest(db, w, counts)
+        else:
+            raise ValueError(f"no part {part!r} of the import files")
         ok = True
     finally:
         for _match, table in w.tables.values():
             table.close(keep=ok)
-    files = ImportFiles(workdir, delimiter, counts=counts)
-    for name, (match, table) in sorted(w.tables.items()):
-        for header, data, multiline in table.file_groups():
-            if name in w.types:
-                files.relationships.append((w.types[name], header, data, multiline))
+    tables = [WrittenTable(name, match, w.labels.get(name), w.types.get(name),
+                           table.file_groups(), table.paths(), table.empties, table.counted)
+              for name, (match, table) in w.tables.items()]
+    found = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return PartFiles(tables, counts, None if found is None else str(found[0]))
+
+
+def _rest(db: sqlite3.Connection, w: _Writer, counts: dict[str, int]) -> None:
+    counts[IDENT] = _simple(db, w, IDENT, "SELECT entity, kind, prop, value, is_key FROM "
+                            "identity", [("entity", "string"), ("kind", "string"),
+                                         ("prop", "string"), ("value", "string"),
+                                         ("is_key", "long")])
+    counts[CANON] = _simple(db, w, CANON, "SELECT entity, canonical, kind FROM canon "
+                            "WHERE canonical <> entity",
+                            [("entity", "string"), ("canonical", "string"),
+                             ("kind", "string")])
+    counts[JUDGEMENT] = _judgements(db, w)
+    meta = w.table("meta", "none", [], [("key", "string"), ("token", "string")], [META])
+    meta.write((), ["generation", str(uuid.uuid4())])
+    counts[META] = 1
+    counts[ENTITY] = _view_nodes(db, w)
+    counts["ties"] = _view_edges(db, w)
+
+
+def import_files(workdir: Path, delimiter: str, parts: list[PartFiles]) -> ImportFiles:
+    """The parts' files as one import: `--nodes` / `--relationships` groups by table name,
+    the empty lists to set afterwards, the counts."""
+    files = ImportFiles(workdir, delimiter)
+    for part in parts:
+        files.counts.update(part.counts)
+    for table in sorted((t for part in parts for t in part.tables), key=lambda t: t.name):
+        for header, data, multiline in table.groups:
+            if table.rel_type is not None:
+                files.relationships.append((table.rel_type, header, data, multiline))
             else:
-                files.nodes.append((w.labels[name], header, data, multiline))
+                files.nodes.append((table.labels or [], header, data, multiline))
         for key, ids in sorted(table.empties.items()):
-            label = w.types.get(name) or w.labels[name][-1]
-            entry: dict[str, Any] = {"match": match, "label": label, "key": key, "ids": ids}
+            label = table.rel_type or (table.labels or [""])[-1]
+            entry: dict[str, Any] = {"match": table.match, "label": label, "key": key,
+                                     "ids": ids}
             if key in table.counted:  # absent means [] here: one pass sets them all
                 entry["ids"] = None
                 if entry in files.empty_lists:

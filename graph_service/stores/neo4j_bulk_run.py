@@ -16,7 +16,8 @@ from graph_service.config import get_settings
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.neo4j_schema import schema_statements
 from graph_service.stores import neo4j_admin_import as admin
-from graph_service.stores.neo4j_bulk_import import ImportFiles, open_staging, write_import_files
+from graph_service.stores.neo4j_bulk_files import write_import_files
+from graph_service.stores.neo4j_bulk_import import ImportFiles
 
 MANIFEST = "empty-lists.json"
 REPORT = "import.report"
@@ -42,11 +43,7 @@ def prepare(store: Path, home: Path, database: str, workdir: Path, force: bool =
     home = home.expanduser().resolve()
     admin.check_target(home, database)
     workdir = admin.check_workdir(workdir)
-    db = open_staging(store)
-    try:
-        files = write_import_files(db, model or load_model(), workdir, store, force)
-    finally:
-        db.close()
+    files = write_import_files(store, model or load_model(), workdir, force)
     manifest = admin.write_manifest(files, workdir / MANIFEST, store, force)
     tool = admin.admin_tool(home)
     command = admin.import_command(tool or ["neo4j-admin"], files, database, workdir / REPORT,
