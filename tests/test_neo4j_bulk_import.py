@@ -246,6 +246,9 @@ def test_print_only_writes_the_files_and_prints_the_command(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert "database import full neo4j" in done.stdout
     assert "--nodes=Entity:Contract=" in done.stdout and "--overwrite" not in done.stdout
+    # No value of this file holds a line break (the search terms are joined by U+001F), so
+    # the importer reads its files in parallel, not with the slower multi-line reader.
+    assert "--multiline-fields" not in done.stdout
     assert (tmp_path / "work" / "empty-lists.json").is_file()
     again = _survgraph(env, *args)  # the files exist now: only with --force
     assert again.returncode == 2 and "--force" in again.stderr

@@ -104,7 +104,7 @@ CALL (row) {
                      THEN [] ELSE [1] END |
     SET v.aliases = v.aliases + row.recipient_name,
         v._terms = v._terms + toLower(row.recipient_name),
-        v._search = v._search + '\n' + toLower(row.recipient_name))
+        v._search = v._search + '\u001F' + toLower(row.recipient_name))
   MERGE (c)-[a:{{AWARDED_TO}}]->(v)
   SET a.status = 'reported', a.basis = 'uei:' + row.recipient_uei, a.amount = amount,
       a.valid_from = start, a.valid_to = end, a.sources = sources, a.first_seen = $day,
@@ -139,14 +139,14 @@ CALL (row) {
                   g.first_seen = $day, g.last_seen = $day, g._fold = toLower(sub.name),
                   g._terms = [toLower(sub.name)] + [x IN sub.aliases | toLower(x)],
                   g._search = reduce(s = toLower(sub.name), x IN sub.aliases
-                                     | s + '\n' + toLower(x))
+                                     | s + '\u001F' + toLower(x))
   MERGE (d:{{Entity}} {id: top.id})
     ON CREATE SET d:{{Agency}}, d.name = top.name, d.acronym = top.acronym, d.code = top.code,
                   d.level = top.level, d.aliases = top.aliases, d.sources = [$file_source.id],
                   d.first_seen = $day, d.last_seen = $day, d._fold = toLower(top.name),
                   d._terms = [toLower(top.name)] + [x IN top.aliases | toLower(x)],
                   d._search = reduce(s = toLower(top.name), x IN top.aliases
-                                     | s + '\n' + toLower(x))
+                                     | s + '\u001F' + toLower(x))
   MERGE (g)-[u:{{PART_OF}}]->(d)
     ON CREATE SET u.status = 'reported', u.basis = 'code:' + sub.code, u.rule = 'agency-catalog',
                   u.sources = [$file_source.id, $catalog_source.id], u.first_seen = $day,

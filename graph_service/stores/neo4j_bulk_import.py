@@ -40,6 +40,7 @@ from graph_service.neo4j_schema import (
     META,
     ORIGIN,
     SEARCH,
+    SEARCH_SEPARATOR,
     SORT_NAME,
     TERMS,
     identifier,
@@ -375,11 +376,11 @@ def _view_nodes(db: sqlite3.Connection, w: _Writer) -> int:
 
 
 def _search(terms: list[str]) -> str:
-    """The Cypher's reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE '\\n' END + t):
-    newline-joined, except after a still-empty prefix."""
+    """The Cypher's reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE sep END + t):
+    joined by SEARCH_SEPARATOR, except after a still-empty prefix."""
     text = ""
     for term in terms:
-        text = term if text == "" else f"{text}\n{term}"
+        text = term if text == "" else f"{text}{SEARCH_SEPARATOR}{term}"
     return text
 
 

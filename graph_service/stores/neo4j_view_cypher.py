@@ -11,6 +11,7 @@ from graph_service.neo4j_schema import (
     FRAGMENT,
     IDENT,
     SEARCH,
+    SEARCH_SEPARATOR,
     SORT_NAME,
     TERMS,
     identifier,
@@ -18,6 +19,7 @@ from graph_service.neo4j_schema import (
 from graph_service.stores.action_sums import DERIVED
 
 VALUE_PREFIX = "v_"  # a stated value's key on a Fragment node
+_SEARCH_SEPARATOR = f"'\\u{ord(SEARCH_SEPARATOR):04X}'"  # as a Cypher literal
 
 
 # An entity's canonical id is its :Canon's, and an entity without one is its own: most are
@@ -149,7 +151,7 @@ def _node_map(model: DomainModel, kind: str, single: bool = False) -> tuple[str,
     return unions, f"""{{
   id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN_ONE if single else _SEEN},
   {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
-    '\\n' END + t), {SORT_NAME}: {FOLD_NAME}{", " + values if values else ""}
+    {_SEARCH_SEPARATOR} END + t), {SORT_NAME}: {FOLD_NAME}{", " + values if values else ""}
 }}"""
 
 
