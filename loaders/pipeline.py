@@ -205,8 +205,9 @@ class Pipeline:
 
     def run(self, items: Sequence[InputFile]) -> LoadSummary:
         started = time.perf_counter()
-        # A load allocates millions of short-lived records and no cycles: full collections
-        # every 700 allocations cost a quarter of the time, so collect far less often here.
+        # A load allocates millions of short-lived records and few cycles: full collections
+        # every 700 allocations cost a quarter of the time, so collect far less often here
+        # (the Neo4j store collects its driver's cycles after each batch itself).
         thresholds = gc.get_threshold()
         gc.set_threshold(200_000, 50, 100)
         try:

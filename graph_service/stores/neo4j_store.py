@@ -11,6 +11,7 @@ come only from the schema; every value is a query parameter.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -215,7 +216,13 @@ class Neo4jStore(Neo4jReach, CachedReach, Neo4jQueries, GraphStore):
         if not len(statements):
             return WriteResult()
         with self._session() as session:
-            return session.execute_write(self._append, statements)
+            result = session.execute_write(self._append, statements)
+        # Each driver Result is in a reference cycle with its connection wrapper and keeps its
+        # query's parameters (here a whole batch) for its summary, so only the cyclic collector
+        # frees it, which a load runs rarely (loaders.pipeline). Collect the young generations
+        # while the batch is garbage: without this a 1M-row load's client peaked at 992 MB.
+        gc.collect(1)
+        return result
 
     def _append(self, tx: ManagedTransaction, statements: StatementBatch) -> WriteResult:
         # First: the generation's write lock serializes writers, as BEGIN IMMEDIATE does the
