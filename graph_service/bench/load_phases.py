@@ -105,7 +105,7 @@ def empty_neo4j(url: str) -> None:
     first convert what LOAD CSV wrote, as a store of an older release)."""
     from neo4j import GraphDatabase
 
-    from graph_service.stores.neo4j_store import delete_everything
+    from graph_service.stores.neo4j_connection import delete_everything
 
     settings, password = _settings()
     auth = (settings.neo4j_user, password) if password is not None else None
