@@ -40,15 +40,19 @@ def test_a_load_leaves_no_driver_result_behind_after_a_batch(
     # The pipeline runs the cyclic collector rarely, and each driver Result is in a cycle that
     # holds its whole batch of parameters: a 1M-row load's client grew to 992 MB until the
     # store collected them after each batch.
-    left: list[int] = []
+    def results() -> int:
+        return sum(isinstance(o, Result) for o in gc.get_objects())
+
+    # Results made by earlier tests may still be alive (garbage in the oldest generation).
+    before, left = results(), list[int]()
     append = neo4j_store.append
 
     def counted(statements: StatementBatch) -> WriteResult:
         written = append(statements)
-        left.append(sum(isinstance(o, Result) for o in gc.get_objects()))
+        left.append(results())
         return written
 
     monkeypatch.setattr(neo4j_store, "append", counted)
     summary, _ = load(neo4j_store, demo_items()[:1], tmp_path, batch_size=10)
     assert summary.rows >= 60 and len(left) >= 6
-    assert left == [0] * len(left)
+    assert max(left) <= before, (before, left)
