@@ -49,7 +49,9 @@ class Neo4jConnection:
     url: str
     database: str
 
-    def _connect(self, url: str, user: str, password: str | None) -> None:
+    def _connect(self, user: str, password: str | None) -> None:
+        """The driver for `self.url` (set by the store, as `self.database`)."""
+        url = self.url
         auth = (user, password) if password is not None else None
         try:
             # Managed transactions retry for 30 s by default, also when the server is down:

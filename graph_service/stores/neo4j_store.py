@@ -16,9 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from neo4j import ManagedTransaction
-from neo4j.exceptions import (
-    Neo4jError,
-)
+from neo4j.exceptions import Neo4jError
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.judgements import BASE_PROP, Judgement
@@ -86,7 +84,7 @@ class Neo4jStore(Neo4jConnection, Neo4jReach, CachedReach, Neo4jQueries, GraphSt
         self._edge_props = [
             identifier(key) for key in self.model.relationship_properties if key not in _EDGE_FIELDS
         ]
-        self._connect(url, user, password)
+        self._connect(user, password)
         try:
             self.ping()
             self._ensure_schema()
