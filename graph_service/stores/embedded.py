@@ -11,18 +11,16 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path as FilePath
-from typing import Any
 
 from graph_service.domain_model import DomainModel, load_model
 from graph_service.judgements import BASE_PROP, Judgement
-from graph_service.records import Edge, Node
+from graph_service.records import Node
 from graph_service.statements import (
     Statement,
     StatementBatch,
 )
 from graph_service.stores import embedded_judgements, traversal
 from graph_service.stores.base import (
-    Direction,
     GraphStore,
     Path,
     ReachAnswer,
@@ -39,10 +37,10 @@ from graph_service.stores.embedded_bulk import (
 from graph_service.stores.embedded_queries import EmbeddedQueries
 from graph_service.stores.embedded_rows import (
     converted_statements,
-    edge_from_row,
     node_from_row,
     read_statements,
 )
+from graph_service.stores.embedded_ties import EmbeddedTies, chunks, marks
 from graph_service.stores.embedded_view import (
     STATEMENT_DDL,
     STATEMENT_TABLES,
@@ -54,20 +52,8 @@ from graph_service.stores.embedded_view import (
 from graph_service.stores.reach_cache import CachedReach
 from graph_service.text import fold
 
-# SQLite allows 32766 host parameters; stay far below it and keep statements small.
-_CHUNK = 500
 
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _marks(count: int) -> str:
-    return ",".join("?" * count)
-
-
-class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
+class EmbeddedStore(CachedReach, EmbeddedTies, EmbeddedQueries, GraphStore):
     """A graph in one SQLite file. Safe for many threads (a connection each) and processes."""
 
     def __init__(self, path: str | FilePath, model: DomainModel | None = None) -> None:
@@ -235,24 +221,10 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
     def _read_nodes(self, db: sqlite3.Connection, ids: Sequence[str]) -> dict[str, Node]:
         found: dict[str, Node] = {}
         unique = list(dict.fromkeys(ids))
-        for chunk in _chunks(unique):
-            sql = f"SELECT id, kind, name, body FROM nodes WHERE id IN ({_marks(len(chunk))})"  # noqa: S608
+        for chunk in chunks(unique):
+            sql = f"SELECT id, kind, name, body FROM nodes WHERE id IN ({marks(len(chunk))})"  # noqa: S608
             for row in db.execute(sql, chunk):
                 found[row[0]] = node_from_row(row)
-        return found
-
-    def _read_edges(
-        self, db: sqlite3.Connection, keys: Sequence[tuple[str, str, str]]
-    ) -> dict[tuple[str, str, str], Edge]:
-        """The stored ties among `keys`, read by their start nodes (the primary key's prefix)."""
-        wanted = set(keys)
-        found: dict[tuple[str, str, str], Edge] = {}
-        for chunk in _chunks(sorted({key[0] for key in wanted})):
-            sql = f"SELECT src, type, dst, body FROM edges WHERE src IN ({_marks(len(chunk))})"  # noqa: S608
-            for row in db.execute(sql, chunk):
-                if (row[0], row[1], row[2]) in wanted:
-                    edge = edge_from_row(row)
-                    found[edge.key] = edge
         return found
 
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
@@ -260,25 +232,25 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
 
     def canonical_ids(self, ids: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
-        for chunk in _chunks(list(dict.fromkeys(ids))):
-            sql = f"SELECT entity, canonical FROM canon WHERE entity IN ({_marks(len(chunk))})"  # noqa: S608
+        for chunk in chunks(list(dict.fromkeys(ids))):
+            sql = f"SELECT entity, canonical FROM canon WHERE entity IN ({marks(len(chunk))})"  # noqa: S608
             found.update(self._db.execute(sql, chunk).fetchall())
         # A readable base id ('company:x' for 'company:x~uei-...') that names no statement: the
         # entity of the first id of that base (the one the view gave the base id before).
         bases = [i for i in dict.fromkeys(ids) if i not in found]
-        for chunk in _chunks(bases):
+        for chunk in chunks(bases):
             sql = ("SELECT i.value, MIN(c.canonical) FROM identity AS i JOIN canon AS c "  # noqa: S608
                    f"ON c.entity = i.entity WHERE i.prop = ? AND i.value IN "
-                   f"({_marks(len(chunk))}) GROUP BY i.value")
+                   f"({marks(len(chunk))}) GROUP BY i.value")
             found.update(self._db.execute(sql, [BASE_PROP, *chunk]).fetchall())
         return found
 
     def lookup(self, kind: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
         """Ids of `kind` nodes whose indexed property `prop` has one of `values`."""
         found: dict[str, list[str]] = {}
-        for chunk in _chunks(list(dict.fromkeys(values))):
-            marks = _marks(len(chunk))
-            sql = f"SELECT value, id FROM lookup WHERE kind=? AND prop=? AND value IN ({marks})"  # noqa: S608
+        for chunk in chunks(list(dict.fromkeys(values))):
+            holes = marks(len(chunk))
+            sql = f"SELECT value, id FROM lookup WHERE kind=? AND prop=? AND value IN ({holes})"  # noqa: S608
             sql += " ORDER BY value, id"
             for value, node_id in self._db.execute(sql, [kind, prop, *chunk]):
                 found.setdefault(value, []).append(node_id)
@@ -298,72 +270,6 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
         hits = [n for n in nodes.values() if not kinds or n.kind in kinds]
         hits.sort(key=lambda n: (rank[n.id], fold(n.name), n.id))
         return hits[:limit]
-
-    def edges(
-        self,
-        ids: Sequence[str],
-        types: Sequence[str] | None = None,
-        direction: Direction = "both",
-    ) -> list[Edge]:
-        unique = list(dict.fromkeys(ids))
-        type_filter = ""
-        type_args: list[str] = []
-        if types is not None:
-            type_filter = f" AND type IN ({_marks(len(types))})"
-            type_args = list(types)
-        found: dict[tuple[str, str, str], Edge] = {}
-        columns = {"out": ["src"], "in": ["dst"], "both": ["src", "dst"]}[direction]
-        for chunk in _chunks(unique):
-            for column in columns:
-                sql = (
-                    "SELECT src, type, dst, body FROM edges "  # noqa: S608 - fixed column names
-                    f"WHERE {column} IN ({_marks(len(chunk))}){type_filter}"
-                )
-                for row in self._db.execute(sql, [*chunk, *type_args]):
-                    edge = edge_from_row(row)
-                    found[edge.key] = edge
-        return [found[key] for key in sorted(found)]
-
-    def count_edges(
-        self, ids: Sequence[str], types: Sequence[str], direction: Direction, limit: int
-    ) -> int:
-        """How many ties `edges(ids, types, direction)` would read, counted on the indexes
-        (no bodies) and only up to about `limit`: the reach search sizes its next layer."""
-        total = 0
-        columns = {"out": ["src"], "in": ["dst"], "both": ["src", "dst"]}[direction]
-        for chunk in _chunks(list(dict.fromkeys(ids))):
-            for column in columns:
-                sql = (
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM edges "  # noqa: S608 - fixed names
-                    f"WHERE {column} IN ({_marks(len(chunk))}) "
-                    f"AND type IN ({_marks(len(types))}) LIMIT ?)"
-                )
-                total += self._db.execute(sql, [*chunk, *types, limit - total + 1]).fetchone()[0]
-                if total > limit:
-                    return total
-        return total
-
-    def edge_keys(
-        self, ids: Sequence[str], types: Sequence[str], direction: Direction
-    ) -> list[tuple[str, str, str]]:
-        """The keys `edges(ids, types, direction)` would return, read from the indexes alone
-        (no body is decoded): the reach search walks on keys and reads bodies of answers only."""
-        found: dict[tuple[str, str, str], None] = {}  # ordered as read: a stable order
-        columns = {"out": ["src"], "in": ["dst"], "both": ["src", "dst"]}[direction]
-        for chunk in _chunks(list(dict.fromkeys(ids))):
-            for column in columns:
-                sql = (
-                    "SELECT src, type, dst FROM edges "  # noqa: S608 - fixed column names
-                    f"WHERE {column} IN ({_marks(len(chunk))}) AND type IN ({_marks(len(types))})"
-                )
-                found.update(dict.fromkeys(self._db.execute(sql, [*chunk, *types])))
-        return list(found)
-
-    def edges_by_key(
-        self, keys: Sequence[tuple[str, str, str]]
-    ) -> dict[tuple[str, str, str], Edge]:
-        """The stored ties with these keys."""
-        return self._read_edges(self._db, keys)
 
     def ids_of_kind(self, kind: str) -> list[str]:
         """Every id of one kind, from the kind index (the reach search's forward start)."""
@@ -422,8 +328,3 @@ class EmbeddedStore(CachedReach, EmbeddedQueries, GraphStore):
             )
         for row in rows:
             yield node_from_row(row)
-
-    def iter_edges(self) -> Iterator[Edge]:
-        sql = "SELECT src, type, dst, body FROM edges ORDER BY src, type, dst"
-        for row in self._db.execute(sql):
-            yield edge_from_row(row)
