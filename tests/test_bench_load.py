@@ -13,12 +13,13 @@ from conftest import neo4j_credentials, neo4j_uri
 from typer.testing import CliRunner
 
 from graph_service.bench import load_csv
+from graph_service.bench.columnar_ceiling import write_segments
 from graph_service.bench.load_phases import embedded_phase, generate_phase
 from graph_service.bench.sqlite_ceiling import copy_tables, table_counts
 from graph_service.cli.main import app
 
 PHASES = ("generate", "polars_parse", "polars_typed", "embedded", "embedded_sqlite_ceiling",
-          "neo4j", "neo4j_load_csv")
+          "embedded_columnar_ceiling", "neo4j", "neo4j_load_csv")
 # Tables of the embedded store every load of this file writes: the view and its statements.
 WRITTEN = ("nodes", "edges", "terms", "lookup", "fragments", "identity", "entity_terms", "canon")
 
@@ -97,6 +98,25 @@ def test_ceiling_copies_exactly_the_loaded_rows(tmp_path: Path) -> None:
         assert row["after_copy"] == counts[table], table
         assert row["copied"] == counts[table] - row["fresh_store"], table
     assert not (tmp_path / "copy.db").exists()  # the scratch copy is removed
+
+
+def test_columnar_ceiling_writes_every_loaded_row(tmp_path: Path) -> None:
+    """The Parquet segments hold every row the load wrote, as the store holds it."""
+    import polars as pl
+
+    path, db = tmp_path / "awards.csv", tmp_path / "bench.db"
+    generate_phase(str(path), 50, 5)
+    embedded_phase(str(path), str(db), 2000)
+    done = write_segments(db, tmp_path / "segments")
+    counts = table_counts(db)
+    assert done["seconds"] > 0 and set(WRITTEN) <= set(done["tables"])
+    for table in done["tables"]:
+        frame = pl.read_parquet(tmp_path / "segments" / f"{table}-*.parquet")
+        assert frame.height == counts[table], table
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        stored = sorted(conn.execute("SELECT id, entity, body, first_seen FROM fragments"))
+    written = pl.read_parquet(tmp_path / "segments" / "fragments-*.parquet")
+    assert sorted(written.select("id", "entity", "body", "first_seen").rows()) == stored
 
 
 def test_reference_script_names_only_schema_labels(tmp_path: Path,

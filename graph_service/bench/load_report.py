@@ -13,6 +13,8 @@ RATIOS = (
     ("embedded / polars parse", "embedded", "polars_parse"),
     ("embedded / polars chunked typed", "embedded", "polars_typed"),
     ("embedded / SQLite ceiling", "embedded", "embedded_sqlite_ceiling"),
+    ("SQLite ceiling / polars parse", "embedded_sqlite_ceiling", "polars_parse"),
+    ("columnar ceiling / polars parse", "embedded_columnar_ceiling", "polars_parse"),
     ("Neo4j incremental / LOAD CSV", "neo4j", "neo4j_load_csv"),
     ("Neo4j admin import / incremental", "neo4j_admin_import", "neo4j"),
 )
@@ -20,7 +22,8 @@ RATIOS = (
 PAIRS = (("neo4j", "neo4j_load_csv"), ("embedded", "neo4j_load_csv_full"),
          ("embedded", "neo4j_load_csv"))
 PHASES = ("generate", "polars_parse", "polars_typed", "embedded", "embedded_sqlite_ceiling",
-          "neo4j", "neo4j_load_csv", "neo4j_load_csv_full", "neo4j_admin_import")
+          "embedded_columnar_ceiling", "neo4j", "neo4j_load_csv", "neo4j_load_csv_full",
+          "neo4j_admin_import")
 
 
 def ratios(report: dict[str, Any]) -> dict[str, float]:
@@ -77,6 +80,11 @@ def print_report(console: Console, report: dict[str, Any]) -> None:
     if ceiling and "tables" in ceiling:
         console.print("  SQLite ceiling copied, per table: " + ", ".join(
             f"{t} {row['copied']:,}" for t, row in ceiling["tables"].items()))
+    columnar = report.get("embedded_columnar_ceiling")
+    if columnar and "parquet_mb" in columnar:
+        console.print(f"  columnar ceiling: {columnar['sql_rows']:,} rows as "
+                      f"{columnar['parquet_mb']:,} MB of Parquet (the store: "
+                      f"{columnar['store_mb']:,} MB)")
     for pair, check in report["like_for_like"].items():
         counts = ", ".join(f"{name} {x:,}/{y:,}" for name, (x, y) in check["counts"].items())
         console.print(f"  {pair} ({check['rows']:,} rows), ours/reference: {counts}; "

@@ -6,7 +6,8 @@ own (graph_service/bench/load_phases.py) so that every phase's peak memory is it
 - polars parsing the same file: the bare parse, and a chunked read typing amounts and dates
   (graph_service/bench/references.py);
 - our load into a fresh embedded store, then SQLite alone copying every table it wrote into a
-  fresh store (graph_service/bench/sqlite_ceiling.py);
+  fresh store (graph_service/bench/sqlite_ceiling.py), and the same rows written as Parquet
+  segments (graph_service/bench/columnar_ceiling.py: the layout the embedded goal needs);
 - given `--neo4j URL` (its database is EMPTIED: use a benchmark server), our load into that
   Neo4j and Neo4j's own LOAD CSV of the same file (graph_service/bench/load_csv.py and
   load_csv_reference.cypher), with the node and tie counts of both side by side.
@@ -27,6 +28,7 @@ from typing import Any
 import typer
 
 from graph_service.bench import admin_import_hook
+from graph_service.bench.columnar_ceiling import columnar_ceiling_phase
 from graph_service.bench.load_csv import load_csv_phase
 from graph_service.bench.load_phases import embedded_phase, generate_phase, in_child, neo4j_phase
 from graph_service.bench.load_report import like_for_like, print_report, ratios
@@ -136,6 +138,9 @@ def bench_load(
         if not _no_room(report, "embedded_sqlite_ceiling", folder, _store_bytes(db)):
             report["embedded_sqlite_ceiling"] = in_child(
                 ceiling_phase, loaded=str(db), scratch=str(folder / "ceiling.db"), rows=rows)
+        if not _no_room(report, "embedded_columnar_ceiling", folder, _store_bytes(db) // 2):
+            _phase(report, "embedded_columnar_ceiling", columnar_ceiling_phase, loaded=str(db),
+                   folder=str(folder / "columnar-ceiling"), rows=rows)
         if neo4j:
             _neo4j_phases(report, neo4j, folder, path, rows, n4_rows, vendors, batch_size,
                           neo4j_import_dir, today())
