@@ -315,17 +315,54 @@ def test_parts_read_from_two_states_of_the_store_are_refused(tmp_path: Path) -> 
         staging.upsert(Batch([node("acme")], []))
         model = staging.model
         parts = []
-        for part, folder in (("statements", "a"), ("rest", "b")):
+        for n, (part, folder) in enumerate((("statements-a", "a"), ("statements-b", "c"),
+                                            ("rest", "b"))):
             db = open_staging(stage)
             try:
                 parts.append(write_part(db, part, model, tmp_path / folder, stage, False,
                                         "\x1f"))
             finally:
                 db.close()
-            staging.upsert(Batch([node("zenith")], []))  # a load between the two parts
+            staging.upsert(Batch([node(f"zenith{n}")], []))  # a load between two parts
     finally:
         staging.close()
     with pytest.raises(ValueError, match="was written to while its import files were made"):
         check_one_snapshot(stage, parts)
     check_one_snapshot(stage, [parts[0], parts[0]])
-    assert parts[0].counts == {"Fragment": 1} and parts[1].counts["Entity"] == 2
+    assert parts[2].counts["Entity"] == 3  # acme and the loads after the two halves
+
+
+def test_the_statement_halves_hold_every_statement_once(tmp_path: Path) -> None:
+    """The statements are written by two processes, half each by the first digit of their id:
+    together the files hold every statement of the store exactly once, and one :Origin per
+    source and origin."""
+    import csv
+    import sqlite3
+
+    from graph_service.stores.neo4j_bulk_files import write_import_files
+
+    stage = tmp_path / "stage.db"
+    staging = EmbeddedStore(stage)
+    try:
+        _load(staging, _first_files())
+        model = staging.model
+    finally:
+        staging.close()
+    files = write_import_files(stage, model, tmp_path / "work")
+    with sqlite3.connect(f"file:{stage}?mode=ro", uri=True) as db:
+        stored = sorted(row[0] for row in db.execute("SELECT id FROM fragments"))
+        origins = db.execute("SELECT count(*) FROM (SELECT DISTINCT source, origin "
+                             "FROM fragments)").fetchone()[0]
+    written: dict[str, list[str]] = {"-a-": [], "-b-": []}
+    for _labels, _header, data, _multiline in files.nodes:
+        if data.name.startswith("fragment-"):
+            half = "-a-" if "-a-" in data.name else "-b-"
+            with data.open(encoding="utf-8", newline="") as handle:
+                written[half] += [row[0] for row in csv.reader(handle)]
+    assert written["-a-"] and written["-b-"]
+    assert all(i[0] < "8" for i in written["-a-"]) and all(i[0] >= "8" for i in written["-b-"])
+    assert sorted(written["-a-"] + written["-b-"]) == stored
+    assert files.counts["Fragment"] == len(stored)
+    origin_file = tmp_path / "work" / "origin-0.csv"
+    with origin_file.open(encoding="utf-8", newline="") as handle:
+        assert len(list(csv.reader(handle))) == origins

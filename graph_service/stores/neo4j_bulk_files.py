@@ -1,9 +1,9 @@
-"""The `neo4j-admin database import` files of an embedded store, written in two parts at once.
+"""The `neo4j-admin database import` files of an embedded store, written in three parts at once.
 
-The statements (neo4j_bulk_import.PARTS) are written by a child process while this one writes
-the rest, each from a read-only snapshot of its own; the two snapshots must hold the same
-count of writes (a load meanwhile makes the files refused, not mixed). On any failure no file
-of either part is left, so a retry with another array delimiter starts clean.
+The two halves of the statements (neo4j_bulk_import.PARTS) are written by two child processes
+while this one writes the rest, each from a read-only snapshot of its own; the snapshots must
+hold the same count of writes (a load meanwhile makes the files refused, not mixed). On any
+failure no file of any part is left, so a retry with another array delimiter starts clean.
 """
 
 from __future__ import annotations
@@ -11,14 +11,15 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from graph_service.domain_model import DomainModel
 from graph_service.stores.neo4j_bulk_csv import DelimiterClash
 from graph_service.stores.neo4j_bulk_import import (
     ARRAY_DELIMITERS,
+    STATEMENT_HALVES,
     ImportFiles,
     PartFiles,
-    import_files,
     open_staging,
     write_part,
 )
@@ -63,24 +64,32 @@ def _attempt(store: Path, model: DomainModel, workdir: Path, force: bool,
              delimiter: str) -> ImportFiles:
     # spawn, not fork: the caller may hold threads (a driver, a server) a fork would copy.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        child = pool.submit(_part, store, "statements", model, workdir, force, delimiter)
+    with ProcessPoolExecutor(max_workers=len(STATEMENT_HALVES), mp_context=context) as pool:
+        children = [pool.submit(_part, store, half, model, workdir, force, delimiter)
+                    for half in STATEMENT_HALVES]
         try:
             rest = _part(store, "rest", model, workdir, force, delimiter)
         except BaseException:
-            _settle(child)
+            for child in children:
+                _settle(child)
             raise
-        try:
-            statements = child.result()
-        except BaseException:
-            _remove(rest)
-            raise
+        halves: list[PartFiles] = []
+        failure: BaseException | None = None
+        for child in children:
+            try:
+                halves.append(child.result())
+            except BaseException as exc:  # its own files are gone; the others' go too
+                failure = failure or exc
+        if failure is not None:
+            _remove(rest, *halves)
+            raise failure
+    parts = [*halves, rest]
     try:
-        check_one_snapshot(store, [statements, rest])
+        check_one_snapshot(store, parts)
     except ValueError:
-        _remove(statements, rest)
+        _remove(*parts)
         raise
-    return import_files(workdir, delimiter, [statements, rest])
+    return import_files(workdir, delimiter, parts)
 
 
 def check_one_snapshot(store: Path, parts: list[PartFiles]) -> None:
@@ -89,3 +98,28 @@ def check_one_snapshot(store: Path, parts: list[PartFiles]) -> None:
     if len(generations) > 1:
         raise ValueError(f"{store} was written to while its import files were made (writes "
                          f"{' and '.join(generations)}): run again once no load writes to it")
+
+
+def import_files(workdir: Path, delimiter: str, parts: list[PartFiles]) -> ImportFiles:
+    """The parts' files as one import: `--nodes` / `--relationships` groups by table name,
+    the empty lists to set afterwards, the counts."""
+    files = ImportFiles(workdir, delimiter)
+    for part in parts:  # the statement halves count their statements each
+        for key, count in part.counts.items():
+            files.counts[key] = files.counts.get(key, 0) + count
+    for table in sorted((t for part in parts for t in part.tables), key=lambda t: t.name):
+        for header, data, multiline in table.groups:
+            if table.rel_type is not None:
+                files.relationships.append((table.rel_type, header, data, multiline))
+            else:
+                files.nodes.append((table.labels or [], header, data, multiline))
+        for key, ids in sorted(table.empties.items()):
+            label = table.rel_type or (table.labels or [""])[-1]
+            entry: dict[str, Any] = {"match": table.match, "label": label, "key": key,
+                                     "ids": ids}
+            if key in table.counted:  # absent means [] here: one pass sets them all
+                entry["ids"] = None
+                if entry in files.empty_lists:
+                    continue
+            files.empty_lists.append(entry)
+    return files

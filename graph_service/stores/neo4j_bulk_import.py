@@ -155,9 +155,12 @@ class _Writer:
                 if not (is_edge and key in _EDGE_FIELDS)]
 
 
-# The files in two parts, each written from a snapshot of its own (neo4j_bulk_files writes
-# them at once): the statements, one :Fragment each (about half of the work), and the rest.
-PARTS = ("statements", "rest")
+# The files in three parts, each written from a snapshot of its own (neo4j_bulk_files writes
+# them at once): the statements, one :Fragment each (about 60% of the work), in two halves by
+# the first digit of their id (a hash: the halves are even), and the rest.
+STATEMENT_HALVES = {"statements-a": "substr(id, 1, 1) < '8'",
+                    "statements-b": "substr(id, 1, 1) >= '8'"}
+PARTS = (*STATEMENT_HALVES, "rest")
 
 
 @dataclass(frozen=True)
@@ -189,8 +192,8 @@ def write_part(db: sqlite3.Connection, part: str, model: DomainModel, workdir: P
     counts: dict[str, int] = {}
     ok = False
     try:
-        if part == "statements":
-            counts[FRAGMENT] = _fragments(db, w)
+        if part in STATEMENT_HALVES:
+            counts[FRAGMENT] = _fragments(db, w, part)
         elif part == "rest":
             _rest(db, w, counts)
         else:
@@ -219,32 +222,9 @@ def _rest(db: sqlite3.Connection, w: _Writer, counts: dict[str, int]) -> None:
     meta = w.table("meta", "none", [], [("key", "string"), ("token", "string")], [META])
     meta.write((), ["generation", str(uuid.uuid4())])
     counts[META] = 1
+    _origins(db, w)
     counts[ENTITY] = _view_nodes(db, w)
     counts["ties"] = _view_edges(db, w)
-
-
-def import_files(workdir: Path, delimiter: str, parts: list[PartFiles]) -> ImportFiles:
-    """The parts' files as one import: `--nodes` / `--relationships` groups by table name,
-    the empty lists to set afterwards, the counts."""
-    files = ImportFiles(workdir, delimiter)
-    for part in parts:
-        files.counts.update(part.counts)
-    for table in sorted((t for part in parts for t in part.tables), key=lambda t: t.name):
-        for header, data, multiline in table.groups:
-            if table.rel_type is not None:
-                files.relationships.append((table.rel_type, header, data, multiline))
-            else:
-                files.nodes.append((table.labels or [], header, data, multiline))
-        for key, ids in sorted(table.empties.items()):
-            label = table.rel_type or (table.labels or [""])[-1]
-            entry: dict[str, Any] = {"match": table.match, "label": label, "key": key,
-                                     "ids": ids}
-            if key in table.counted:  # absent means [] here: one pass sets them all
-                entry["ids"] = None
-                if entry in files.empty_lists:
-                    continue
-            files.empty_lists.append(entry)
-    return files
 
 
 def _rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[Any, ...]]:
@@ -256,8 +236,8 @@ def _rows(db: sqlite3.Connection, sql: str) -> Iterator[tuple[Any, ...]]:
 class _Kinds:
     """Per kind or type: its table and the keys of its stated values (positional columns)."""
 
-    def __init__(self, w: _Writer) -> None:
-        self.w = w
+    def __init__(self, w: _Writer, suffix: str = "") -> None:
+        self.w, self.suffix = w, suffix  # the suffix names a part's own files
         self.found: dict[tuple[str, str], tuple[BulkTable, list[str], set[str]]] = {}
 
     def get(self, what: str, kind: str) -> tuple[BulkTable, list[str], set[str]]:
@@ -275,7 +255,8 @@ class _Kinds:
         if what.startswith("fragment"):
             extra = [] if is_edge else [("terms", "string[]"), ("fold_name", "string")]
             columns = [*_FRAGMENT_COLUMNS, *extra, *((VALUE_PREFIX + k, t) for k, t in props)]
-            table = w.table(f"{what}-{label}", "fragment", [], columns, [FRAGMENT])
+            table = w.table(f"{what}-{label}{self.suffix}", "fragment", [], columns,
+                            [FRAGMENT])
         elif is_edge:
             table = w.table(f"tie-{label}", "edge", [START, END], [*_EDGE_COLUMNS, *props],
                             rel_type=label)
@@ -294,13 +275,15 @@ def _stated(owner: str, properties: dict[str, Any], keys: list[str], known: set[
     return [properties.get(key) for key in keys]
 
 
-def _fragments(db: sqlite3.Connection, w: _Writer) -> int:
+def _fragments(db: sqlite3.Connection, w: _Writer, half: str) -> int:
     count = 0
-    kinds = _Kinds(w)
+    kinds = _Kinds(w, half.removeprefix("statements"))
     terms_of: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
-    origins: dict[tuple[str, str], str] = {}
-    for row in _rows(db, "SELECT id, entity, is_edge, kind, src, dst, source, record, origin, "
-                         "rank, body, first_seen, last_seen FROM fragments"):
+    origins: dict[tuple[str, str], str] = {}  # their keys, made once
+    # The half's condition is one of two fixed texts, never input.
+    sql = ("SELECT id, entity, is_edge, kind, src, dst, source, record, origin, rank, body, "  # noqa: S608
+           f"first_seen, last_seen FROM fragments WHERE {STATEMENT_HALVES[half]}")
+    for row in _rows(db, sql):
         (fid, entity, is_edge, kind, src, dst, source, record, origin, rank, body,
          first_seen, last_seen) = row
         is_edge = bool(is_edge)
@@ -328,11 +311,16 @@ def _fragments(db: sqlite3.Connection, w: _Writer) -> int:
         values += _stated(kind, data["properties"], keys, known)
         table.write((), values, fid)
         count += 1
+    return count
+
+
+def _origins(db: sqlite3.Connection, w: _Writer) -> None:
+    """One :Origin per (source, origin) of the statements (both halves name them)."""
     table = w.table("origin", "none", [], [("key", "string"), ("source", "string"),
                                             ("origin", "string")], [ORIGIN])
-    for (source, origin), key_of in sorted(origins.items()):
-        table.write((), [key_of, source, origin])
-    return count
+    for source, origin in _rows(db, "SELECT DISTINCT source, origin FROM fragments "
+                                    "ORDER BY source, origin"):
+        table.write((), [origin_key(source, origin), source, origin])
 
 
 def _simple(db: sqlite3.Connection, w: _Writer, label: str, sql: str,
