@@ -360,6 +360,11 @@ class Statement:
 
 
 def statement_order(statement: Statement) -> tuple[object, ...]:
-    """The order `GraphStore.statements` returns them in: by view record, entity, best rank."""
+    """The order `GraphStore.statements` returns them in: by view record, entity, best rank,
+    then by every other field, so that the order is a function of the statements alone (two
+    statements of one record may differ only in their name, or days): never the order a store
+    happened to write them in (a bulk import writes them from several files at once)."""
     return (statement.canonical, statement.entity, -statement.rank, statement.source,
-            statement.record, _body(statement.properties))
+            statement.record, _body(statement.properties), statement.kind, statement.origin,
+            statement.name or "", statement.aliases, statement.sources, statement.status or "",
+            statement.first_seen or "", statement.last_seen or "")

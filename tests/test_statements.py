@@ -122,3 +122,20 @@ def test_cluster_depends_on_the_rows_not_their_order(rows: list[tuple[str, str, 
     for canonical in set(first.values()):
         ueis = {v for e, p, v in rows if p == "uei" and first[e] == canonical}
         assert len(ueis) <= 1
+
+
+def test_statement_order_is_a_function_of_the_statements_alone() -> None:
+    """Two statements of one record that differ only in their name or days come back in the
+    same order whatever order a store read them in (a bulk import writes several files)."""
+    from graph_service.statements import Statement, statement_order
+
+    def stated(name: str, last_seen: str) -> Statement:
+        return Statement("company:x", "company:x", "Company", "source:f", "f.csv:2",
+                         "procurement-record", 9, name, [], {"uei": "U1"}, ["source:f"], None,
+                         "2026-01-01", last_seen)
+
+    pool = [stated("X INC", "2026-01-02"), stated("X, INC.", "2026-01-02"),
+            stated("X INC", "2026-01-01")]
+    first, *others = [sorted(order, key=statement_order)
+                      for order in (pool, pool[::-1], [pool[1], pool[2], pool[0]])]
+    assert all(other == first for other in others)
