@@ -2,8 +2,9 @@
 
 The two halves of the statements (neo4j_bulk_import.PARTS) are written by two child processes
 while this one writes the rest, each from a read-only snapshot of its own; the snapshots must
-hold the same count of writes (a load meanwhile makes the files refused, not mixed). On any
-failure no file of any part is left, so a retry with another array delimiter starts clean.
+hold the same count of writes (a load meanwhile makes the files refused, not mixed). The
+`:Origin` nodes are written last, once, from the pairs the halves met. On any failure no file
+of any part is left, so a retry with another array delimiter starts clean.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from graph_service.stores.neo4j_bulk_import import (
     ImportFiles,
     PartFiles,
     open_staging,
+    write_origins,
     write_part,
 )
 
@@ -86,7 +88,9 @@ def _attempt(store: Path, model: DomainModel, workdir: Path, force: bool,
     parts = [*halves, rest]
     try:
         check_one_snapshot(store, parts)
-    except ValueError:
+        pairs = [pair for half in halves for pair in half.origins]
+        parts.append(write_origins(pairs, model, workdir, store, force, delimiter))
+    except BaseException:
         _remove(*parts)
         raise
     return import_files(workdir, delimiter, parts)

@@ -182,6 +182,7 @@ class PartFiles:
     tables: list[WrittenTable]
     counts: dict[str, int]
     generation: str | None  # the store's count of writes, in the snapshot the part read
+    origins: tuple[tuple[str, str], ...] = ()  # a statement half's (source, origin) pairs
 
 
 def write_part(db: sqlite3.Connection, part: str, model: DomainModel, workdir: Path,
@@ -190,23 +191,45 @@ def write_part(db: sqlite3.Connection, part: str, model: DomainModel, workdir: P
     workdir.mkdir(parents=True, exist_ok=True)
     w = _Writer(model, workdir, store, force, delimiter)
     counts: dict[str, int] = {}
+    origins: dict[tuple[str, str], str] = {}
     ok = False
     try:
         if part in STATEMENT_HALVES:
-            counts[FRAGMENT] = _fragments(db, w, part)
+            counts[FRAGMENT] = _fragments(db, w, part, origins)
         elif part == "rest":
             _rest(db, w, counts)
         else:
             raise ValueError(f"no part {part!r} of the import files")
         ok = True
     finally:
-        for _match, table in w.tables.values():
-            table.close(keep=ok)
-    tables = [WrittenTable(name, match, w.labels.get(name), w.types.get(name),
-                           table.file_groups(), table.paths(), table.empties, table.counted)
-              for name, (match, table) in w.tables.items()]
+        tables = _close(w, ok)
     found = db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
-    return PartFiles(tables, counts, None if found is None else str(found[0]))
+    return PartFiles(tables, counts, None if found is None else str(found[0]),
+                     tuple(sorted(origins)))
+
+
+def write_origins(pairs: list[tuple[str, str]], model: DomainModel, workdir: Path,
+                  store: Path, force: bool, delimiter: str) -> PartFiles:
+    """One :Origin per (source, origin) pair the statement halves named, once."""
+    w = _Writer(model, workdir, store, force, delimiter)
+    ok = False
+    try:
+        table = w.table("origin", "none", [], [("key", "string"), ("source", "string"),
+                                                ("origin", "string")], [ORIGIN])
+        for source, origin in sorted(set(pairs)):
+            table.write((), [origin_key(source, origin), source, origin])
+        ok = True
+    finally:
+        tables = _close(w, ok)
+    return PartFiles(tables, {}, None)
+
+
+def _close(w: _Writer, keep: bool) -> list[WrittenTable]:
+    for _match, table in w.tables.values():
+        table.close(keep=keep)
+    return [WrittenTable(name, match, w.labels.get(name), w.types.get(name),
+                         table.file_groups(), table.paths(), table.empties, table.counted)
+            for name, (match, table) in w.tables.items()]
 
 
 def _rest(db: sqlite3.Connection, w: _Writer, counts: dict[str, int]) -> None:
@@ -222,7 +245,6 @@ def _rest(db: sqlite3.Connection, w: _Writer, counts: dict[str, int]) -> None:
     meta = w.table("meta", "none", [], [("key", "string"), ("token", "string")], [META])
     meta.write((), ["generation", str(uuid.uuid4())])
     counts[META] = 1
-    _origins(db, w)
     counts[ENTITY] = _view_nodes(db, w)
     counts["ties"] = _view_edges(db, w)
 
@@ -275,11 +297,12 @@ def _stated(owner: str, properties: dict[str, Any], keys: list[str], known: set[
     return [properties.get(key) for key in keys]
 
 
-def _fragments(db: sqlite3.Connection, w: _Writer, half: str) -> int:
+def _fragments(db: sqlite3.Connection, w: _Writer, half: str,
+               origins: dict[tuple[str, str], str]) -> int:
+    """The half's statements; `origins` gains their (source, origin) pairs and keys."""
     count = 0
     kinds = _Kinds(w, half.removeprefix("statements"))
     terms_of: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
-    origins: dict[tuple[str, str], str] = {}  # their keys, made once
     # The half's condition is one of two fixed texts, never input.
     sql = ("SELECT id, entity, is_edge, kind, src, dst, source, record, origin, rank, body, "  # noqa: S608
            f"first_seen, last_seen FROM fragments WHERE {STATEMENT_HALVES[half]}")
@@ -312,15 +335,6 @@ def _fragments(db: sqlite3.Connection, w: _Writer, half: str) -> int:
         table.write((), values, fid)
         count += 1
     return count
-
-
-def _origins(db: sqlite3.Connection, w: _Writer) -> None:
-    """One :Origin per (source, origin) of the statements (both halves name them)."""
-    table = w.table("origin", "none", [], [("key", "string"), ("source", "string"),
-                                            ("origin", "string")], [ORIGIN])
-    for source, origin in _rows(db, "SELECT DISTINCT source, origin FROM fragments "
-                                    "ORDER BY source, origin"):
-        table.write((), [origin_key(source, origin), source, origin])
 
 
 def _simple(db: sqlite3.Connection, w: _Writer, label: str, sql: str,
