@@ -65,13 +65,19 @@ def test_bench_load_smoke_on_both_stores(tmp_path: Path, monkeypatch: pytest.Mon
         assert counts["after_copy"] == counts["loaded"] == tables[table], table
     assert report["embedded_sqlite_ceiling"]["sql_rows"] == sum(
         c["copied"] for c in ceiling.values())
-    # The LOAD CSV reference writes our view exactly: the same count of every kind and type.
-    # (Its nodes are keyed a little differently: companies by UEI, lowered rather than slugged
-    # ids; on the synthetic file that changes no count.) It writes no statements.
+    # The LOAD CSV reference writes the records our load writes: the same count of every kind
+    # and type in the view, and of every statement label and statement kind behind it. (Its
+    # nodes are keyed a little differently: companies by UEI, lowered rather than slugged ids,
+    # statements by row or content rather than a digest; on the synthetic file that changes
+    # no count.)
     reference = report["neo4j_load_csv"]
     assert reference["nodes_by_kind"] == neo4j["nodes_by_kind"]
     assert reference["ties_by_type"] == neo4j["ties_by_type"]
-    assert set(reference["statement_nodes"].values()) == {0}
+    assert reference["statement_nodes"] == neo4j["statement_nodes"]
+    assert reference["fragments_by_kind"] == neo4j["fragments_by_kind"]
+    assert len(neo4j["fragments_by_kind"]) == len(neo4j["nodes_by_kind"]) + len(
+        neo4j["ties_by_type"])  # a statement of every kind and type
+    assert 0 < reference["view_seconds"] < reference["seconds"]
     for pair in ("neo4j vs neo4j_load_csv", "embedded vs neo4j_load_csv"):
         assert report["like_for_like"][pair]["different"] == [], pair
     assert {"Contract", "Company", "Agency", "Source"} <= set(reference["nodes_by_kind"])
@@ -80,7 +86,8 @@ def test_bench_load_smoke_on_both_stores(tmp_path: Path, monkeypatch: pytest.Mon
     # Ratios, from figures of this run.
     ratios = report["ratios"]
     for name in ("embedded / polars parse", "embedded / polars chunked typed",
-                 "embedded / SQLite ceiling", "Neo4j incremental / LOAD CSV"):
+                 "embedded / SQLite ceiling", "Neo4j incremental / LOAD CSV",
+                 "Neo4j incremental / LOAD CSV of the view alone"):
         assert ratios[name] > 0, name
     assert ratios["embedded / SQLite ceiling"] == round(
         embedded["rows_per_s"] / report["embedded_sqlite_ceiling"]["rows_per_s"], 4)
@@ -122,13 +129,14 @@ def test_columnar_ceiling_writes_every_loaded_row(tmp_path: Path) -> None:
 def test_reference_script_names_only_schema_labels(tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     statements = dict(load_csv.reference_statements())
-    assert list(statements) == ["sources", "rows", "catalog"]
+    assert list(statements) == ["sources", "rows", "catalog", *load_csv.STATEMENT_BLOCKS]
     assert all("{{" not in text for text in statements.values())
     assert "LOAD CSV WITH HEADERS FROM $url" in statements["rows"]
+    assert "LOAD CSV WITH HEADERS FROM $url" in statements["statements"]
     bad = tmp_path / "bad.cypher"
     bad.write_text("// == rows\nMERGE (v:{{Vendor}} {id: $id})\n")
     monkeypatch.setattr(load_csv, "SCRIPT", bad)
-    with pytest.raises(ValueError, match="'Vendor' is no kind or tie type"):
+    with pytest.raises(ValueError, match="'Vendor' is no kind, tie type or statement label"):
         load_csv.reference_statements()
 
 
