@@ -24,7 +24,11 @@ SEARCH = "_search"  # the same terms joined by SEARCH_SEPARATOR, text-indexed fo
 # 16.7 s on 100k bench rows). Stores holding newline-joined values answer the same.
 SEARCH_SEPARATOR = "\x1f"
 SORT_NAME = "_fold"  # folded name, the search tie-breaker
-INTERNAL_PROPERTIES = (TERMS, SEARCH, SORT_NAME)
+# The policy ranks that won (the name's, then each property's in key order; -1: none), so a
+# view record can be combined with new statements rather than re-derived from all of them
+# (graph_service/stores/neo4j_view_combine.py).
+RANKS = "_ranks"
+INTERNAL_PROPERTIES = (TERMS, SEARCH, SORT_NAME, RANKS)
 # The statements behind the view (graph_service/stores/neo4j_view.py): labels of their own,
 # never an Entity, never a schema kind.
 FRAGMENT = "Fragment"

@@ -182,9 +182,14 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
         moved = resolved.moved
         touched.update(dict.fromkeys(sorted(resolved.touched)))
     # The kind of a batch entity's canonical id is its own (components never mix kinds), and
-    # it has a node statement (the batch's); other touched ids are looked up.
+    # it has a node statement (the batch's); other touched ids are looked up. Ids whose
+    # identity did not move may be combined with their new statements alone.
+    news: dict[str, list[str]] = defaultdict(list)
+    for f in changed:
+        if canon[f.entity] not in touched:
+            news[canon[f.entity]].append(f.id)
     touched.update({canon[f.entity]: f.kind for f in changed})
-    created, updated = neo4j_view.refresh_nodes(tx, model, touched)
+    created, updated = neo4j_view.refresh_nodes(tx, model, touched, news)
 
     keys, single_keys = _ties(tx, model, statements, batch, alone, result)
     keys = neo4j_view.refresh_edges(tx, model, keys, sorted(moved), result)

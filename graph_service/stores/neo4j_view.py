@@ -35,12 +35,14 @@ from graph_service.statements import (
 )
 from graph_service.stores.base import WriteResult
 from graph_service.stores.neo4j_action_sums import refresh_action_sums
+from graph_service.stores.neo4j_view_combine import combine_nodes_statement
 from graph_service.stores.neo4j_view_cypher import (
     TIE_STATEMENTS,
     VALUE_PREFIX,
     canonical_of,
     ident_rows,
     members,
+    ranked,
     refresh_edges_statement,
     refresh_nodes_statement,
     stated_or_named,
@@ -276,9 +278,12 @@ def refresh_view(tx: ManagedTransaction, model: DomainModel, touched: dict[str, 
     return result
 
 
-def refresh_nodes(tx: ManagedTransaction, model: DomainModel, touched: dict[str, str | None]
-                   ) -> tuple[set[str], set[str]]:
-    """Rewrite the view nodes `touched`: the ids created, and those updated."""
+def refresh_nodes(tx: ManagedTransaction, model: DomainModel, touched: dict[str, str | None],
+                  news: dict[str, list[str]] | None = None) -> tuple[set[str], set[str]]:
+    """Rewrite the view nodes `touched`: the ids created, and those updated. `news`: ids whose
+    identity did not move -> the ids of their new statements; those whose node keeps its ranks
+    are combined with them (neo4j_view_combine), the others derived from all statements."""
+    news = news or {}
     created: set[str] = set()
     updated: set[str] = set()
     by_kind: dict[str, list[str]] = defaultdict(list)
@@ -293,6 +298,15 @@ def refresh_nodes(tx: ManagedTransaction, model: DomainModel, touched: dict[str,
     for chunk in chunks(sorted(gone)):
         tx.run(DROP_NODES, ids=list(chunk)).consume()
     for kind, group in sorted(by_kind.items()):
+        if ranked(model, kind, is_edge=False):
+            combine = combine_nodes_statement(model, kind)
+            done: set[str] = set()
+            for chunk in chunks(sorted(i for i in group if i in news)):
+                ((_, changed, combined),) = read(tx, combine, rows=[
+                    {"cid": i, "ids": news[i]} for i in chunk])
+                updated.update(changed)
+                done.update(combined)
+            group = [i for i in group if i not in done]
         query = refresh_nodes_statement(model, kind)
         for chunk in chunks(sorted(group)):
             ((made, changed),) = read(tx, query, ids=list(chunk))

@@ -10,6 +10,7 @@ from graph_service.neo4j_schema import (
     ENTITY,
     FRAGMENT,
     IDENT,
+    RANKS,
     SEARCH,
     SEARCH_SEPARATOR,
     SORT_NAME,
@@ -122,6 +123,40 @@ def _values(model: DomainModel, owner: str, keys: list[str], is_list: dict[str, 
     return "".join(subqueries), ", ".join(entries)
 
 
+def value_keys(model: DomainModel, owner: str, is_edge: bool) -> list[str]:
+    """The keys of `owner`'s stated values, in the order of its view records' ranks."""
+    if is_edge:
+        return sorted(key for key in model.relationship_properties
+                      if key not in ("sources", "status", "first_seen", "last_seen"))
+    return sorted(model.kinds[owner].properties)
+
+
+def ranked(model: DomainModel, owner: str, is_edge: bool) -> bool:
+    """Whether `owner`'s view records keep their ranks (neo4j_view_combine): nodes, not of a
+    kind whose values the derived money overwrites (those are always derived from all their
+    statements). Ties are derived from all their statements still: ranks on every tie would
+    cost their bytes on the ties most loads create once and never meet again."""
+    return not is_edge and not set(DERIVED) & set(model.kinds[owner].properties)
+
+
+def _ranks(model: DomainModel, owner: str, is_edge: bool, single: bool) -> str:
+    """The `_ranks` entry of a view record's map (none where `ranked` is False): the rank of
+    the name's statement (ties: -1), then of each value's winner (-1: none, or a union)."""
+    if not ranked(model, owner, is_edge):
+        return ""
+    out = ["-1" if is_edge else "top.rank"]
+    for key in value_keys(model, owner, is_edge):
+        prop = f"top.{identifier(VALUE_PREFIX + key)}"
+        if model.resolve_rule(owner, key) == "union":
+            out.append("-1")
+        elif single:
+            out.append(f"CASE WHEN {prop} IS NULL THEN -1 ELSE top.rank END")
+        else:
+            winner = _winner(model.resolve_rule(owner, key), key).rsplit(".", 1)[0]
+            out.append(f"coalesce({winner}.rank, -1)")
+    return f", {RANKS}: [{', '.join(out)}]"
+
+
 def union_lists(model: DomainModel, owner: str, is_edge: bool) -> list[str]:
     """The value keys of `owner` (a kind or relationship type) whose rule is a union list."""
     props = (model.relationship_properties if is_edge else model.kinds[owner].properties)
@@ -137,6 +172,14 @@ _SEEN = ("first_seen: reduce(m = null, f IN fs | CASE WHEN f.first_seen IS NOT N
 
 _SEEN_ONE = "first_seen: top.first_seen, last_seen: top.last_seen"
 
+# Whether the map `props` is what `before` (a record's properties) holds already: the same keys
+# bar those `props` holds null (SET drops them), each value equal and of the same type (1 and
+# 1.0 are equal, and shown differently).
+SAME_AS_STORED = (
+    "(before IS NOT NULL AND all(k IN keys(before) WHERE props[k] IS NOT NULL) AND "
+    "all(k IN keys(props) WHERE (props[k] IS NULL AND before[k] IS NULL) OR "
+    "(props[k] = before[k] AND valueType(props[k]) = valueType(before[k]))))")
+
 _COUNT = """
 RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN before IS NOT NULL AND before <> after THEN 1 ELSE 0 END) AS updated"""
@@ -145,20 +188,36 @@ RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
 def _node_map(model: DomainModel, kind: str, single: bool = False) -> tuple[str, str]:
     """The subqueries, and the map, of the view node `cid` of `kind` from its statements `fs`
     (best-ranked `top`, and the sorted unions `aliases`, `sources`, `terms`)."""
-    keys = sorted(model.kinds[kind].properties)
+    keys = value_keys(model, kind, is_edge=False)
     is_list = {k: model.kinds[kind].properties[k].type == "list" for k in keys}
     unions, values = _values(model, kind, keys, is_list, single)
     return unions, f"""{{
   id: cid, name: top.name, aliases: aliases, sources: sources, {_SEEN_ONE if single else _SEEN},
   {TERMS}: terms, {SEARCH}: reduce(s = '', t IN terms | s + CASE WHEN s = '' THEN '' ELSE
     {_SEARCH_SEPARATOR} END + t), {SORT_NAME}: {FOLD_NAME}{", " + values if values else ""}
+  {_ranks(model, kind, False, single)}
 }}"""
 
 
 def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
     """`$ids`: canonical ids of `kind`; each view node becomes what its statements say. Returns
-    the ids created and the ids updated. Derived money (action_sums.py) is carried over
-    from the old node: the sums step recomputes it next, and a re-load then counts no update."""
+    the ids created and the ids updated."""
+    return f"""
+UNWIND $ids AS cid
+CALL (cid) {{
+  {members("cid", "cid")}
+  MATCH (f:{FRAGMENT} {{entity: m}}) USING INDEX SEEK f:{FRAGMENT}(entity)
+  WHERE f.src IS NULL
+  RETURN collect(f) AS fs
+}}{derive_node(model, kind)}"""
+
+
+def derive_node(model: DomainModel, kind: str, done: bool = False) -> str:
+    """The view node `cid` of `kind` from its statements `fs` (all of them, or the old node's
+    own as neo4j_view_combine makes them and the new ones), written; the ids created and
+    updated (ranks apart). Derived money (action_sums.py) is carried over from the old node:
+    the sums step recomputes it next, and a re-load then counts no update. `done`: every id
+    written is returned too."""
     unions, props = _node_map(model, kind)
     keys = set(model.kinds[kind].properties)
     carried = ""
@@ -168,13 +227,6 @@ def refresh_nodes_statement(model: DomainModel, kind: str) -> str:
         if "obligated" in keys:
             carried += ", n.obligated = coalesce(n.obligated, before.obligated)"
     return f"""
-UNWIND $ids AS cid
-CALL (cid) {{
-  {members("cid", "cid")}
-  MATCH (f:{FRAGMENT} {{entity: m}}) USING INDEX SEEK f:{FRAGMENT}(entity)
-  WHERE f.src IS NULL
-  RETURN collect(f) AS fs
-}}
 WITH cid, fs, reduce(b = null, f IN fs | CASE WHEN b IS NULL OR f.rank > b.rank
                      OR (f.rank = b.rank AND f.name < b.name) THEN f ELSE b END) AS top
 CALL (fs, top) {{
@@ -188,12 +240,19 @@ CALL (fs, top) {{
 WITH cid, aliases, sources, terms, top, {props} AS props
 OPTIONAL MATCH (old:{ENTITY} {{id: cid}})
 WITH cid, props, properties(old) AS before
-MERGE (n:{ENTITY} {{id: cid}})
-SET n = props, n:{identifier(kind)}
-{carried}
-WITH cid, before, properties(n) AS after
+// A node that would be written as it is stays as it is (most re-derived ids, at depth).
+OPTIONAL CALL (cid, props, before) {{
+  WITH cid, props, before WHERE NOT {SAME_AS_STORED}
+  MERGE (n:{ENTITY} {{id: cid}})
+  SET n = props, n:{identifier(kind)}
+  {carried}
+  RETURN n {{.*, {RANKS}: null}} AS after
+}}
+WITH cid, before {{.*, {RANKS}: null}} AS before, after
 RETURN collect(CASE WHEN before IS NULL THEN cid END) AS created,
-       collect(CASE WHEN before IS NOT NULL AND before <> after THEN cid END) AS updated"""
+       collect(CASE WHEN before IS NOT NULL AND after IS NOT NULL AND before <> after
+                    THEN cid END) AS updated
+       {", collect(cid) AS done" if done else ""}"""
 
 
 def create_nodes_statement(model: DomainModel, kind: str) -> str:
@@ -231,8 +290,7 @@ TIE_STATEMENTS = f"""{members("k", "k.s")}
 def _edge_map(model: DomainModel, rel_type: str, single: bool = False, unions: bool = True
               ) -> tuple[str, str]:
     """The subqueries, and the map, of a tie of `rel_type` from its statements `fs`."""
-    keys = sorted(key for key in model.relationship_properties
-                  if key not in ("sources", "status", "first_seen", "last_seen"))
+    keys = value_keys(model, rel_type, is_edge=True)
     is_list = {k: model.relationship_properties[k].type == "list" for k in keys}
     subqueries, values = _values(model, rel_type, keys, is_list, single, unions)
     status = ("CASE WHEN top.status = 'reported' THEN 'reported' ELSE 'inferred' END" if single
@@ -241,6 +299,7 @@ def _edge_map(model: DomainModel, rel_type: str, single: bool = False, unions: b
     return subqueries, f"""{{
   status: {status},
   sources: sources, {_SEEN_ONE if single else _SEEN}{", " + values if values else ""}
+  {_ranks(model, rel_type, True, single)}
 }}"""
 
 
@@ -262,7 +321,7 @@ OPTIONAL MATCH (a)-[old:{rel}]->(b)
 WITH a, b, props, properties(old) AS before
 MERGE (a)-[r:{rel}]->(b)
 SET r = props
-WITH before, properties(r) AS after
+WITH before {{.*, {RANKS}: null}} AS before, r {{.*, {RANKS}: null}} AS after
 {_COUNT}"""
 
 
