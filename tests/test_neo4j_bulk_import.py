@@ -100,14 +100,15 @@ def _layout(store: Neo4jStore) -> tuple[list[str], list[str]]:
     ties = store._read("""
         MATCH (a)-[r]->(b) RETURN [a.id, type(r), b.id], properties(r),
           [k IN keys(r) | [k, valueType(r[k])]]""")
-    # The ranks the incremental path keeps to combine a node with new statements are not
-    # written by the bulk import: a load meeting such a node derives it from all its
+    # The ranks the incremental path keeps to combine a record with new statements are not
+    # written by the bulk import: a load meeting such a node or tie derives it from all its
     # statements once, which writes them (neo4j_view_combine).
     masked = [[sorted(name), {**{k: v for k, v in props.items() if k != RANKS},
                               **({"token": "*"} if "SurvgraphMeta" in name else {})},
                sorted(t for t in types if t[0] != RANKS)] for name, props, types in nodes]
     return (sorted(json.dumps(row, sort_keys=True) for row in masked),
-            sorted(json.dumps([key, props, sorted(types)], sort_keys=True)
+            sorted(json.dumps([key, {k: v for k, v in props.items() if k != RANKS},
+                               sorted(t for t in types if t[0] != RANKS)], sort_keys=True)
                    for key, props, types in ties))
 
 

@@ -191,8 +191,8 @@ def append_and_refresh(tx: ManagedTransaction, model: DomainModel,
     touched.update({canon[f.entity]: f.kind for f in changed})
     created, updated = neo4j_view.refresh_nodes(tx, model, touched, news)
 
-    keys, single_keys = _ties(tx, model, statements, batch, alone, result)
-    keys = neo4j_view.refresh_edges(tx, model, keys, sorted(moved), result)
+    keys, single_keys, tie_news = _ties(tx, model, statements, batch, alone, result)
+    keys = neo4j_view.refresh_edges(tx, model, keys, sorted(moved), result, tie_news)
     # A node counts once, compared before and after the sums (as the embedded store does).
     # A contract made in one pass has no actions but those of this batch's ties (`keys`).
     made_ids = {own[e] for e in made}
@@ -219,10 +219,11 @@ def _append(tx: ManagedTransaction, fragments: list[Fragment], seen: set[str]
 
 def _ties(tx: ManagedTransaction, model: DomainModel, statements: StatementBatch,
           batch: _Batch, alone: set[str], result: WriteResult
-          ) -> tuple[set[tuple[str, str, str]], set[tuple[str, str, str]]]:
-    """Append the tie statements: the keys of the ties to derive from the store, and those
+          ) -> tuple[set[tuple[str, str, str]], set[tuple[str, str, str]],
+                     dict[tuple[str, str, str], list[str]]]:
+    """Append the tie statements: the keys of the ties to derive from the store, those
     created in one pass (the one statement of a tie with an end alone: no other statement of
-    it can exist, nor the tie)."""
+    it can exist, nor the tie), and the ids of each derived key's new statements."""
     canon = batch.canon
     ties: dict[tuple[str, str, str], list[Fragment]] = defaultdict(list)
     loops: list[Fragment] = []
@@ -247,10 +248,13 @@ def _ties(tx: ManagedTransaction, model: DomainModel, statements: StatementBatch
             query = create_edges_statement(model, rel_type, unions=unions)
             for chunk in neo4j_view.chunks(part):
                 result.edges_created += neo4j_view.read(tx, query, rows=list(chunk))[0][0]
-    derived = {(canon[f.src or ""], f.kind, canon[f.dst or ""]) for f in changed}
-    derived = {key for key in derived if key[0] != key[2]}
+    news: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for f in changed:
+        key = (canon[f.src or ""], f.kind, canon[f.dst or ""])
+        if key[0] != key[2]:
+            news[key].append(f.id)
     single_keys = {(row["s"], rel, row["d"]) for rel, group in by_type.items() for row in group}
-    return derived, single_keys
+    return set(news), single_keys, news
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")

@@ -35,7 +35,10 @@ from graph_service.statements import (
 )
 from graph_service.stores.base import WriteResult
 from graph_service.stores.neo4j_action_sums import refresh_action_sums
-from graph_service.stores.neo4j_view_combine import combine_nodes_statement
+from graph_service.stores.neo4j_view_combine import (
+    combine_edges_statement,
+    combine_nodes_statement,
+)
 from graph_service.stores.neo4j_view_cypher import (
     TIE_STATEMENTS,
     VALUE_PREFIX,
@@ -316,9 +319,15 @@ def refresh_nodes(tx: ManagedTransaction, model: DomainModel, touched: dict[str,
 
 
 def refresh_edges(tx: ManagedTransaction, model: DomainModel,
-                   edge_keys: set[tuple[str, str, str]], moved: list[str],
-                   result: WriteResult) -> set[tuple[str, str, str]]:
-    """Rewrite the ties `edge_keys` and those of moved ids: the keys recomputed."""
+                  edge_keys: set[tuple[str, str, str]], moved: list[str],
+                  result: WriteResult,
+                  news: dict[tuple[str, str, str], list[str]] | None = None
+                  ) -> set[tuple[str, str, str]]:
+    """Rewrite the ties `edge_keys` and those of moved ids: the keys recomputed. `news`: keys
+    of ties at no moved id -> the ids of their new statements; ties keeping their ranks are
+    combined with them (neo4j_view_combine), the others derived from all statements."""
+    news = {key: ids for key, ids in (news or {}).items()
+            if key[0] not in moved and key[2] not in moved}
     keys = set(edge_keys)
     if moved:
         keys.update(tuple(row) for row in read(tx, EDGE_KEYS_MOVED, moved=moved))
@@ -328,6 +337,14 @@ def refresh_edges(tx: ManagedTransaction, model: DomainModel,
     for src, rel_type, dst in sorted(keys):
         by_type[rel_type].append({"s": src, "d": dst})
     for rel_type, group in sorted(by_type.items()):
+        combine = combine_edges_statement(model, rel_type)
+        done: set[tuple[str, str]] = set()
+        for chunk in chunks([k for k in group if (k["s"], rel_type, k["d"]) in news]):
+            ((_, updated, combined),) = read(tx, combine, rows=[
+                {**k, "ids": news[(k["s"], rel_type, k["d"])]} for k in chunk])
+            result.edges_updated += updated
+            done.update((s, d) for s, d in combined)
+        group = [k for k in group if (k["s"], k["d"]) not in done]
         query = refresh_edges_statement(model, rel_type)
         for chunk in chunks(group):
             ((created, updated),) = read(tx, query, keys=list(chunk), type=rel_type)

@@ -132,17 +132,18 @@ def value_keys(model: DomainModel, owner: str, is_edge: bool) -> list[str]:
 
 
 def ranked(model: DomainModel, owner: str, is_edge: bool) -> bool:
-    """Whether `owner`'s view records keep their ranks (neo4j_view_combine): nodes, not of a
-    kind whose values the derived money overwrites (those are always derived from all their
-    statements). Ties are derived from all their statements still: ranks on every tie would
-    cost their bytes on the ties most loads create once and never meet again."""
-    return not is_edge and not set(DERIVED) & set(model.kinds[owner].properties)
+    """Whether `owner`'s view records keep their ranks (neo4j_view_combine): ties, and nodes
+    not of a kind whose values the derived money overwrites (those are always derived from
+    all their statements)."""
+    return is_edge or not set(DERIVED) & set(model.kinds[owner].properties)
 
 
 def _ranks(model: DomainModel, owner: str, is_edge: bool, single: bool) -> str:
     """The `_ranks` entry of a view record's map (none where `ranked` is False): the rank of
-    the name's statement (ties: -1), then of each value's winner (-1: none, or a union)."""
-    if not ranked(model, owner, is_edge):
+    the name's statement (ties: -1), then of each value's winner (-1: none, or a union).
+    A tie made with its one statement keeps none (most ties are met once: their bytes would
+    cost on every one); the first statement meeting it derives it from both, which does."""
+    if not ranked(model, owner, is_edge) or (is_edge and single):
         return ""
     out = ["-1" if is_edge else "top.rank"]
     for key in value_keys(model, owner, is_edge):
@@ -305,24 +306,31 @@ def _edge_map(model: DomainModel, rel_type: str, single: bool = False, unions: b
 
 def refresh_edges_statement(model: DomainModel, rel_type: str) -> str:
     """`$keys` of {s, d}: canonical ends; each tie becomes what its statements say."""
-    unions, props = _edge_map(model, rel_type)
-    rel = identifier(rel_type)
     return f"""
 UNWIND $keys AS k
 CALL (k) {{
   {TIE_STATEMENTS}
   RETURN collect(f) AS fs
-}}
+}}{derive_edge(model, rel_type)}"""
+
+
+def derive_edge(model: DomainModel, rel_type: str, done: bool = False) -> str:
+    """The tie `k` ({s, d}) of `rel_type` from its statements `fs` (all, or the old tie's own
+    as neo4j_view_combine makes them and the new ones), written: the counts created and
+    updated (ranks apart); `done`: the keys written too."""
+    unions, props = _edge_map(model, rel_type)
+    rel = identifier(rel_type)
+    return f"""
 {_sorted_union("fs", "sources", "sources")}{unions}
 WITH k, {props} AS props
 MATCH (a:{ENTITY} {{id: k.s}})
 MATCH (b:{ENTITY} {{id: k.d}})
 OPTIONAL MATCH (a)-[old:{rel}]->(b)
-WITH a, b, props, properties(old) AS before
+WITH k, a, b, props, properties(old) AS before
 MERGE (a)-[r:{rel}]->(b)
 SET r = props
-WITH before {{.*, {RANKS}: null}} AS before, r {{.*, {RANKS}: null}} AS after
-{_COUNT}"""
+WITH k, before {{.*, {RANKS}: null}} AS before, r {{.*, {RANKS}: null}} AS after
+{_COUNT}{", collect([k.s, k.d]) AS done" if done else ""}"""
 
 
 def create_edges_statement(model: DomainModel, rel_type: str, unions: bool = True) -> str:
