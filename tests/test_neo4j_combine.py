@@ -5,6 +5,7 @@ however they are cut into loads."""
 from __future__ import annotations
 
 import json
+from itertools import zip_longest
 from typing import Any
 
 import pytest
@@ -80,8 +81,7 @@ def test_combining_gives_what_all_the_statements_give(
     # The first load makes both records; each later one meets them.
     neo4j_store.upsert(Batch([_contract(), nodes[0]], [ties[0]]))
     neo4j_store.upsert(Batch([nodes[1]], [ties[1]]))
-    rest = list(zip(nodes[2:], ties[2:])) + [(n, None) for n in nodes[len(ties):]] + [
-        (None, t) for t in ties[len(nodes):]]
+    rest = list(zip_longest(nodes[2:], ties[2:]))
     start = 0
     for cut in sorted(set(cuts)) + [len(rest)]:
         part = rest[start:cut]
